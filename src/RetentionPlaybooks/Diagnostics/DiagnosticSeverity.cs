@@ -1,0 +1,7 @@
+namespace RetentionPlaybooks.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}

@@ -1,0 +1,78 @@
+namespace RetentionPlaybooks.Text;
+
+/// <summary>
+/// Maps an offset inside the value of a YAML scalar (a gate expression, a Liquid template) back to
+/// the line and column in the YAML file, so errors inside embedded languages point at the right character.
+/// </summary>
+public sealed class ScalarSourceMap
+{
+    private readonly string _file;
+    private readonly int _line;
+    private readonly int _column;
+    private readonly ScalarKind _kind;
+    private readonly string _value;
+    private readonly int _blockIndent;
+
+    public ScalarSourceMap(string file, int line, int column, ScalarKind kind, string value, int blockIndent = 0)
+    {
+        _file = file;
+        _line = line;
+        _column = column;
+        _kind = kind;
+        _value = value;
+        _blockIndent = blockIndent;
+    }
+
+    /// <summary>A map for text that is not inside a YAML file (tests, the CLI's --expr).</summary>
+    public static ScalarSourceMap ForText(string text, string file = "<expr>") => new(file, 1, 1, ScalarKind.Plain, text);
+
+    public string File => _file;
+
+    /// <summary>The location of the scalar as a whole.</summary>
+    public SourceLocation Whole => new(_file, _line, _column, Math.Max(1, _value.Length));
+
+    /// <summary>The file location of <paramref name="offset"/> in the scalar's value, spanning <paramref name="length"/> characters.</summary>
+    public SourceLocation Map(int offset, int length = 1)
+    {
+        offset = Math.Clamp(offset, 0, _value.Length);
+        // Count lines inside the value up to the offset.
+        var lineInValue = 0;
+        var lineStart = 0;
+        for (var i = 0; i < offset; i++)
+        {
+            if (_value[i] == '\n')
+            {
+                lineInValue++;
+                lineStart = i + 1;
+            }
+        }
+        var col = offset - lineStart;
+        length = Math.Max(1, length);
+        switch (_kind)
+        {
+            case ScalarKind.Literal:
+            case ScalarKind.Folded:
+                // Block scalars start on the line after the indicator, indented.
+                return new SourceLocation(_file, _line + 1 + lineInValue, _blockIndent + 1 + col, length);
+            case ScalarKind.SingleQuoted:
+            case ScalarKind.DoubleQuoted:
+                return lineInValue == 0
+                    ? new SourceLocation(_file, _line, _column + 1 + col, length)
+                    : new SourceLocation(_file, _line + lineInValue, col + 1, length);
+            default:
+                return lineInValue == 0
+                    ? new SourceLocation(_file, _line, _column + col, length)
+                    : new SourceLocation(_file, _line + lineInValue, col + 1, length);
+        }
+    }
+}
+
+/// <summary>How a YAML scalar was written; it decides how offsets map back to the file.</summary>
+public enum ScalarKind
+{
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
