@@ -3,6 +3,9 @@ namespace RetentionPlaybooks.DataModel;
 /// <summary>A type in the declared data model. Scalars are shared singletons; lists and objects carry their shape.</summary>
 public sealed class DataType
 {
+    // Declared before the singletons below: static fields initialise in text order.
+    private static readonly IReadOnlyDictionary<string, FieldSymbol> EmptyProperties = new Dictionary<string, FieldSymbol>();
+
     public static readonly DataType Error = new(TypeKind.Error);
     public static readonly DataType String = new(TypeKind.String);
     public static readonly DataType Number = new(TypeKind.Number);
@@ -17,8 +20,6 @@ public sealed class DataType
         Element = element;
         Properties = properties ?? EmptyProperties;
     }
-
-    private static readonly IReadOnlyDictionary<string, FieldSymbol> EmptyProperties = new Dictionary<string, FieldSymbol>();
 
     public TypeKind Kind { get; }
 

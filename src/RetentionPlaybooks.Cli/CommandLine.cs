@@ -1,0 +1,53 @@
+using RetentionPlaybooks.Cli.Commands;
+
+namespace RetentionPlaybooks.Cli;
+
+/// <summary>Dispatches <c>playbooks &lt;command&gt;</c>. Exit codes: 0 clean, 1 problems found, 2 usage error.</summary>
+internal static class CommandLine
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    public const string Help = """
+        usage: playbooks <command> [options]
+
+        commands:
+          validate [DIR]               check every playbook in DIR (default: playbooks)
+              --format text|github|json  output style (github prints Actions annotations)
+              --warnaserror            treat warnings as errors
+          explain --event FILE [DIR]   show what the playbooks would do with one Customer.io payload
+              --now TIME               evaluation clock (ISO 8601); default: the payload's timestamp, else now
+
+        exit codes: 0 clean, 1 errors found, 2 usage error
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Help);
+            return args.Length == 0 ? Usage : Ok;
+        }
+        var options = Options.Parse(args.Skip(1), out var error);
+        if (options is null)
+        {
+            stderr.WriteLine($"playbooks {args[0]}: {error}");
+            stderr.WriteLine(Help);
+            return Usage;
+        }
+        return args[0] switch
+        {
+            "validate" => ValidateCommand.Run(options, stdout, stderr),
+            "explain" => ExplainCommand.Run(options, stdout, stderr, time),
+            _ => UnknownCommand(args[0], stderr),
+        };
+    }
+
+    private static int UnknownCommand(string name, TextWriter stderr)
+    {
+        stderr.WriteLine($"playbooks: unknown command \"{name}\"");
+        stderr.WriteLine(Help);
+        return Usage;
+    }
+}

@@ -1,0 +1,65 @@
+using RetentionPlaybooks.Gates;
+using RetentionPlaybooks.Templates;
+using RetentionPlaybooks.Workspace;
+
+namespace RetentionPlaybooks.Compilation;
+
+/// <summary>A playbook the compiler accepted: every reference resolved, every gate compiled, every template parsed.</summary>
+public sealed class CompiledPlaybook
+{
+    public required string Id { get; init; }
+
+    /// <summary>The file it came from, as shown in diagnostics.</summary>
+    public required string File { get; init; }
+
+    public required string Description { get; init; }
+
+    public required bool Enabled { get; init; }
+
+    public required PlaybookTrigger Trigger { get; init; }
+
+    public required IReadOnlyList<CompiledGate> Gates { get; init; }
+
+    public required IReadOnlyList<CompiledGate> Excludes { get; init; }
+
+    public required IReadOnlyList<CompiledRoute> Routes { get; init; }
+
+    public required OwnerSymbol Owner { get; init; }
+
+    public required TimeSpan Sla { get; init; }
+
+    public required Guardrails Guardrails { get; init; }
+
+    public TimeSpan? HoldPromotions { get; init; }
+
+    /// <summary>PII classes this playbook's message may show.</summary>
+    public required IReadOnlySet<string> Pii { get; init; }
+
+    public required MessageTemplates Message { get; init; }
+
+    /// <summary>Every channel this playbook can post to.</summary>
+    public IEnumerable<ChannelSymbol> Channels => Routes.Select(r => r.Channel).Distinct();
+}
+
+/// <summary>One routing rule: when the gate holds (or always, for the default), post to the channel.</summary>
+public sealed record CompiledRoute(CompiledGate? When, ChannelSymbol Channel)
+{
+    public bool IsDefault => When is null;
+}
+
+/// <summary>Frequency limits: per-customer cooldown, a dedupe key template, a per-channel daily cap.</summary>
+public sealed record Guardrails(TimeSpan? Cooldown, CheckedTemplate? DedupeKey, int? DailyCap)
+{
+    public bool IsEmpty => Cooldown is null && DedupeKey is null && DailyCap is null;
+}
+
+/// <summary>The Liquid templates of a message.</summary>
+public sealed record MessageTemplates(
+    CheckedTemplate Title,
+    IReadOnlyList<MessageField> Fields,
+    CheckedTemplate? NextStep,
+    IReadOnlyList<MessageLink> Links);
+
+public sealed record MessageField(string Label, CheckedTemplate Value);
+
+public sealed record MessageLink(CheckedTemplate Label, CheckedTemplate Url);

@@ -1,0 +1,267 @@
+using System.Text.Json;
+using RetentionPlaybooks.DataModel;
+using RetentionPlaybooks.Diagnostics;
+using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Gates;
+using RetentionPlaybooks.Loading;
+using RetentionPlaybooks.Templates;
+using RetentionPlaybooks.Text;
+using RetentionPlaybooks.Workspace;
+using YamlDotNet.RepresentationModel;
+
+namespace RetentionPlaybooks.Compilation;
+
+/// <summary>
+/// Binds one schema-checked playbook file against the workspace and the data model: resolves references,
+/// compiles gates, checks templates and the PII policy, and applies the per-playbook lints.
+/// </summary>
+internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, DataModelSymbols model, DiagnosticBag diagnostics)
+{
+    private readonly YamlMappingNode _root = (YamlMappingNode)file.Root;
+
+    public CompiledPlaybook? Bind()
+    {
+        var errorsBefore = diagnostics.Count(d => d.IsError);
+        var fileId = System.IO.Path.GetFileNameWithoutExtension(file.Path);
+        var idNode = file.Scalar(_root, "id");
+        var id = idNode?.Value ?? fileId;
+        if (idNode is not null && id != fileId) diagnostics.ReportIdMismatch(file.Location(idNode), id, fileId);
+        var whole = file.Location(_root);
+
+        var trigger = BindTrigger();
+        var scope = PlaybookScope.For(trigger, model);
+
+        var gatesNode = file.Sequence(_root, "gates");
+        var gates = BindGates(gatesNode, scope);
+        var excludes = BindGates(file.Sequence(_root, "exclude"), scope);
+        if (gatesNode is null || gatesNode.Children.Count == 0)
+        {
+            diagnostics.ReportNoGates(gatesNode is null ? whole : file.Location(gatesNode), id);
+        }
+
+        var routes = BindRoutes(id, scope);
+
+        var owner = default(OwnerSymbol);
+        if (file.Scalar(_root, "owner") is { } ownerNode)
+        {
+            if (!workspace.Owners.TryGetValue(ownerNode.Value!, out owner))
+            {
+                diagnostics.ReportUnknownOwner(file.Location(ownerNode), ownerNode.Value!, id, Suggestions.Closest(ownerNode.Value!, workspace.Owners.Keys));
+            }
+        }
+        else if (YamlAccess.KeyNode(_root, "owner") is null)
+        {
+            diagnostics.ReportNoOwner(whole, id);
+        }
+
+        var sla = Duration("sla");
+        if (sla is null && YamlAccess.KeyNode(_root, "sla") is null) diagnostics.ReportNoSla(whole, id);
+
+        var guardNode = file.Mapping(_root, "guardrails");
+        var dedupe = file.Scalar(guardNode, "dedupe_key") is { } dk ? CheckTemplate(dk, scope) : null;
+        var cap = int.TryParse(file.Scalar(guardNode, "daily_cap")?.Value, out var c) ? c : (int?)null;
+        var guardrails = new Guardrails(Duration("cooldown", guardNode), dedupe, cap);
+        if (guardrails.IsEmpty && YamlAccess.KeyNode(_root, "guardrails") is null) diagnostics.ReportNoGuardrail(whole, id);
+
+        var pii = BindPii(routes);
+        var message = BindMessage(id, scope, pii);
+
+        if (diagnostics.Count(d => d.IsError) > errorsBefore || trigger is null || owner is null || sla is null || message is null)
+        {
+            return null;
+        }
+        return new CompiledPlaybook
+        {
+            Id = id,
+            File = file.Path,
+            Description = file.Scalar(_root, "description")?.Value ?? "",
+            Enabled = file.Scalar(_root, "enabled")?.Value != "false",
+            Trigger = trigger,
+            Gates = gates,
+            Excludes = excludes,
+            Routes = routes,
+            Owner = owner,
+            Sla = sla.Value,
+            Guardrails = guardrails,
+            HoldPromotions = Duration("hold_promotions"),
+            Pii = pii,
+            Message = message,
+        };
+    }
+
+    private PlaybookTrigger? BindTrigger()
+    {
+        var node = file.Mapping(_root, "trigger");
+        if (node is null) return null;
+        var ev = file.Scalar(node, "event");
+        var segment = file.Scalar(node, "segment");
+        var attribute = file.Scalar(node, "attribute");
+        var count = (ev is null ? 0 : 1) + (segment is null ? 0 : 1) + (attribute is null ? 0 : 1);
+        if (count != 1)
+        {
+            diagnostics.ReportTriggerKind(file.Location(node), count);
+            return null;
+        }
+        foreach (var key in new[] { "from", "to" })
+        {
+            if (attribute is null && YamlAccess.KeyNode(node, key) is { } k) diagnostics.ReportFromToWithoutAttribute(file.Location(k), key);
+        }
+        if (ev is not null)
+        {
+            if (model.Events.ContainsKey(ev.Value!)) return new PlaybookTrigger(TriggerKind.Event, ev.Value!);
+            diagnostics.ReportUnknownEvent(file.Location(ev), ev.Value!, Suggestions.Closest(ev.Value!, model.Events.Keys));
+            return null;
+        }
+        if (segment is not null)
+        {
+            if (model.Segments.ContainsKey(segment.Value!)) return new PlaybookTrigger(TriggerKind.Segment, segment.Value!);
+            diagnostics.ReportUnknownSegment(file.Location(segment), segment.Value!, Suggestions.Closest(segment.Value!, model.Segments.Keys));
+            return null;
+        }
+        if (!model.Customer.TryGetValue(attribute!.Value!, out var field))
+        {
+            diagnostics.ReportUnknownAttribute(file.Location(attribute), attribute.Value!, Suggestions.Closest(attribute.Value!, model.Customer.Keys));
+            return null;
+        }
+        return new PlaybookTrigger(TriggerKind.Attribute, field.Name, field, AttributeValue(node, "from", field), AttributeValue(node, "to", field));
+    }
+
+    private Value? AttributeValue(YamlMappingNode trigger, string key, FieldSymbol field)
+    {
+        if (file.Scalar(trigger, key) is not { } node) return null;
+        using var doc = JsonDocument.Parse(file.Json.SelectToken($"trigger.{key}")!.ToString(Newtonsoft.Json.Formatting.None));
+        var value = ValueReader.Read(doc.RootElement.Clone(), field.Type);
+        if (value.IsMissing) diagnostics.ReportAttributeValue(file.Location(node), key, node.Value ?? "", field.Name, field.Type.ToString());
+        return value.IsMissing ? null : value;
+    }
+
+    private List<CompiledGate> BindGates(YamlSequenceNode? node, PlaybookScope scope)
+    {
+        var gates = new List<CompiledGate>();
+        foreach (var item in node?.Children ?? [])
+        {
+            if (item is YamlScalarNode s && !file.IsInvalid(s) && GateCompiler.Compile(s.Value ?? "", file.SourceMap(s), scope.Gates, diagnostics) is { } gate)
+            {
+                gates.Add(gate);
+            }
+        }
+        return gates;
+    }
+
+    private List<CompiledRoute> BindRoutes(string id, PlaybookScope scope)
+    {
+        var routes = new List<CompiledRoute>();
+        var node = file.Sequence(_root, "route");
+        if (node is null) return routes;
+        var sawDefault = false;
+        foreach (var item in node.Children)
+        {
+            if (item is not YamlMappingNode map || file.IsInvalid(map)) continue;
+            var when = file.Scalar(map, "when");
+            var channel = file.Scalar(map, "channel");
+            var fallback = file.Scalar(map, "default");
+            if (sawDefault)
+            {
+                diagnostics.ReportRouteDefault(file.Location(map), "this route entry comes after the \"default\" and can never be chosen; the default must be last");
+                continue;
+            }
+            if (fallback is not null)
+            {
+                if (when is not null || channel is not null)
+                {
+                    diagnostics.ReportRouteDefault(file.Location(map), "a \"default\" route entry takes no \"when\" or \"channel\"");
+                }
+                sawDefault = true;
+                if (ResolveChannel(fallback, id) is { } ch) routes.Add(new CompiledRoute(null, ch));
+                continue;
+            }
+            if (when is null || channel is null)
+            {
+                diagnostics.ReportRouteDefault(file.Location(map), "a route entry needs both \"when\" and \"channel\", or only \"default\"");
+                continue;
+            }
+            var gate = GateCompiler.Compile(when.Value ?? "", file.SourceMap(when), scope.Gates, diagnostics);
+            if (ResolveChannel(channel, id) is { } target && gate is not null) routes.Add(new CompiledRoute(gate, target));
+        }
+        if (!sawDefault) diagnostics.ReportRouteDefault(file.Location(node), "route has no \"default\" entry: end it with \"- default: <channel>\" so every escalation has a place to go");
+        return routes;
+    }
+
+    private ChannelSymbol? ResolveChannel(YamlScalarNode node, string id)
+    {
+        if (workspace.Channels.TryGetValue(node.Value!, out var channel)) return channel;
+        diagnostics.ReportUnknownChannel(file.Location(node), node.Value!, id, Suggestions.Closest(node.Value!, workspace.Channels.Keys));
+        return null;
+    }
+
+    private HashSet<string> BindPii(List<CompiledRoute> routes)
+    {
+        var pii = new HashSet<string>(StringComparer.Ordinal);
+        var known = model.PiiClasses.ToList();
+        foreach (var item in file.Sequence(_root, "pii")?.Children ?? [])
+        {
+            if (item is not YamlScalarNode s || s.Value is null) continue;
+            if (!known.Contains(s.Value, StringComparer.Ordinal))
+            {
+                diagnostics.ReportUnknownPiiClass(file.Location(s), s.Value, Suggestions.Closest(s.Value, known));
+                continue;
+            }
+            pii.Add(s.Value);
+            foreach (var channel in routes.Select(r => r.Channel).Distinct())
+            {
+                if (!channel.AllowedPii.Contains(s.Value)) diagnostics.ReportPiiNotAllowedInChannel(file.Location(s), s.Value, channel.Name, channel.AllowedPii);
+            }
+        }
+        return pii;
+    }
+
+    private MessageTemplates? BindMessage(string id, PlaybookScope scope, HashSet<string> pii)
+    {
+        var node = file.Mapping(_root, "message");
+        if (node is null) return null;
+        var title = file.Scalar(node, "title") is { } t ? CheckPrinted(t, scope, id, pii) : null;
+        var fields = new List<MessageField>();
+        foreach (var (key, value) in file.Entries(file.Mapping(node, "fields")))
+        {
+            if (value is YamlScalarNode s && CheckPrinted(s, scope, id, pii) is { } template) fields.Add(new MessageField(key.Value!, template));
+        }
+        var nextStepNode = file.Scalar(node, "next_step");
+        var nextStep = nextStepNode is null ? null : CheckPrinted(nextStepNode, scope, id, pii);
+        if (nextStepNode is null) diagnostics.ReportNoNextStep(file.Location(node), id);
+        var links = new List<MessageLink>();
+        var linksNode = file.Sequence(node, "links");
+        foreach (var item in linksNode?.Children ?? [])
+        {
+            if (item is not YamlMappingNode link || file.IsInvalid(link)) continue;
+            var label = file.Scalar(link, "label") is { } l ? CheckPrinted(l, scope, id, pii) : null;
+            var url = file.Scalar(link, "url") is { } u ? CheckPrinted(u, scope, id, pii) : null;
+            if (label is not null && url is not null) links.Add(new MessageLink(label, url));
+        }
+        if (linksNode is null || linksNode.Children.Count == 0) diagnostics.ReportNoLink(file.Location(linksNode ?? (YamlNode)node), id);
+        return title is null ? null : new MessageTemplates(title, fields, nextStep, links);
+    }
+
+    private CheckedTemplate? CheckTemplate(YamlScalarNode node, PlaybookScope scope) =>
+        TemplateAnalyzer.Check(node.Value ?? "", file.SourceMap(node), scope.Templates, diagnostics);
+
+    /// <summary>Checks a template whose output goes to Slack: every printed PII field must be declared by the playbook.</summary>
+    private CheckedTemplate? CheckPrinted(YamlScalarNode node, PlaybookScope scope, string id, HashSet<string> pii)
+    {
+        var template = CheckTemplate(node, scope);
+        if (template is null) return null;
+        foreach (var read in template.Reads)
+        {
+            if (read.Printed && read.Field?.Pii is { } cls && !pii.Contains(cls))
+            {
+                diagnostics.ReportPiiNotDeclared(read.Location, read.Path, cls, id);
+            }
+        }
+        return template;
+    }
+
+    private TimeSpan? Duration(string key, YamlMappingNode? map = null)
+    {
+        if (file.Scalar(map ?? _root, key) is not { } node) return null;
+        return DurationSyntax.TryParse(node.Value ?? "", out var d) ? d : null;
+    }
+}

@@ -1,0 +1,47 @@
+using RetentionPlaybooks.DataModel;
+using RetentionPlaybooks.Gates;
+using RetentionPlaybooks.Templates;
+
+namespace RetentionPlaybooks.Compilation;
+
+/// <summary>What a playbook's gates and templates may read, given its trigger: the customer always, the event's data only for an event trigger.</summary>
+internal sealed class PlaybookScope
+{
+    private PlaybookScope(GateScope gates, TemplateScope templates)
+    {
+        Gates = gates;
+        Templates = templates;
+    }
+
+    public GateScope Gates { get; }
+
+    public TemplateScope Templates { get; }
+
+    /// <summary>Members of <c>links</c> a template can use; built from workspace.yaml at render time.</summary>
+    public static readonly IReadOnlyList<string> LinkNames = ["customerio_profile", "shop_customer", "shop_order"];
+
+    public static PlaybookScope For(PlaybookTrigger? trigger, DataModelSymbols model)
+    {
+        var roots = new Dictionary<string, IReadOnlyDictionary<string, FieldSymbol>>(StringComparer.Ordinal)
+        {
+            ["customer"] = model.Customer,
+        };
+        var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (trigger is { Kind: TriggerKind.Event } && model.Events.TryGetValue(trigger.Name, out var ev))
+        {
+            roots["event"] = ev.Properties;
+        }
+        else if (trigger is null)
+        {
+            // The trigger already has an error; make event.* unavailable without a second message.
+            roots["event"] = new Dictionary<string, FieldSymbol>();
+        }
+        else
+        {
+            unavailable["event"] = trigger.Kind == TriggerKind.Segment
+                ? "the trigger is a segment entry, which carries no event data"
+                : "the trigger is an attribute change, which carries no event data";
+        }
+        return new PlaybookScope(new GateScope(roots, unavailable), TemplateScope.Create(roots, unavailable, LinkNames));
+    }
+}

@@ -1,0 +1,37 @@
+using RetentionPlaybooks.Text;
+
+namespace RetentionPlaybooks.Diagnostics;
+
+/// <summary>Messages for references between files: channels, owners, events, segments, PII classes (RP03xx).</summary>
+public sealed partial class DiagnosticBag
+{
+    public void ReportUnknownChannel(SourceLocation at, string channel, string playbook, string? suggestion) =>
+        Error("RP0301", at, $"undefined channel \"{channel}\" used in playbook \"{playbook}\"{DidYouMean(suggestion)}");
+
+    public void ReportUnknownOwner(SourceLocation at, string owner, string playbook, string? suggestion) =>
+        Error("RP0302", at, $"undefined owner \"{owner}\" used in playbook \"{playbook}\"{DidYouMean(suggestion)}");
+
+    public void ReportUnknownEvent(SourceLocation at, string name, string? suggestion) =>
+        Error("RP0303", at, $"unknown event \"{name}\": declare it under \"events\" in data-model.yaml{DidYouMean(suggestion)}");
+
+    public void ReportUnknownAttribute(SourceLocation at, string name, string? suggestion) =>
+        Error("RP0304", at, $"unknown customer attribute \"{name}\": declare it under \"customer\" in data-model.yaml{DidYouMean(suggestion)}");
+
+    public void ReportUnknownSegment(SourceLocation at, string name, string? suggestion) =>
+        Error("RP0305", at, $"unknown segment \"{name}\": declare it under \"segments\" in data-model.yaml{DidYouMean(suggestion)}");
+
+    public void ReportDuplicatePlaybook(SourceLocation at, string id, string otherFile) =>
+        Error("RP0306", at, $"playbook id \"{id}\" is already used by {otherFile}");
+
+    public void ReportUnknownPiiClass(SourceLocation at, string pii, string? suggestion) =>
+        Error("RP0307", at, $"unknown PII class \"{pii}\": the data model marks no field with it{DidYouMean(suggestion)}");
+
+    public void ReportAttributeValue(SourceLocation at, string key, string value, string attribute, string type) =>
+        Error("RP0308", at, $"\"{key}\" value \"{value}\" is not a {type}, the type of customer.{attribute}");
+
+    public void ReportPiiNotDeclared(SourceLocation at, string path, string pii, string playbook) =>
+        Error("RP0403", at, $"template prints {path} (PII: {pii}), but playbook \"{playbook}\" does not list \"{pii}\" under pii");
+
+    public void ReportPiiNotAllowedInChannel(SourceLocation at, string pii, string channel, IReadOnlyCollection<string> allowed) =>
+        Error("RP0406", at, $"PII class \"{pii}\" may not appear in channel \"{channel}\"; its policy allows {(allowed.Count == 0 ? "no PII" : string.Join(", ", allowed.Order(StringComparer.Ordinal)))}");
+}

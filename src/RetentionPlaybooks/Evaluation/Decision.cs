@@ -1,0 +1,25 @@
+using RetentionPlaybooks.Compilation;
+using RetentionPlaybooks.Workspace;
+
+namespace RetentionPlaybooks.Evaluation;
+
+public enum DecisionOutcome
+{
+    /// <summary>Every gate held, no exclusion applied: post to <see cref="Decision.Channel"/>.</summary>
+    Escalate,
+    /// <summary>The playbook is switched off (enabled: false).</summary>
+    Disabled,
+    /// <summary>A gate did not hold.</summary>
+    GateFailed,
+    /// <summary>An exclusion applied.</summary>
+    Excluded,
+}
+
+/// <summary>One check made while deciding: which expression, what it returned, and why in terms of the data.</summary>
+public sealed record CheckResult(string Kind, string Expression, bool Result, string Reason);
+
+/// <summary>What a playbook decided for one signal, with every check it made, so a skip can be explained.</summary>
+public sealed record Decision(CompiledPlaybook Playbook, DecisionOutcome Outcome, ChannelSymbol? Channel, string Reason, IReadOnlyList<CheckResult> Checks)
+{
+    public bool Escalates => Outcome == DecisionOutcome.Escalate;
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using NJsonSchema;
+using NJsonSchema.Validation;
+using RetentionPlaybooks.Diagnostics;
+using RetentionPlaybooks.Evaluation;
+using YamlDotNet.RepresentationModel;
+
+namespace RetentionPlaybooks.Loading;
+
+/// <summary>
+/// Validates a YAML file against one of the JSON Schemas in <c>schemas/</c> (embedded in this assembly, the
+/// same files editors use) and turns each NJsonSchema error into a diagnostic at the YAML node's position.
+/// </summary>
+internal static class SchemaValidator
+{
+    public const string Playbook = "playbook.schema.json";
+    public const string Workspace = "workspace.schema.json";
+    public const string DataModel = "data-model.schema.json";
+
+    private static readonly ConcurrentDictionary<string, JsonSchema> Schemas = new(StringComparer.Ordinal);
+
+    public static JsonSchema Get(string name) => Schemas.GetOrAdd(name, static n =>
+    {
+        using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("schemas/" + n)
+            ?? throw new InvalidOperationException($"schema {n} is not embedded");
+        using var reader = new StreamReader(stream);
+        return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+    });
+
+    public static void Validate(YamlFile file, string schemaName, DiagnosticBag diagnostics)
+    {
+        var schema = Get(schemaName);
+        foreach (var error in Flatten(schema.Validate(file.Json)))
+        {
+            Report(file, error, diagnostics);
+        }
+    }
+
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            if (error is ChildSchemaValidationError child && error.Kind is ValidationErrorKind.ArrayItemNotValid
+                    or ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.PropertyRequired)
+            {
+                var inner = child.Errors.SelectMany(e => e.Value).ToList();
+                if (inner.Count > 0)
+                {
+                    foreach (var e in Flatten(inner)) yield return e;
+                    continue;
+                }
+            }
+            yield return error;
+        }
+    }
+
+    private static void Report(YamlFile file, ValidationError error, DiagnosticBag diagnostics)
+    {
+        var path = error.Path ?? "#";
+        var node = file.NodeAt(path) ?? file.Root;
+        var key = KeyName(path);
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
+            {
+                var keyNode = (YamlNode?)file.KeyAt(path) ?? node;
+                var known = (error.Schema?.ActualSchema.ActualProperties.Keys ?? []).ToList();
+                diagnostics.ReportUnknownKey(file.Location(keyNode), error.Property ?? key, Where(ParentPath(path)),
+                    Suggestions.Closest(error.Property ?? key, known));
+                file.MarkInvalid(node);
+                return;
+            }
+            case ValidationErrorKind.PropertyRequired:
+            {
+                var parent = file.NodeAt(ParentPath(path)) ?? file.Root;
+                diagnostics.ReportMissingKey(file.Location(parent), error.Property ?? key, Where(ParentPath(path)));
+                return;
+            }
+            case ValidationErrorKind.StringExpected:
+            case ValidationErrorKind.NumberExpected:
+            case ValidationErrorKind.IntegerExpected:
+            case ValidationErrorKind.BooleanExpected:
+            case ValidationErrorKind.ObjectExpected:
+            case ValidationErrorKind.ArrayExpected:
+            case ValidationErrorKind.NullExpected:
+                diagnostics.ReportWrongType(file.Location(node), key, Expected(error), Describe(node));
+                file.MarkInvalid(node);
+                return;
+            case ValidationErrorKind.PatternMismatch when error.Schema?.ActualSchema.Pattern == DurationSyntax.Pattern:
+                diagnostics.ReportBadDuration(file.Location(node), key, (node as YamlScalarNode)?.Value ?? "");
+                file.MarkInvalid(node);
+                return;
+            case ValidationErrorKind.NotInEnumeration:
+            {
+                var options = string.Join(", ", error.Schema?.ActualSchema.Enumeration.Select(v => v?.ToString()) ?? []);
+                var value = (node as YamlScalarNode)?.Value ?? "";
+                var suggestion = Suggestions.Closest(value, error.Schema?.ActualSchema.Enumeration.Select(v => v?.ToString() ?? "") ?? []);
+                diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node), $"expected one of {options}{DiagnosticBag.DidYouMean(suggestion)}");
+                file.MarkInvalid(node);
+                return;
+            }
+            case ValidationErrorKind.NotAnyOf:
+                ReportAnyOf(file, error, node, key, diagnostics);
+                return;
+            default:
+                diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node), Explain(error));
+                file.MarkInvalid(node);
+                return;
+        }
+    }
+
+    /// <summary>For a field spec that is either a type name or a mapping: report the branch the user meant.</summary>
+    private static void ReportAnyOf(YamlFile file, ValidationError error, YamlNode node, string key, DiagnosticBag diagnostics)
+    {
+        if (node is YamlScalarNode scalar)
+        {
+            var names = RetentionPlaybooks.DataModel.DataType.ScalarNames;
+            diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node),
+                $"expected a type ({string.Join(", ", names)}) or a mapping with \"type\"{DiagnosticBag.DidYouMean(Suggestions.Closest(scalar.Value ?? "", names))}");
+            file.MarkInvalid(node);
+            return;
+        }
+        if (error is ChildSchemaValidationError child)
+        {
+            // Pick the branch whose errors are deepest: that is the one that matched the node's shape.
+            var branch = child.Errors.Select(e => e.Value)
+                .Where(list => list.All(e => e.Kind is not (ValidationErrorKind.ObjectExpected or ValidationErrorKind.NotInEnumeration)))
+                .FirstOrDefault(list => list.Count > 0);
+            if (branch is not null)
+            {
+                foreach (var e in Flatten(branch)) Report(file, e, diagnostics);
+                return;
+            }
+        }
+        diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node), Explain(error));
+        file.MarkInvalid(node);
+    }
+
+    private static string Expected(ValidationError error) => error.Kind switch
+    {
+        ValidationErrorKind.StringExpected => "a string",
+        ValidationErrorKind.NumberExpected => "a number",
+        ValidationErrorKind.IntegerExpected => "a whole number",
+        ValidationErrorKind.BooleanExpected => "true or false",
+        ValidationErrorKind.ObjectExpected => "a mapping (key: value lines)",
+        ValidationErrorKind.ArrayExpected => "a list (lines starting with '- ')",
+        _ => "empty",
+    };
+
+    private static string Explain(ValidationError error) => error.Kind switch
+    {
+        ValidationErrorKind.StringTooShort => "must not be empty",
+        ValidationErrorKind.NumberTooSmall => $"must be at least {error.Schema?.ActualSchema.Minimum}",
+        ValidationErrorKind.PatternMismatch => $"must match {error.Schema?.ActualSchema.Pattern}",
+        ValidationErrorKind.TooFewItems => "the list must not be empty",
+        ValidationErrorKind.TooFewProperties => "the mapping must not be empty",
+        _ => error.Kind.ToString(),
+    };
+
+    private static string Describe(YamlNode node) => node switch
+    {
+        YamlScalarNode s when s.Style == YamlDotNet.Core.ScalarStyle.Plain && string.IsNullOrEmpty(s.Value) => "empty",
+        YamlScalarNode s => $"\"{s.Value}\"",
+        YamlSequenceNode => "a list",
+        YamlMappingNode => "a mapping",
+        _ => "empty",
+    };
+
+    private static string KeyName(string path)
+    {
+        var trimmed = path.TrimEnd(']');
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('/'));
+        if (path.EndsWith(']'))
+        {
+            var open = path.LastIndexOf('[');
+            return KeyName(path[..open]) + path[open..];
+        }
+        return cut >= 0 ? trimmed[(cut + 1)..] : trimmed;
+    }
+
+    private static string ParentPath(string path)
+    {
+        if (path.EndsWith(']')) return path[..path.LastIndexOf('[')];
+        var cut = path.LastIndexOf('.');
+        if (cut < 0) cut = path.LastIndexOf('/') + 1;
+        return cut <= 1 ? "#" : path[..cut];
+    }
+
+    private static string Where(string parentPath) =>
+        parentPath is "#" or "#/" ? "the top level" : $"\"{parentPath.TrimStart('#', '/')}\"";
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+using RetentionPlaybooks.Diagnostics;
+using RetentionPlaybooks.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace RetentionPlaybooks.Loading;
+
+/// <summary>
+/// A parsed YAML file: its root node, a JSON view of it for schema validation, and the map from JSON
+/// paths back to YAML nodes so every schema error points at a line and column.
+/// </summary>
+internal sealed class YamlFile
+{
+    private readonly Dictionary<string, YamlNode> _nodesByPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, YamlScalarNode> _keysByPath = new(StringComparer.Ordinal);
+    private readonly HashSet<YamlNode> _invalid = new(ReferenceEqualityComparer.Instance);
+
+    private YamlFile(string path, string text, YamlNode root)
+    {
+        Path = path;
+        Text = text;
+        Root = root;
+        Json = ToJson(root, "#");
+    }
+
+    /// <summary>The path as it is shown in diagnostics (relative to where the user ran the tool).</summary>
+    public string Path { get; }
+
+    public string Text { get; }
+
+    public YamlNode Root { get; }
+
+    public JToken Json { get; }
+
+    public static YamlFile? Load(string displayPath, string text, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                var at = stream.Documents.Count == 0 ? new SourceLocation(displayPath, 1, 1) : Location(displayPath, stream.Documents[0].RootNode);
+                diagnostics.ReportNotAMapping(at);
+                return null;
+            }
+            if (stream.Documents.Count > 1)
+            {
+                diagnostics.ReportMultipleDocuments(Location(displayPath, stream.Documents[1].RootNode));
+            }
+            var duplicate = FindDuplicateKey(root);
+            if (duplicate is not null)
+            {
+                diagnostics.ReportDuplicateKey(Location(displayPath, duplicate), duplicate.Value ?? "");
+                return null;
+            }
+            return new YamlFile(displayPath, text, root);
+        }
+        catch (YamlException ex)
+        {
+            var line = (int)Math.Max(1, ex.Start.Line);
+            var column = (int)Math.Max(1, ex.Start.Column);
+            var message = ex.InnerException?.Message ?? ex.Message;
+            // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the location is shown separately.
+            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+            if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
+            diagnostics.ReportYamlSyntax(new SourceLocation(displayPath, line, column), message);
+            return null;
+        }
+    }
+
+    public static SourceLocation Location(string file, YamlNode node)
+    {
+        var length = node is YamlScalarNode s && s.End.Line == s.Start.Line ? (int)(s.End.Column - s.Start.Column) : 1;
+        return new SourceLocation(file, (int)node.Start.Line, (int)node.Start.Column, Math.Max(1, length));
+    }
+
+    public SourceLocation Location(YamlNode node) => Location(Path, node);
+
+    /// <summary>The YAML node for a schema error path such as <c>#/route[1].channel</c>.</summary>
+    public YamlNode? NodeAt(string jsonPath) => _nodesByPath.GetValueOrDefault(jsonPath);
+
+    /// <summary>The key scalar of the property at a JSON path, for errors about the key itself.</summary>
+    public YamlScalarNode? KeyAt(string jsonPath) => _keysByPath.GetValueOrDefault(jsonPath);
+
+    /// <summary>Marks a node that failed schema validation, so later passes skip it instead of reporting again.</summary>
+    public void MarkInvalid(YamlNode node) => _invalid.Add(node);
+
+    public bool IsInvalid(YamlNode node) => _invalid.Contains(node);
+
+    /// <summary>A map for offsets inside a scalar's value (gates and templates are checked inside YAML strings).</summary>
+    public ScalarSourceMap SourceMap(YamlScalarNode node)
+    {
+        var kind = node.Style switch
+        {
+            ScalarStyle.SingleQuoted => ScalarKind.SingleQuoted,
+            ScalarStyle.DoubleQuoted => ScalarKind.DoubleQuoted,
+            ScalarStyle.Literal => ScalarKind.Literal,
+            ScalarStyle.Folded => ScalarKind.Folded,
+            _ => ScalarKind.Plain,
+        };
+        var indent = 0;
+        if (kind is ScalarKind.Literal or ScalarKind.Folded)
+        {
+            // The content starts on the next line; its indentation is that line's leading spaces.
+            var lines = Text.Split('\n');
+            var next = (int)node.Start.Line; // 1-based line of the indicator == 0-based index of the next line
+            if (next < lines.Length) indent = lines[next].Length - lines[next].TrimStart(' ').Length;
+        }
+        return new ScalarSourceMap(Path, (int)node.Start.Line, (int)node.Start.Column, kind, node.Value ?? "", indent);
+    }
+
+    private JToken ToJson(YamlNode node, string path)
+    {
+        _nodesByPath[path] = node;
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    var name = (key as YamlScalarNode)?.Value ?? key.ToString();
+                    var childPath = path + (path == "#" ? "/" : ".") + name;
+                    if (key is YamlScalarNode ks) _keysByPath[childPath] = ks;
+                    obj[name] = ToJson(value, childPath);
+                }
+                return obj;
+            case YamlSequenceNode seq:
+                var array = new JArray();
+                var i = 0;
+                foreach (var item in seq.Children)
+                {
+                    array.Add(ToJson(item, $"{path}[{i}]"));
+                    i++;
+                }
+                return array;
+            case YamlScalarNode scalar:
+                return ScalarToJson(scalar);
+            default:
+                return JValue.CreateNull();
+        }
+    }
+
+    /// <summary>YAML 1.2 core schema: plain scalars may be null, booleans or numbers; quoted ones are always strings.</summary>
+    private static JToken ScalarToJson(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? "";
+        if (scalar.Style != ScalarStyle.Plain) return new JValue(text);
+        switch (text)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return JValue.CreateNull();
+            case "true" or "True" or "TRUE":
+                return new JValue(true);
+            case "false" or "False" or "FALSE":
+                return new JValue(false);
+        }
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return new JValue(l);
+        if (text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '-' or '+' or '.')
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return new JValue(d);
+        }
+        return new JValue(text);
+    }
+
+    private static YamlScalarNode? FindDuplicateKey(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (key, value) in map.Children)
+                {
+                    if (key is YamlScalarNode ks && !seen.Add(ks.Value ?? "")) return ks;
+                    if (FindDuplicateKey(value) is { } inner) return inner;
+                }
+                return null;
+            case YamlSequenceNode seq:
+                foreach (var item in seq.Children)
+                {
+                    if (FindDuplicateKey(item) is { } inner) return inner;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+}

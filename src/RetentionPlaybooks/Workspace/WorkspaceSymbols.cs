@@ -1,0 +1,45 @@
+namespace RetentionPlaybooks.Workspace;
+
+/// <summary>Everything workspace.yaml declares: channels, owners and the bases for links.</summary>
+public sealed class WorkspaceSymbols
+{
+    public required IReadOnlyDictionary<string, ChannelSymbol> Channels { get; init; }
+
+    public required IReadOnlyDictionary<string, OwnerSymbol> Owners { get; init; }
+
+    public required LinkSettings Links { get; init; }
+}
+
+/// <summary>How to build links to the Customer.io profile and the shop admin.</summary>
+public sealed record LinkSettings(
+    string? CustomerIoWorkspaceId,
+    string Region,
+    string ProfileUrlPattern,
+    string? ShopDomain,
+    string ShopCustomerUrlPattern,
+    string ShopOrderUrlPattern)
+{
+    public const string DefaultProfileUrl = "https://{host}/workspaces/{workspace_id}/journeys/people/{cio_id}/activity";
+    public const string DefaultShopCustomerUrl = "https://{domain}/admin/customers/{id}";
+    public const string DefaultShopOrderUrl = "https://{domain}/admin/orders/{id}";
+
+    /// <summary>The Customer.io profile page of a person, or null when the workspace or the person's cio_id is unknown.</summary>
+    public string? CustomerIoProfile(string? cioId)
+    {
+        if (CustomerIoWorkspaceId is null || string.IsNullOrEmpty(cioId)) return null;
+        var host = Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io";
+        return ProfileUrlPattern.Replace("{host}", host, StringComparison.Ordinal)
+            .Replace("{workspace_id}", Uri.EscapeDataString(CustomerIoWorkspaceId), StringComparison.Ordinal)
+            .Replace("{cio_id}", Uri.EscapeDataString(cioId), StringComparison.Ordinal);
+    }
+
+    public string? ShopCustomer(string? id) => Shop(ShopCustomerUrlPattern, id);
+
+    public string? ShopOrder(string? id) => Shop(ShopOrderUrlPattern, id);
+
+    private string? Shop(string pattern, string? id) =>
+        ShopDomain is null || string.IsNullOrEmpty(id)
+            ? null
+            : pattern.Replace("{domain}", ShopDomain, StringComparison.Ordinal)
+                .Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+}
