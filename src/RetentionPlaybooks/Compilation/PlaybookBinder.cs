@@ -29,14 +29,15 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         var whole = file.Location(_root);
 
         var trigger = BindTrigger();
-        var scope = PlaybookScope.For(trigger, model);
+        // With a broken trigger, what event.* means is unknown: skip the expressions rather than report guesses.
+        var scope = trigger is null ? null : PlaybookScope.For(trigger, model);
 
         var gatesNode = file.Sequence(_root, "gates");
         var gates = BindGates(gatesNode, scope);
         var excludes = BindGates(file.Sequence(_root, "exclude"), scope);
-        if (gatesNode is null || gatesNode.Children.Count == 0)
+        if (gatesNode is null ? YamlAccess.KeyNode(_root, "gates") is null : gatesNode.Children.Count == 0)
         {
-            diagnostics.ReportNoGates(gatesNode is null ? whole : file.Location(gatesNode), id);
+            Lint()?.ReportNoGates(gatesNode is null ? whole : file.Location(gatesNode), id);
         }
 
         var routes = BindRoutes(id, scope);
@@ -51,17 +52,17 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         }
         else if (YamlAccess.KeyNode(_root, "owner") is null)
         {
-            diagnostics.ReportNoOwner(whole, id);
+            Lint()?.ReportNoOwner(whole, id);
         }
 
         var sla = Duration("sla");
-        if (sla is null && YamlAccess.KeyNode(_root, "sla") is null) diagnostics.ReportNoSla(whole, id);
+        if (sla is null && YamlAccess.KeyNode(_root, "sla") is null) Lint()?.ReportNoSla(whole, id);
 
         var guardNode = file.Mapping(_root, "guardrails");
-        var dedupe = file.Scalar(guardNode, "dedupe_key") is { } dk ? CheckTemplate(dk, scope) : null;
+        var dedupe = scope is not null && file.Scalar(guardNode, "dedupe_key") is { } dk ? CheckTemplate(dk, scope) : null;
         var cap = int.TryParse(file.Scalar(guardNode, "daily_cap")?.Value, out var c) ? c : (int?)null;
         var guardrails = new Guardrails(Duration("cooldown", guardNode), dedupe, cap);
-        if (guardrails.IsEmpty && YamlAccess.KeyNode(_root, "guardrails") is null) diagnostics.ReportNoGuardrail(whole, id);
+        if (guardrails.IsEmpty && YamlAccess.KeyNode(_root, "guardrails") is null) Lint()?.ReportNoGuardrail(whole, id);
 
         var pii = BindPii(routes);
         var message = BindMessage(id, scope, pii);
@@ -88,6 +89,9 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Message = message,
         };
     }
+
+    /// <summary>Lints run only on files whose shape is right, so a misspelt key yields one error, not a lint too.</summary>
+    private DiagnosticBag? Lint() => file.HasSchemaErrors ? null : diagnostics;
 
     private PlaybookTrigger? BindTrigger()
     {
@@ -135,9 +139,10 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         return value.IsMissing ? null : value;
     }
 
-    private List<CompiledGate> BindGates(YamlSequenceNode? node, PlaybookScope scope)
+    private List<CompiledGate> BindGates(YamlSequenceNode? node, PlaybookScope? scope)
     {
         var gates = new List<CompiledGate>();
+        if (scope is null) return gates;
         foreach (var item in node?.Children ?? [])
         {
             if (item is YamlScalarNode s && !file.IsInvalid(s) && GateCompiler.Compile(s.Value ?? "", file.SourceMap(s), scope.Gates, diagnostics) is { } gate)
@@ -148,7 +153,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         return gates;
     }
 
-    private List<CompiledRoute> BindRoutes(string id, PlaybookScope scope)
+    private List<CompiledRoute> BindRoutes(string id, PlaybookScope? scope)
     {
         var routes = new List<CompiledRoute>();
         var node = file.Sequence(_root, "route");
@@ -180,7 +185,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
                 diagnostics.ReportRouteDefault(file.Location(map), "a route entry needs both \"when\" and \"channel\", or only \"default\"");
                 continue;
             }
-            var gate = GateCompiler.Compile(when.Value ?? "", file.SourceMap(when), scope.Gates, diagnostics);
+            var gate = scope is null ? null : GateCompiler.Compile(when.Value ?? "", file.SourceMap(when), scope.Gates, diagnostics);
             if (ResolveChannel(channel, id) is { } target && gate is not null) routes.Add(new CompiledRoute(gate, target));
         }
         if (!sawDefault) diagnostics.ReportRouteDefault(file.Location(node), "route has no \"default\" entry: end it with \"- default: <channel>\" so every escalation has a place to go");
@@ -215,10 +220,10 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         return pii;
     }
 
-    private MessageTemplates? BindMessage(string id, PlaybookScope scope, HashSet<string> pii)
+    private MessageTemplates? BindMessage(string id, PlaybookScope? scope, HashSet<string> pii)
     {
         var node = file.Mapping(_root, "message");
-        if (node is null) return null;
+        if (node is null || scope is null) return null;
         var title = file.Scalar(node, "title") is { } t ? CheckPrinted(t, scope, id, pii) : null;
         var fields = new List<MessageField>();
         foreach (var (key, value) in file.Entries(file.Mapping(node, "fields")))
@@ -227,7 +232,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         }
         var nextStepNode = file.Scalar(node, "next_step");
         var nextStep = nextStepNode is null ? null : CheckPrinted(nextStepNode, scope, id, pii);
-        if (nextStepNode is null) diagnostics.ReportNoNextStep(file.Location(node), id);
+        if (nextStepNode is null && YamlAccess.KeyNode(node, "next_step") is null) Lint()?.ReportNoNextStep(file.Location(node), id);
         var links = new List<MessageLink>();
         var linksNode = file.Sequence(node, "links");
         foreach (var item in linksNode?.Children ?? [])
@@ -237,7 +242,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             var url = file.Scalar(link, "url") is { } u ? CheckPrinted(u, scope, id, pii) : null;
             if (label is not null && url is not null) links.Add(new MessageLink(label, url));
         }
-        if (linksNode is null || linksNode.Children.Count == 0) diagnostics.ReportNoLink(file.Location(linksNode ?? (YamlNode)node), id);
+        if (linksNode is null ? YamlAccess.KeyNode(node, "links") is null : linksNode.Children.Count == 0) Lint()?.ReportNoLink(file.Location(linksNode ?? (YamlNode)node), id);
         return title is null ? null : new MessageTemplates(title, fields, nextStep, links);
     }
 

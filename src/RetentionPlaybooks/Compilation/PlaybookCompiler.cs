@@ -28,7 +28,7 @@ public static class PlaybookCompiler
         var diagnostics = new DiagnosticBag();
         SourceFile? workspaceFile = null, modelFile = null;
         var playbookFiles = new List<SourceFile>();
-        foreach (var f in files)
+        foreach (var f in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             switch (System.IO.Path.GetFileName(f.Path))
             {

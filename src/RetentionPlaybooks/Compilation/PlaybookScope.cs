@@ -20,21 +20,16 @@ internal sealed class PlaybookScope
     /// <summary>Members of <c>links</c> a template can use; built from workspace.yaml at render time.</summary>
     public static readonly IReadOnlyList<string> LinkNames = ["customerio_profile", "shop_customer", "shop_order"];
 
-    public static PlaybookScope For(PlaybookTrigger? trigger, DataModelSymbols model)
+    public static PlaybookScope For(PlaybookTrigger trigger, DataModelSymbols model)
     {
         var roots = new Dictionary<string, IReadOnlyDictionary<string, FieldSymbol>>(StringComparer.Ordinal)
         {
             ["customer"] = model.Customer,
         };
         var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (trigger is { Kind: TriggerKind.Event } && model.Events.TryGetValue(trigger.Name, out var ev))
+        if (trigger.Kind == TriggerKind.Event && model.Events.TryGetValue(trigger.Name, out var ev))
         {
             roots["event"] = ev.Properties;
-        }
-        else if (trigger is null)
-        {
-            // The trigger already has an error; make event.* unavailable without a second message.
-            roots["event"] = new Dictionary<string, FieldSymbol>();
         }
         else
         {

@@ -33,6 +33,7 @@ internal static class SchemaValidator
         foreach (var error in Flatten(schema.Validate(file.Json)))
         {
             Report(file, error, diagnostics);
+            file.HasSchemaErrors = true;
         }
     }
 

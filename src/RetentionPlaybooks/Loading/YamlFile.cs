@@ -66,7 +66,14 @@ internal sealed class YamlFile
             // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the location is shown separately.
             var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
-            diagnostics.ReportYamlSyntax(new SourceLocation(displayPath, line, column), message);
+            if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+            {
+                diagnostics.ReportDuplicateKey(new SourceLocation(displayPath, line, column), message["Duplicate key ".Length..]);
+            }
+            else
+            {
+                diagnostics.ReportYamlSyntax(new SourceLocation(displayPath, line, column), message);
+            }
             return null;
         }
     }
@@ -87,6 +94,9 @@ internal sealed class YamlFile
 
     /// <summary>Marks a node that failed schema validation, so later passes skip it instead of reporting again.</summary>
     public void MarkInvalid(YamlNode node) => _invalid.Add(node);
+
+    /// <summary>True once schema validation reported anything; lints wait until the file's shape is right.</summary>
+    public bool HasSchemaErrors { get; set; }
 
     public bool IsInvalid(YamlNode node) => _invalid.Contains(node);
 
