@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Fluid;
 using Fluid.Values;
 
@@ -20,6 +21,9 @@ internal static class LiquidEngine
     private static readonly FluidParser Parser = new();
 
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
+
+    // The render form of each parsed template (outputs wrapped so lists are escaped too), built once.
+    private static readonly ConditionalWeakTable<IFluidTemplate, IFluidTemplate> Renderable = new();
 
     /// <summary>Shared render options; treat as read-only.</summary>
     public static TemplateOptions Options { get; } = CreateOptions();
@@ -78,7 +82,8 @@ internal static class LiquidEngine
         {
             context.SetValue(name, value is null ? NilValue.Instance : FluidValue.Create(value, Options));
         }
-        return template.Render(context, output == TemplateOutput.Mrkdwn ? MrkdwnEncoder.Instance : NullEncoder.Default);
+        var renderable = Renderable.GetValue(template, static t => new OutputTextRewriter().VisitTemplate(t));
+        return renderable.Render(context, output == TemplateOutput.Mrkdwn ? MrkdwnEncoder.Instance : NullEncoder.Default);
     }
 
     /// <summary>Renders at the time provider's current instant.</summary>

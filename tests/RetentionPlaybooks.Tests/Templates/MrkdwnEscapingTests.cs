@@ -53,6 +53,33 @@ public sealed class MrkdwnEscapingTests
         Assert.Contains("&lt;!channel&gt;", text, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("{{ customer.tags }}", "&lt;!here&gt;b")]
+    [InlineData("{{ customer.tags | sort | reverse }}", "b&lt;!here&gt;")]
+    [InlineData("{{ customer.first_name | split: \"\" }}", "&lt;!channel&gt;")]
+    [InlineData("{% if true %}{% for x in (1..1) %}{{ customer.tags }}{% endfor %}{% endif %}", "&lt;!here&gt;b")]
+    [InlineData("{% capture c %}{{ customer.tags }}{% endcapture %}{{ c }}", "&lt;!here&gt;b")]
+    [InlineData("{{ customer | json }}", "{\"first_name\":\"\\u003C!channel\\u003E\",\"tags\":[\"\\u003C!here\\u003E\",\"b\"]}")]
+    public void Render_ListsPrintedWhole_AreEscapedToo(string source, string expected)
+    {
+        // Fluid writes a list element by element without the encoder; the engine turns it into one escaped string.
+        var customer = JsonSerializer.SerializeToElement(new { first_name = "<!channel>", tags = new[] { "<!here>", "b" } });
+        var template = LiquidEngineTestsAccess.ParseUnchecked(source);
+
+        var text = LiquidEngine.Render(template, new Dictionary<string, object?> { ["customer"] = customer }, Now, TemplateOutput.Mrkdwn);
+
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void Render_ListInPlainText_IsWrittenAsFluidWould()
+    {
+        var customer = JsonSerializer.SerializeToElement(new { tags = new[] { "<a>", "b" } });
+        var template = LiquidEngineTestsAccess.ParseUnchecked("{{ customer.tags }}");
+
+        Assert.Equal("<a>b", LiquidEngine.Render(template, new Dictionary<string, object?> { ["customer"] = customer }, Now, TemplateOutput.PlainText));
+    }
+
     [Fact]
     public void Render_TemplatesOwnLiteralText_IsNotEscaped()
     {
