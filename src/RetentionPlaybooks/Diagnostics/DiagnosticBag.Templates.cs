@@ -1,0 +1,22 @@
+using RetentionPlaybooks.Text;
+
+namespace RetentionPlaybooks.Diagnostics;
+
+// Liquid message templates: RP04xx. RP0403 (PII policy) is reported by the playbook compiler, not here.
+public sealed partial class DiagnosticBag
+{
+    internal void ReportTemplateSyntaxError(SourceLocation location, string complaint) =>
+        Error("RP0401", location, $"Liquid syntax error in template: {complaint}");
+
+    internal void ReportUnknownTemplateVariable(SourceLocation location, string path, string? suggestion) =>
+        Error("RP0402", location, $"unknown variable \"{path}\" in template{DidYouMean(suggestion)}");
+
+    internal void ReportUnavailableTemplateVariable(SourceLocation location, string path, string root, string reason) =>
+        Error("RP0402", location, $"unknown variable \"{path}\" in template: \"{root}\" is not available because {reason}");
+
+    internal void ReportRawBroadcastMention(SourceLocation location, string mention) =>
+        Error("RP0404", location, $"template contains a raw \"{mention}\" mention; mentions come only from the playbook's owner");
+
+    internal void ReportUnknownTemplateFilter(SourceLocation location, string name, string? suggestion) =>
+        Error("RP0405", location, $"unknown filter \"{name}\"{DidYouMean(suggestion)}");
+}

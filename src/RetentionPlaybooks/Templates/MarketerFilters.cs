@@ -1,0 +1,123 @@
+using System.Globalization;
+using Fluid;
+using Fluid.Values;
+
+namespace RetentionPlaybooks.Templates;
+
+/// <summary>
+/// Filters marketers expect beyond Liquid's standard set: <c>money</c> and <c>time_ago</c>. Both are
+/// culture-invariant and read the clock only from the render context, never from the wall clock.
+/// </summary>
+internal static class MarketerFilters
+{
+    /// <summary>The <see cref="TemplateContext.AmbientValues"/> key holding the render's "now" as a <see cref="DateTimeOffset"/>.</summary>
+    public const string NowKey = "retention_playbooks.now";
+
+    private const string DefaultCurrency = "USD";
+
+    // Symbol and decimals per ISO 4217 code; other codes are written as a prefix ("CHF 1,234.50").
+    private static readonly Dictionary<string, (string Symbol, int Decimals)> Currencies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["USD"] = ("$", 2),
+        ["EUR"] = ("€", 2),
+        ["GBP"] = ("£", 2),
+        ["JPY"] = ("¥", 0),
+        ["CAD"] = ("CA$", 2),
+        ["AUD"] = ("A$", 2),
+        ["INR"] = ("₹", 2),
+    };
+
+    /// <summary><c>{{ 1234.5 | money }}</c> → <c>$1,234.50</c>; <c>{{ 1234.5 | money: "EUR" }}</c> → <c>€1,234.50</c>.</summary>
+    public static ValueTask<FluidValue> Money(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        if (!TryGetNumber(input, out var amount)) return ValueTask.FromResult(IsBlank(input) ? NilValue.Instance : input);
+        var code = arguments.Count > 0 && !arguments.At(0).IsNil() ? arguments.At(0).ToStringValue() : DefaultCurrency;
+        return ValueTask.FromResult<FluidValue>(StringValue.Create(FormatMoney(amount, code)));
+    }
+
+    internal static string FormatMoney(decimal amount, string currencyCode)
+    {
+        var (prefix, decimals) = Currencies.TryGetValue(currencyCode, out var known)
+            ? known
+            : (currencyCode.ToUpperInvariant() + " ", 2);
+        var digits = Math.Abs(amount).ToString(decimals == 0 ? "#,##0" : "#,##0.00", CultureInfo.InvariantCulture);
+        var sign = Math.Round(amount, decimals, MidpointRounding.AwayFromZero) < 0 ? "-" : "";
+        return sign + prefix + digits;
+    }
+
+    /// <summary>
+    /// <c>{{ customer.last_order_at | time_ago }}</c> → <c>42 min ago</c>, <c>3 h ago</c>, <c>2 days ago</c>, <c>just now</c>.
+    /// Accepts unix seconds (or milliseconds), numeric strings, ISO 8601 text and dates.
+    /// </summary>
+    public static ValueTask<FluidValue> TimeAgo(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        if (!TryGetInstant(input, out var then)) return ValueTask.FromResult(IsBlank(input) ? NilValue.Instance : input);
+        return ValueTask.FromResult<FluidValue>(StringValue.Create(Relative(NowOf(context) - then)));
+    }
+
+    internal static string Relative(TimeSpan elapsed)
+    {
+        var magnitude = elapsed.Duration();
+        if (magnitude < TimeSpan.FromMinutes(1)) return "just now";
+        string amount;
+        if (magnitude < TimeSpan.FromHours(1)) amount = $"{(int)magnitude.TotalMinutes} min";
+        else if (magnitude < TimeSpan.FromDays(1)) amount = $"{(int)magnitude.TotalHours} h";
+        else
+        {
+            var days = (int)magnitude.TotalDays;
+            amount = days == 1 ? "1 day" : $"{days} days";
+        }
+        return elapsed < TimeSpan.Zero ? "in " + amount : amount + " ago";
+    }
+
+    /// <summary>The render's clock: the value the renderer stored, else the context's own.</summary>
+    internal static DateTimeOffset NowOf(TemplateContext context) =>
+        context.AmbientValues.TryGetValue(NowKey, out var stored) && stored is DateTimeOffset now ? now : context.Now();
+
+    private static bool IsBlank(FluidValue input) =>
+        input.IsNil() || (input.Type == FluidValues.String && input.ToStringValue().Length == 0);
+
+    private static bool TryGetNumber(FluidValue input, out decimal number)
+    {
+        number = 0;
+        switch (input.Type)
+        {
+            case FluidValues.Number:
+                number = input.ToNumberValue();
+                return true;
+            case FluidValues.String:
+                return decimal.TryParse(input.ToStringValue(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+            default:
+                return false;
+        }
+    }
+
+    private static bool TryGetInstant(FluidValue input, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (input.Type == FluidValues.DateTime)
+        {
+            switch (input.ToObjectValue())
+            {
+                case DateTimeOffset dto:
+                    instant = dto;
+                    return true;
+                case DateTime dt:
+                    instant = new DateTimeOffset(DateTime.SpecifyKind(dt, dt.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dt.Kind));
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        if (TryGetNumber(input, out var number))
+        {
+            // Same rule as ValueReader: numbers this large are unix milliseconds.
+            var seconds = number > 100_000_000_000m ? number / 1000 : number;
+            if (seconds is < -62_135_596_800m or > 253_402_300_799m) return false;
+            instant = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+            return true;
+        }
+        return input.Type == FluidValues.String
+            && DateTimeOffset.TryParse(input.ToStringValue(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
+    }
+}

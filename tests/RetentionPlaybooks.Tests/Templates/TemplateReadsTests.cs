@@ -1,0 +1,154 @@
+using RetentionPlaybooks.Templates;
+using Xunit;
+using static RetentionPlaybooks.Tests.Templates.TemplateFixtures;
+
+namespace RetentionPlaybooks.Tests.Templates;
+
+public sealed class TemplateReadsTests
+{
+    private static List<(string Path, bool Printed)> Reads(string source) =>
+        CheckClean(source).Reads.Select(r => (r.Path, r.Printed)).ToList();
+
+    [Fact]
+    public void Reads_OutputExpression_IsPrintedAndBoundToTheField()
+    {
+        var read = Assert.Single(CheckClean("Hi {{ customer.first_name }}").Reads);
+
+        Assert.Equal("customer.first_name", read.Path);
+        Assert.True(read.Printed);
+        Assert.Same(Model.Customer["first_name"], read.Field);
+        Assert.Equal((12, 18, "customer.first_name".Length), (read.Location.Line, read.Location.Column, read.Location.Length));
+    }
+
+    [Fact]
+    public void Reads_ThroughFilters_ArePrinted()
+    {
+        Assert.Equal([("customer.phone", true)], Reads("{{ customer.phone | upcase | truncate: 4 }}"));
+    }
+
+    [Fact]
+    public void Reads_FilterArgument_IsPrinted()
+    {
+        Assert.Equal(
+            [("customer.first_name", true), ("customer.email", true)],
+            Reads("{{ customer.first_name | default: customer.email }}"));
+    }
+
+    [Fact]
+    public void Reads_Condition_IsNotPrinted()
+    {
+        Assert.Equal(
+            [("customer.phone", false), ("customer.email", false), ("customer.ltv", false), ("customer.id", true)],
+            Reads("{% if customer.phone %}{% elsif customer.email contains \"@\" %}{% else %}{% endif %}{% unless customer.ltv > 100 %}{{ customer.id }}{% endunless %}"));
+    }
+
+    [Fact]
+    public void Reads_CaseAndWhen_AreNotPrinted()
+    {
+        Assert.Equal(
+            [("customer.id", false), ("customer.email", false), ("customer.first_name", true)],
+            Reads("{% case customer.id %}{% when customer.email %}{{ customer.first_name }}{% endcase %}"));
+    }
+
+    [Fact]
+    public void Reads_ForLoopCollection_IsNotPrintedAndLoopVariableBindsToElement()
+    {
+        var reads = CheckClean("{% for item in event.items %}{{ item.sku }} {{ forloop.index }}{% endfor %}").Reads;
+
+        Assert.Equal([("event.items", false), ("event.items.sku", true)], reads.Select(r => (r.Path, r.Printed)).ToList());
+        Assert.Same(CheckoutAbandoned.Properties["items"].Type.Element!.Properties["sku"], reads[1].Field);
+        Assert.Equal((12, 44), (reads[1].Location.Line, reads[1].Location.Column));
+    }
+
+    [Fact]
+    public void Reads_LoopVariableOutsideItsLoop_IsUnknown()
+    {
+        var (_, diagnostics) = Check("{% for item in event.items %}{% endfor %}{{ item.sku }}");
+
+        Assert.Equal("unknown variable \"item.sku\" in template", Assert.Single(diagnostics).Message);
+    }
+
+    [Fact]
+    public void Reads_FirstElementOfList_BindsToElement()
+    {
+        Assert.Equal([("event.items.price", true)], Reads("{{ event.items.first.price | money }}"));
+        Assert.Equal([("event.items.quantity", true)], Reads("{{ event.items[0].quantity }}"));
+    }
+
+    [Fact]
+    public void Reads_AssignFromField_CountsAsPrinted()
+    {
+        Assert.Equal([("customer.phone", true)], Reads("{% assign p = customer.phone %}"));
+        Assert.Equal([("customer.phone", true)], Reads("{% assign p = customer.phone | upcase %}{% if p %}x{% endif %}"));
+    }
+
+    [Fact]
+    public void Reads_CapturedOutput_IsPrinted()
+    {
+        Assert.Equal([("customer.email", true)], Reads("{% capture who %}{{ customer.email }}{% endcapture %}{{ who }}"));
+    }
+
+    [Fact]
+    public void Reads_AliasOfObject_ClassifiesEachUseWhereItHappens()
+    {
+        Assert.Equal(
+            [("customer", false), ("customer.phone", false), ("customer.first_name", true)],
+            Reads("{% assign c = customer %}{% if c.phone %}{{ c.first_name }}{% endif %}"));
+    }
+
+    [Fact]
+    public void Reads_PrintingWholeObject_PrintsEveryFieldUnderIt()
+    {
+        var reads = Reads("{{ customer }}");
+
+        Assert.Equal(("customer", true), reads[0]);
+        Assert.Equal(Model.Customer.Values.Select(f => (f.Path, true)), reads.Skip(1));
+    }
+
+    [Fact]
+    public void Reads_PrintingWholeLoopElement_PrintsItsProperties()
+    {
+        Assert.Equal(
+            [("event.items", false), ("event.items", true), ("event.items.sku", true), ("event.items.price", true), ("event.items.quantity", true)],
+            Reads("{% for item in event.items %}{{ item }}{% endfor %}"));
+    }
+
+    [Fact]
+    public void Reads_SizeOfList_ReadsTheListWithoutItsProperties()
+    {
+        Assert.Equal([("event.items", true)], Reads("{{ event.items.size }}"));
+    }
+
+    [Fact]
+    public void Reads_BuiltInMembers_AreRecordedWithoutAField()
+    {
+        var reads = CheckClean("{{ trigger.from }} <{{ links.customerio_profile }}|Profile> {{ playbook.owner_mention }}").Reads;
+
+        Assert.Equal(["trigger.from", "links.customerio_profile", "playbook.owner_mention"], reads.Select(r => r.Path));
+        Assert.All(reads, r => Assert.Null(r.Field));
+    }
+
+    [Fact]
+    public void Reads_SamePathTwice_HasTwoLocations()
+    {
+        var reads = CheckClean("{% if customer.phone %}{{ customer.phone }}{% endif %}").Reads;
+
+        Assert.Equal([(12, 18, false), (12, 38, true)], reads.Select(r => (r.Location.Line, r.Location.Column, r.Printed)));
+    }
+
+    [Fact]
+    public void Reads_PathInLiteralText_IsNotMistakenForTheVariable()
+    {
+        var read = Assert.Single(CheckClean("customer.phone: {{ customer.phone }}").Reads);
+
+        Assert.Equal(31, read.Location.Column);
+    }
+
+    [Fact]
+    public void Check_SameSourceTwice_ReusesTheParsedTemplate()
+    {
+        const string source = "cached {{ customer.id }}";
+
+        Assert.Same(CheckClean(source).Template, CheckClean(source).Template);
+    }
+}
