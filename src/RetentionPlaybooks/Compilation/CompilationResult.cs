@@ -6,7 +6,7 @@ using RetentionPlaybooks.Workspace;
 namespace RetentionPlaybooks.Compilation;
 
 /// <summary>What the compiler produced: all diagnostics, and the compiled playbooks indexed by trigger.</summary>
-public sealed class CompilationResult
+internal sealed class CompilationResult
 {
     private readonly Dictionary<(TriggerKind, string), CompiledPlaybook[]> _byTrigger;
 

@@ -5,7 +5,7 @@ using RetentionPlaybooks.Workspace;
 namespace RetentionPlaybooks.Compilation;
 
 /// <summary>A playbook the compiler accepted: every reference resolved, every gate compiled, every template parsed.</summary>
-public sealed class CompiledPlaybook
+internal sealed class CompiledPlaybook
 {
     public required string Id { get; init; }
 
@@ -42,24 +42,24 @@ public sealed class CompiledPlaybook
 }
 
 /// <summary>One routing rule: when the gate holds (or always, for the default), post to the channel.</summary>
-public sealed record CompiledRoute(CompiledGate? When, ChannelSymbol Channel)
+internal sealed record CompiledRoute(CompiledGate? When, ChannelSymbol Channel)
 {
     public bool IsDefault => When is null;
 }
 
 /// <summary>Frequency limits: per-customer cooldown, a dedupe key template, a per-channel daily cap.</summary>
-public sealed record Guardrails(TimeSpan? Cooldown, CheckedTemplate? DedupeKey, int? DailyCap)
+internal sealed record Guardrails(TimeSpan? Cooldown, CheckedTemplate? DedupeKey, int? DailyCap)
 {
     public bool IsEmpty => Cooldown is null && DedupeKey is null && DailyCap is null;
 }
 
 /// <summary>The Liquid templates of a message.</summary>
-public sealed record MessageTemplates(
+internal sealed record MessageTemplates(
     CheckedTemplate Title,
     IReadOnlyList<MessageField> Fields,
     CheckedTemplate? NextStep,
     IReadOnlyList<MessageLink> Links);
 
-public sealed record MessageField(string Label, CheckedTemplate Value);
+internal sealed record MessageField(string Label, CheckedTemplate Value);
 
-public sealed record MessageLink(CheckedTemplate Label, CheckedTemplate Url);
+internal sealed record MessageLink(CheckedTemplate Label, CheckedTemplate Url);

@@ -85,7 +85,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Sla = sla.Value,
             Guardrails = guardrails,
             HoldPromotions = Duration("hold_promotions"),
-            Pii = pii,
+            Pii = pii ?? [],
             Message = message,
         };
     }
@@ -199,9 +199,11 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         return null;
     }
 
-    private HashSet<string> BindPii(List<CompiledRoute> routes)
+    /// <summary>The PII classes the playbook declares, or null when the list itself has errors (then templates are not checked against it).</summary>
+    private HashSet<string>? BindPii(List<CompiledRoute> routes)
     {
         var pii = new HashSet<string>(StringComparer.Ordinal);
+        var reliable = file.Sequence(_root, "pii") is not null || YamlAccess.KeyNode(_root, "pii") is null;
         var known = model.PiiClasses.ToList();
         foreach (var item in file.Sequence(_root, "pii")?.Children ?? [])
         {
@@ -209,6 +211,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             if (!known.Contains(s.Value, StringComparer.Ordinal))
             {
                 diagnostics.ReportUnknownPiiClass(file.Location(s), s.Value, Suggestions.Closest(s.Value, known));
+                reliable = false;
                 continue;
             }
             pii.Add(s.Value);
@@ -217,10 +220,10 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
                 if (!channel.AllowedPii.Contains(s.Value)) diagnostics.ReportPiiNotAllowedInChannel(file.Location(s), s.Value, channel.Name, channel.AllowedPii);
             }
         }
-        return pii;
+        return reliable ? pii : null;
     }
 
-    private MessageTemplates? BindMessage(string id, PlaybookScope? scope, HashSet<string> pii)
+    private MessageTemplates? BindMessage(string id, PlaybookScope? scope, HashSet<string>? pii)
     {
         var node = file.Mapping(_root, "message");
         if (node is null || scope is null) return null;
@@ -250,13 +253,13 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         TemplateAnalyzer.Check(node.Value ?? "", file.SourceMap(node), scope.Templates, diagnostics);
 
     /// <summary>Checks a template whose output goes to Slack: every printed PII field must be declared by the playbook.</summary>
-    private CheckedTemplate? CheckPrinted(YamlScalarNode node, PlaybookScope scope, string id, HashSet<string> pii)
+    private CheckedTemplate? CheckPrinted(YamlScalarNode node, PlaybookScope scope, string id, HashSet<string>? pii)
     {
         var template = CheckTemplate(node, scope);
         if (template is null) return null;
         foreach (var read in template.Reads)
         {
-            if (read.Printed && read.Field?.Pii is { } cls && !pii.Contains(cls))
+            if (pii is not null && read.Printed && read.Field?.Pii is { } cls && !pii.Contains(cls))
             {
                 diagnostics.ReportPiiNotDeclared(read.Location, read.Path, cls, id);
             }

@@ -10,7 +10,7 @@ namespace RetentionPlaybooks.Compilation;
 /// The compiler facade: load → schema-validate → bind the workspace and data model → bind each playbook
 /// (gates, routes, templates, PII) → cross-playbook checks. Collects every diagnostic across all files.
 /// </summary>
-public static class PlaybookCompiler
+internal static class PlaybookCompiler
 {
     public static CompilationResult CompileDirectory(string directory)
     {

@@ -4,7 +4,7 @@ using RetentionPlaybooks.Evaluation;
 
 namespace RetentionPlaybooks.Compilation;
 
-public enum TriggerKind
+internal enum TriggerKind
 {
     Event,
     Segment,
@@ -12,7 +12,7 @@ public enum TriggerKind
 }
 
 /// <summary>What starts a playbook: an event by name, entry into a segment, or a change of an attribute.</summary>
-public sealed record PlaybookTrigger(TriggerKind Kind, string Name, FieldSymbol? Attribute = null, Value? From = null, Value? To = null)
+internal sealed record PlaybookTrigger(TriggerKind Kind, string Name, FieldSymbol? Attribute = null, Value? From = null, Value? To = null)
 {
     /// <summary>True when the input is this trigger's signal (for an attribute change, with matching from/to).</summary>
     public bool Matches(TriggerInput input) => Kind switch

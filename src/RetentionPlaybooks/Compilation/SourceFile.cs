@@ -1,7 +1,7 @@
 namespace RetentionPlaybooks.Compilation;
 
 /// <summary>A file handed to the compiler: the path shown in diagnostics and its text.</summary>
-public sealed record SourceFile(string Path, string Text)
+internal sealed record SourceFile(string Path, string Text)
 {
     public const string WorkspaceFileName = "workspace.yaml";
     public const string DataModelFileName = "data-model.yaml";

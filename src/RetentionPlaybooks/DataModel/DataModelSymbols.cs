@@ -4,7 +4,7 @@ namespace RetentionPlaybooks.DataModel;
 /// The declared shape of the Customer.io data the playbooks read: customer attributes, events and their
 /// properties, and segments. Built once per compilation; every top-level field has a record slot.
 /// </summary>
-public sealed class DataModelSymbols
+internal sealed class DataModelSymbols
 {
     public DataModelSymbols(
         IReadOnlyDictionary<string, FieldSymbol> customer,

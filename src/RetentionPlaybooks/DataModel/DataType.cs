@@ -1,7 +1,7 @@
 namespace RetentionPlaybooks.DataModel;
 
 /// <summary>A type in the declared data model. Scalars are shared singletons; lists and objects carry their shape.</summary>
-public sealed class DataType
+internal sealed class DataType
 {
     // Declared before the singletons below: static fields initialise in text order.
     private static readonly IReadOnlyDictionary<string, FieldSymbol> EmptyProperties = new Dictionary<string, FieldSymbol>();

@@ -1,7 +1,7 @@
 namespace RetentionPlaybooks.DataModel;
 
 /// <summary>A Customer.io event declared in the data model, with the properties its data carries.</summary>
-public sealed class EventSymbol(string name, string? description, IReadOnlyDictionary<string, FieldSymbol> properties)
+internal sealed class EventSymbol(string name, string? description, IReadOnlyDictionary<string, FieldSymbol> properties)
 {
     public string Name { get; } = name;
 

@@ -4,7 +4,7 @@ namespace RetentionPlaybooks.DataModel;
 /// A field declared in the data model, such as <c>customer.ltv</c> or <c>event.items</c>. Each top-level
 /// field has a slot: the index of its value in an evaluation <see cref="Evaluation.Record"/>.
 /// </summary>
-public sealed class FieldSymbol
+internal sealed class FieldSymbol
 {
     public FieldSymbol(string path, string name, DataType type, string? pii = null, string? description = null)
     {

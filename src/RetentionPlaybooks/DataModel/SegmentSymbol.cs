@@ -1,4 +1,4 @@
 namespace RetentionPlaybooks.DataModel;
 
 /// <summary>A Customer.io segment a playbook can trigger on, by name and numeric id.</summary>
-public sealed record SegmentSymbol(string Name, long Id, string? Description);
+internal sealed record SegmentSymbol(string Name, long Id, string? Description);

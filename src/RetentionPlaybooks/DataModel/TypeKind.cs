@@ -1,7 +1,7 @@
 namespace RetentionPlaybooks.DataModel;
 
 /// <summary>The kinds of value a playbook can read from Customer.io data or write as a literal.</summary>
-public enum TypeKind
+internal enum TypeKind
 {
     /// <summary>The type of an expression that already produced a diagnostic; absorbs follow-on errors.</summary>
     Error,

@@ -3,7 +3,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Diagnostics;
 
 /// <summary>One problem found in a playbook, with a stable code (RP0xxx) and the place it was found.</summary>
-public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, SourceLocation Location, string Message)
+internal sealed record Diagnostic(string Code, DiagnosticSeverity Severity, SourceLocation Location, string Message)
 {
     public bool IsError => Severity == DiagnosticSeverity.Error;
 

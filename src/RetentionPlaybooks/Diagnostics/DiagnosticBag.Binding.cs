@@ -3,7 +3,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Diagnostics;
 
 /// <summary>Messages for references between files: channels, owners, events, segments, PII classes (RP03xx).</summary>
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     public void ReportUnknownChannel(SourceLocation at, string channel, string playbook, string? suggestion) =>
         Error("RP0301", at, $"undefined channel \"{channel}\" used in playbook \"{playbook}\"{DidYouMean(suggestion)}");

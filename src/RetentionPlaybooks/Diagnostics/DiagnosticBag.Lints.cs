@@ -3,7 +3,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Diagnostics;
 
 /// <summary>Lints: a playbook that is valid but would make a noisy or unactionable channel (RP05xx).</summary>
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     public void ReportNoGates(SourceLocation at, string playbook) =>
         Warning("RP0501", at, $"playbook \"{playbook}\" has no gates: every signal escalates; add gates that qualify the moment");

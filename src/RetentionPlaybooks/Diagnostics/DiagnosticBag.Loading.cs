@@ -3,7 +3,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Diagnostics;
 
 /// <summary>Messages for reading files: YAML syntax and JSON Schema shape (RP00xx, RP01xx).</summary>
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     public void ReportYamlSyntax(SourceLocation at, string detail) =>
         Error("RP0001", at, $"YAML syntax error: {detail}");

@@ -3,7 +3,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Diagnostics;
 
 // Liquid message templates: RP04xx. RP0403 (PII policy) is reported by the playbook compiler, not here.
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     internal void ReportTemplateSyntaxError(SourceLocation location, string complaint) =>
         Error("RP0401", location, $"Liquid syntax error in template: {complaint}");

@@ -7,7 +7,7 @@ namespace RetentionPlaybooks.Diagnostics;
 /// Collects diagnostics; nothing in the compiler throws for a user's mistake. Every message text lives in
 /// exactly one Report* method, split by area across the partial files beside this one.
 /// </summary>
-public sealed partial class DiagnosticBag : IEnumerable<Diagnostic>
+internal sealed partial class DiagnosticBag : IEnumerable<Diagnostic>
 {
     private readonly List<Diagnostic> _items = [];
 

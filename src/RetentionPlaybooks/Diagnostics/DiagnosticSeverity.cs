@@ -1,6 +1,6 @@
 namespace RetentionPlaybooks.Diagnostics;
 
-public enum DiagnosticSeverity
+internal enum DiagnosticSeverity
 {
     Warning,
     Error,

@@ -1,7 +1,7 @@
 namespace RetentionPlaybooks.Diagnostics;
 
 /// <summary>Finds the closest known name to a misspelt one, for "did you mean" hints.</summary>
-public static class Suggestions
+internal static class Suggestions
 {
     public static string? Closest(string name, IEnumerable<string> candidates)
     {

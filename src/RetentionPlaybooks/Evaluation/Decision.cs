@@ -3,7 +3,7 @@ using RetentionPlaybooks.Workspace;
 
 namespace RetentionPlaybooks.Evaluation;
 
-public enum DecisionOutcome
+internal enum DecisionOutcome
 {
     /// <summary>Every gate held, no exclusion applied: post to <see cref="Decision.Channel"/>.</summary>
     Escalate,
@@ -16,10 +16,10 @@ public enum DecisionOutcome
 }
 
 /// <summary>One check made while deciding: which expression, what it returned, and why in terms of the data.</summary>
-public sealed record CheckResult(string Kind, string Expression, bool Result, string Reason);
+internal sealed record CheckResult(string Kind, string Expression, bool Result, string Reason);
 
 /// <summary>What a playbook decided for one signal, with every check it made, so a skip can be explained.</summary>
-public sealed record Decision(CompiledPlaybook Playbook, DecisionOutcome Outcome, ChannelSymbol? Channel, string Reason, IReadOnlyList<CheckResult> Checks)
+internal sealed record Decision(CompiledPlaybook Playbook, DecisionOutcome Outcome, ChannelSymbol? Channel, string Reason, IReadOnlyList<CheckResult> Checks)
 {
     public bool Escalates => Outcome == DecisionOutcome.Escalate;
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RetentionPlaybooks.Evaluation;
 
 /// <summary>Durations as marketers write them: a whole number and a unit, <c>45s</c>, <c>10m</c>, <c>2h</c>, <c>30d</c>, <c>1w</c>.</summary>
-public static class DurationSyntax
+internal static class DurationSyntax
 {
     public const string Pattern = "^[0-9]+(s|m|h|d|w)$";
 

@@ -7,7 +7,7 @@ namespace RetentionPlaybooks.Evaluation;
 /// Decides one playbook for one record: gates must all hold, no exclusion may apply, then the first route
 /// whose condition holds picks the channel. A pure function of the playbook and the record.
 /// </summary>
-public static class PlaybookEvaluator
+internal static class PlaybookEvaluator
 {
     /// <summary>The fast decision: stops at the first failing check and explains only that one.</summary>
     public static Decision Decide(CompiledPlaybook playbook, Record record) => Run(playbook, record, explainAll: false);

@@ -4,7 +4,7 @@ namespace RetentionPlaybooks.Evaluation;
 /// The values of one Customer.io signal, read once and indexed by field slot, so that every gate of every
 /// playbook reads them with an array access instead of a JSON lookup.
 /// </summary>
-public sealed class Record
+internal sealed class Record
 {
     public Record(Value[] slots, DateTimeOffset now)
     {

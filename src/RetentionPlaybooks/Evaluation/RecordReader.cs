@@ -4,7 +4,7 @@ using RetentionPlaybooks.DataModel;
 namespace RetentionPlaybooks.Evaluation;
 
 /// <summary>Reads a <see cref="TriggerInput"/> into a <see cref="Record"/> according to the data model.</summary>
-public sealed class RecordReader(DataModelSymbols model)
+internal sealed class RecordReader(DataModelSymbols model)
 {
     public Record Read(TriggerInput input, DateTimeOffset now)
     {

@@ -6,7 +6,7 @@ namespace RetentionPlaybooks.Evaluation;
 /// One Customer.io signal in our envelope: the customer's attributes, and the event, segment entry or
 /// attribute change that triggered it. This is the JSON body marketers paste into a Journey webhook action.
 /// </summary>
-public sealed class TriggerInput
+internal sealed class TriggerInput
 {
     public required string? DeliveryId { get; init; }
 

@@ -7,7 +7,7 @@ namespace RetentionPlaybooks.Evaluation;
 /// A value read from Customer.io data, already coerced to its declared type. A missing value (absent,
 /// null, or not convertible to the declared type) has <see cref="IsMissing"/> set; comparisons with it are false.
 /// </summary>
-public readonly struct Value
+internal readonly struct Value
 {
     private readonly double _number;
     private readonly object? _ref;

@@ -3,7 +3,7 @@ using RetentionPlaybooks.DataModel;
 namespace RetentionPlaybooks.Evaluation;
 
 /// <summary>Equality of two present values of the same type; a missing value equals nothing.</summary>
-public static class ValueComparer
+internal static class ValueComparer
 {
     public static bool AreEqual(Value a, Value b)
     {

@@ -8,7 +8,7 @@ namespace RetentionPlaybooks.Evaluation;
 /// Coerces JSON from Customer.io to declared types. Journey webhook bodies are Liquid-rendered text, so a
 /// number often arrives as a string ("180.50") and a missing attribute as an empty string: both are handled.
 /// </summary>
-public static class ValueReader
+internal static class ValueReader
 {
     public static Value Read(JsonElement json, DataType type)
     {

@@ -4,7 +4,7 @@ namespace RetentionPlaybooks.Text;
 /// Maps an offset inside the value of a YAML scalar (a gate expression, a Liquid template) back to
 /// the line and column in the YAML file, so errors inside embedded languages point at the right character.
 /// </summary>
-public sealed class ScalarSourceMap
+internal sealed class ScalarSourceMap
 {
     private readonly string _file;
     private readonly int _line;
@@ -68,7 +68,7 @@ public sealed class ScalarSourceMap
 }
 
 /// <summary>How a YAML scalar was written; it decides how offsets map back to the file.</summary>
-public enum ScalarKind
+internal enum ScalarKind
 {
     Plain,
     SingleQuoted,

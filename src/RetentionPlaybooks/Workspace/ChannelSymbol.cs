@@ -3,7 +3,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Workspace;
 
 /// <summary>A Slack destination declared in workspace.yaml: a channel id or a user to message directly.</summary>
-public sealed record ChannelSymbol(
+internal sealed record ChannelSymbol(
     string Name,
     string? SlackChannel,
     string? DmUser,

@@ -1,7 +1,7 @@
 namespace RetentionPlaybooks.Workspace;
 
 /// <summary>Everything workspace.yaml declares: channels, owners and the bases for links.</summary>
-public sealed class WorkspaceSymbols
+internal sealed class WorkspaceSymbols
 {
     public required IReadOnlyDictionary<string, ChannelSymbol> Channels { get; init; }
 
@@ -11,7 +11,7 @@ public sealed class WorkspaceSymbols
 }
 
 /// <summary>How to build links to the Customer.io profile and the shop admin.</summary>
-public sealed record LinkSettings(
+internal sealed record LinkSettings(
     string? CustomerIoWorkspaceId,
     string Region,
     string ProfileUrlPattern,
