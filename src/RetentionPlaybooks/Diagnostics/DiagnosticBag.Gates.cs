@@ -7,7 +7,10 @@ namespace RetentionPlaybooks.Diagnostics;
 public sealed partial class DiagnosticBag
 {
     internal void ReportUnexpectedToken(SourceLocation location, string token, string expected) =>
-        Error("RP0201", location, $"unexpected \"{token}\"; {expected}");
+        // A string token already carries its quotes.
+        Error("RP0201", location, token.StartsWith('"') || token.StartsWith('\'')
+            ? $"unexpected {token}; {expected}"
+            : $"unexpected \"{token}\"; {expected}");
 
     internal void ReportUnexpectedEnd(SourceLocation location, string expected) =>
         Error("RP0201", location, $"unexpected end of gate; {expected}");

@@ -126,14 +126,22 @@ internal sealed class GateExplainer(string source, Record record)
     private string Age(double unixSeconds)
     {
         var seconds = record.NowUnixSeconds - unixSeconds;
-        var span = DurationSyntax.Format(TimeSpan.FromSeconds(LargestUnit(Math.Abs(seconds))));
+        var span = FormatAge(LargestUnit(Math.Abs(seconds)));
         return seconds >= 0 ? $"{span} ago" : $"in {span}";
     }
 
-    /// <summary>Rounds down to the largest whole unit, so an age reads "12d" rather than "1036800s".</summary>
+    private static string FormatAge(double seconds) => seconds switch
+    {
+        >= 86400 => $"{seconds / 86400:0}d",
+        >= 3600 => $"{seconds / 3600:0}h",
+        >= 60 => $"{seconds / 60:0}m",
+        _ => $"{seconds:0}s",
+    };
+
+    /// <summary>Rounds down to the largest whole unit up to days, so an age reads "29d" rather than "2591999s" or "4w".</summary>
     private static double LargestUnit(double seconds)
     {
-        foreach (var unit in (ReadOnlySpan<double>)[7 * 86400, 86400, 3600, 60])
+        foreach (var unit in (ReadOnlySpan<double>)[86400, 3600, 60])
         {
             if (seconds >= unit) return Math.Floor(seconds / unit) * unit;
         }
