@@ -4,7 +4,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Diagnostics;
 
 /// <summary>Messages of the gate expression language (RP02xx).</summary>
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     internal void ReportUnexpectedToken(SourceLocation location, string token, string expected) =>
         // A string token already carries its quotes.

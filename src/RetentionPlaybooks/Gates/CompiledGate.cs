@@ -6,7 +6,7 @@ using RetentionPlaybooks.Gates.Compiling;
 namespace RetentionPlaybooks.Gates;
 
 /// <summary>A gate that compiled without errors; immutable and safe to evaluate from many threads.</summary>
-public sealed class CompiledGate
+internal sealed class CompiledGate
 {
     private readonly BoundExpression _bound;
     private readonly Func<Record, bool> _evaluate;

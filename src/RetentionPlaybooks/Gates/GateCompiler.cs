@@ -8,7 +8,7 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Gates;
 
 /// <summary>Compiles a gate expression: lex and parse, bind against a scope, then emit a delegate.</summary>
-public static class GateCompiler
+internal static class GateCompiler
 {
     /// <summary>
     /// Compiles <paramref name="source"/>, reporting problems (RP0201–RP0207) to <paramref name="diagnostics"/>

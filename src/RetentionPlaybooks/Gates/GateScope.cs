@@ -6,7 +6,7 @@ namespace RetentionPlaybooks.Gates;
 /// The names a gate can read: each root (<c>customer</c>, <c>event</c>) with the fields under it, and the
 /// roots that exist in the language but carry no data for this playbook's trigger, with the reason why.
 /// </summary>
-public sealed class GateScope
+internal sealed class GateScope
 {
     private static readonly IReadOnlyDictionary<string, string> NoUnavailableRoots = new Dictionary<string, string>();
 
