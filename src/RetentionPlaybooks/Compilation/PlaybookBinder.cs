@@ -27,6 +27,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         var id = idNode?.Value ?? fileId;
         if (idNode is not null && id != fileId) diagnostics.ReportIdMismatch(file.Location(idNode), id, fileId);
         var whole = file.Location(_root);
+        if (!HasSchemaLine(file.Text, Loading.SchemaValidator.Playbook)) Lint()?.ReportNoSchemaLine(new SourceLocation(file.Path, 1, 1), Loading.SchemaValidator.Playbook);
 
         var trigger = BindTrigger();
         // With a broken trigger, what event.* means is unknown: skip the expressions rather than report guesses.
@@ -88,6 +89,15 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Pii = pii ?? [],
             Message = message,
         };
+    }
+
+    internal static bool HasSchemaLine(string text, string schema)
+    {
+        var firstLine = text.AsSpan().TrimStart('\uFEFF');
+        var end = firstLine.IndexOf('\n');
+        if (end >= 0) firstLine = firstLine[..end];
+        firstLine = firstLine.TrimEnd();
+        return firstLine.StartsWith("# yaml-language-server: $schema=", StringComparison.Ordinal) && firstLine.EndsWith(schema, StringComparison.Ordinal);
     }
 
     /// <summary>Lints run only on files whose shape is right, so a misspelt key yields one error, not a lint too.</summary>

@@ -26,6 +26,9 @@ internal sealed partial class DiagnosticBag
     public void ReportChannelOverBudget(SourceLocation at, string channel, int budget, string breakdown, int total) =>
         Warning("RP0507", at, $"channel \"{channel}\" has a daily budget of {budget}, but {breakdown} may post {total} a day; lower their daily_cap or raise the budget");
 
+    public void ReportNoSchemaLine(SourceLocation at, string schema) =>
+        Warning("RP0509", at, $"the file does not start with \"# yaml-language-server: $schema=.../{schema}\"; add it so editors check the file as you type");
+
     public void ReportTemplateMayExceedLimit(SourceLocation at, string what, int limit) =>
         Warning("RP0508", at, $"{what} may exceed Slack's limit of {limit} characters; it will be cut with an ellipsis");
 }
