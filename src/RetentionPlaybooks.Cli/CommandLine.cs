@@ -18,6 +18,13 @@ internal static class CommandLine
               --warnaserror            treat warnings as errors
           explain --event FILE [DIR]   show what the playbooks would do with one Customer.io payload
               --now TIME               evaluation clock (ISO 8601); default: the payload's timestamp, else now
+          test [DIR]                   run the playbooks' test cases (<id>.tests.yaml) and compare snapshots
+              --update                 rewrite the snapshot files instead of failing on a difference
+              --format text|github     github adds annotations and a step summary with Block Kit Builder links
+          render PLAYBOOK --event FILE [DIR]
+                                       print one message: Block Kit JSON, a text preview and a Builder link
+              --format text|json|html  html: a page with every test case's message (no PLAYBOOK needed)
+              --out FILE               write the output to FILE
 
         exit codes: 0 clean, 1 errors found, 2 usage error
         """;
@@ -40,6 +47,8 @@ internal static class CommandLine
         {
             "validate" => ValidateCommand.Run(options, stdout, stderr),
             "explain" => ExplainCommand.Run(options, stdout, stderr, time),
+            "test" => TestCommand.Run(options, stdout, stderr),
+            "render" => RenderCommand.Run(options, stdout, stderr, time),
             _ => UnknownCommand(args[0], stderr),
         };
     }

@@ -16,6 +16,7 @@ internal static class SchemaValidator
     public const string Playbook = "playbook.schema.json";
     public const string Workspace = "workspace.schema.json";
     public const string DataModel = "data-model.schema.json";
+    public const string PlaybookTests = "playbook-tests.schema.json";
 
     private static readonly ConcurrentDictionary<string, JsonSchema> Schemas = new(StringComparer.Ordinal);
 

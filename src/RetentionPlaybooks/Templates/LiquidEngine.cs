@@ -71,7 +71,14 @@ internal static class LiquidEngine
     /// Renders <paramref name="template"/> with the model's roots (<c>customer</c>, <c>event</c>, <c>links</c>...;
     /// values may be JSON elements, evaluation values, dictionaries, lists or scalars) at the given instant.
     /// </summary>
-    public static string Render(IFluidTemplate template, IReadOnlyDictionary<string, object?> model, DateTimeOffset now, TemplateOutput output)
+    public static string Render(IFluidTemplate template, IReadOnlyDictionary<string, object?> model, DateTimeOffset now, TemplateOutput output) =>
+        Render(template, CreateContext(model, now), output);
+
+    /// <summary>
+    /// A render context holding the model and the clock; build one per message and render all of its templates
+    /// with it, so the model is converted once. Not thread-safe: one context per thread.
+    /// </summary>
+    public static TemplateContext CreateContext(IReadOnlyDictionary<string, object?> model, DateTimeOffset now)
     {
         var context = new TemplateContext(Options)
         {
@@ -82,6 +89,12 @@ internal static class LiquidEngine
         {
             context.SetValue(name, value is null ? NilValue.Instance : FluidValue.Create(value, Options));
         }
+        return context;
+    }
+
+    /// <summary>Renders with a context from <see cref="CreateContext"/>; values are mrkdwn-escaped unless the output is plain text.</summary>
+    public static string Render(IFluidTemplate template, TemplateContext context, TemplateOutput output)
+    {
         var renderable = Renderable.GetValue(template, static t => new OutputTextRewriter().VisitTemplate(t));
         return renderable.Render(context, output == TemplateOutput.Mrkdwn ? MrkdwnEncoder.Instance : NullEncoder.Default);
     }
