@@ -1,0 +1,128 @@
+using Xunit;
+
+namespace RetentionPlaybooks.Tests.Cli;
+
+public sealed class TestCommandTests
+{
+    /// <summary>The shipped playbooks' own test cases: a template change that alters a message fails here until its snapshot is updated.</summary>
+    [Fact]
+    public void Test_ShippedPlaybooks_AllCasesPassAgainstCommittedSnapshots()
+    {
+        var (exit, output, _) = CliRunner.Run("test", RepoPaths.Playbooks);
+
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"\n\d+ passed, 0 failed", output);
+        Assert.DoesNotContain("snapshot(s) written", output.Replace("0 snapshot(s) written", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_EveryShippedPlaybook_HasTestCases()
+    {
+        foreach (var playbook in new[] { "vip-cart-abandonment", "subscription-cancel-save", "post-purchase-risk", "winback-exclusions" })
+        {
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Playbooks, playbook + ".tests.yaml")), $"{playbook} has no test cases");
+        }
+    }
+
+    [Fact]
+    public void Test_TemplateChangeWithoutUpdate_FailsWithADiffThenUpdatePasses()
+    {
+        using var dir = WithSnapshots();
+        dir.Replace("vip-cart-abandonment.yaml", "title: \"VIP cart abandoned:", "title: \"VIP left a cart:");
+
+        var failing = CliRunner.Run("test", dir.Path);
+        var update = CliRunner.Run("test", dir.Path, "--update");
+        var again = CliRunner.Run("test", dir.Path);
+
+        Assert.Equal(1, failing.Exit);
+        Assert.Contains("FAIL    vip-cart-abandonment › gold VIP", failing.Out, StringComparison.Ordinal);
+        Assert.Contains("-        \"text\": \"VIP cart abandoned: $184.00\",", failing.Out, StringComparison.Ordinal);
+        Assert.Contains("+        \"text\": \"VIP left a cart: $184.00\",", failing.Out, StringComparison.Ordinal);
+        Assert.Equal(0, update.Exit);
+        Assert.Contains("updated vip-cart-abandonment › gold VIP", update.Out, StringComparison.Ordinal);
+        Assert.Equal(0, again.Exit);
+    }
+
+    [Fact]
+    public void Test_WrongExpectations_ReportWhatActuallyHappened()
+    {
+        using var dir = WithSnapshots();
+        File.WriteAllText(dir.FilePath("vip-cart-abandonment.tests.yaml"), """
+            cases:
+              - name: small cart
+                base: samples/vip-cart-abandoned.json
+                payload: { event: { data: { cart_value: 20 } } }
+                expect: { outcome: escalate }
+              - name: wrong channel
+                base: samples/vip-cart-abandoned.json
+                expect: { outcome: escalate, channel: retention-lead-dm, snapshot: false, not_contains: ["Maria"] }
+            """);
+
+        var (exit, output, _) = CliRunner.Run("test", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("expected escalate, but it would skip: gate \"event.cart_value >= 150\" did not hold: event.cart_value = 20, needs >= 150", output, StringComparison.Ordinal);
+        Assert.Contains("expected channel retention-lead-dm, but it routes to vip-saves", output, StringComparison.Ordinal);
+        Assert.Contains("the message contains \"Maria\", which it must not", output, StringComparison.Ordinal);
+        Assert.Contains("0 passed, 2 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_MistakesInTheTestFile_AreDiagnosticsWithPositions()
+    {
+        using var dir = WithSnapshots();
+        File.WriteAllText(dir.FilePath("vip-cart-abandonment.tests.yaml"), """
+            cases:
+              - name: no clock
+                payload: { customer: { id: c1 }, event: { name: checkout_abandoned, data: {} } }
+                expect: { outcome: skip }
+              - name: typo
+                payload: { customer: { id: c1 } }
+                expect: { outcom: skip }
+            """);
+        File.WriteAllText(dir.FilePath("vip-cart-abandonmnt.tests.yaml"), "cases:\n  - name: x\n    expect: { outcome: skip }\n");
+
+        var (exit, output, _) = CliRunner.Run("test", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("vip-cart-abandonment.tests.yaml(7,15): error RP0101: unknown key \"outcom\"", output, StringComparison.Ordinal);
+        Assert.Contains("vip-cart-abandonmnt.tests.yaml(1,1): error RP0601: test file is for playbook \"vip-cart-abandonmnt\", which does not exist or did not compile; did you mean \"vip-cart-abandonment\"?", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_OrphanSnapshot_FailsUntilUpdateDeletesIt()
+    {
+        using var dir = WithSnapshots();
+        var orphan = Path.Combine(dir.Path, "__snapshots__", "vip-cart-abandonment", "a-case-that-was-renamed.json");
+        File.WriteAllText(orphan, "{}");
+
+        var failing = CliRunner.Run("test", dir.Path);
+        CliRunner.Run("test", dir.Path, "--update");
+
+        Assert.Equal(1, failing.Exit);
+        Assert.Contains("a-case-that-was-renamed.json: no test case writes this snapshot any more", failing.Out, StringComparison.Ordinal);
+        Assert.False(File.Exists(orphan));
+    }
+
+    /// <summary>A temp copy of the playbooks with one test case and its snapshot written.</summary>
+    private static TempPlaybooks WithSnapshots()
+    {
+        var dir = new TempPlaybooks();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "samples"));
+        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Playbooks, "samples")))
+        {
+            File.Copy(f, Path.Combine(dir.Path, "samples", Path.GetFileName(f)));
+        }
+        foreach (var f in Directory.GetFiles(dir.Path, "*.tests.yaml")) File.Delete(f);
+        File.WriteAllText(dir.FilePath("vip-cart-abandonment.tests.yaml"), """
+            cases:
+              - name: gold VIP with a $184 cart goes to vip-saves
+                base: samples/vip-cart-abandoned.json
+                now: 2026-11-28T13:42:00Z
+                expect: { outcome: escalate, channel: vip-saves }
+            """);
+        var (exit, output, _) = CliRunner.Run("test", dir.Path, "--update");
+        Assert.True(exit == 0, output);
+        return dir;
+    }
+}

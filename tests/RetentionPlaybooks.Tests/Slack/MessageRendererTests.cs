@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RetentionPlaybooks.Compilation;
+using RetentionPlaybooks.Slack;
+using Xunit;
+
+namespace RetentionPlaybooks.Tests.Slack;
+
+public sealed partial class MessageRendererTests
+{
+    private const string Hostile = "<!channel> <@U123> <https://evil.example|refund>";
+
+    [Fact]
+    public void Render_HostileCustomerName_RendersInert()
+    {
+        var payload = RenderHarness.Sample("vip-cart-abandoned.json");
+        payload["customer"]!["first_name"] = Hostile;
+        payload["event"]!["data"]!["items"]![0]!["name"] = "<!here> & <script>";
+
+        var (message, decision) = RenderHarness.Render("vip-cart-abandonment", payload);
+
+        Assert.True(decision.Escalates);
+        var texts = string.Join("\n", RenderHarness.MrkdwnTexts(message));
+        Assert.Contains("&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|refund&gt;", texts, StringComparison.Ordinal);
+        Assert.Contains("&lt;!here&gt; &amp; &lt;script&gt;", texts, StringComparison.Ordinal);
+        // The only control sequences left are the owner's mention (context line and fallback text).
+        var controls = ControlSequence().Matches(texts).Select(m => m.Value).Distinct().ToList();
+        Assert.Equal(["<@U07RETLEAD>"], controls);
+    }
+
+    [Fact]
+    public void Render_SubscriptionHostileComment_IsEscapedEvenWhenTruncated()
+    {
+        var payload = RenderHarness.Sample("subscription-cancel-requested.json");
+        payload["event"]!["data"]!["comment"] = new string('x', 195) + "<!channel>";
+
+        var (message, _) = RenderHarness.Render("subscription-cancel-save", payload);
+
+        var texts = string.Join("\n", RenderHarness.MrkdwnTexts(message));
+        Assert.DoesNotContain("<!channel", texts, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Render_MissingFirstName_ShowsTheTemplateDefault(string? firstName)
+    {
+        var payload = RenderHarness.Sample("vip-cart-abandoned.json");
+        if (firstName is null) payload["customer"]!.AsObject().Remove("first_name");
+        else payload["customer"]!["first_name"] = firstName;
+
+        var (message, _) = RenderHarness.Render("vip-cart-abandonment", payload);
+
+        var fields = message.Blocks[1]!["fields"]!.AsArray().Select(f => f!["text"]!.GetValue<string>()).ToList();
+        Assert.Equal(firstName == "   " ? "*Customer*\n—" : "*Customer*\nVIP customer", fields[0]);
+        Assert.All(fields, f => Assert.DoesNotContain("Liquid error", f, StringComparison.Ordinal));
+        Assert.All(fields, f => Assert.False(f.EndsWith('\n'), $"empty value in {f}"));
+    }
+
+    [Fact]
+    public void Render_SixtyItemCartWithHugeNames_StaysWithinEveryBlockKitLimit()
+    {
+        var payload = RenderHarness.Sample("vip-cart-abandoned.json");
+        var items = new JsonArray();
+        for (var i = 0; i < 60; i++)
+        {
+            items.Add(new JsonObject { ["sku"] = $"SKU-{i:D3}-" + new string('Z', 400), ["name"] = new string('N', 2500) + i, ["price"] = 19.99, ["quantity"] = 1 });
+        }
+        payload["event"]!["data"]!["items"] = items;
+        payload["customer"]!["vip_tier"] = new string('G', 5000);
+
+        var (message, decision) = RenderHarness.Render("vip-cart-abandonment", payload);
+
+        Assert.True(decision.Escalates);
+        Assert.Empty(BlockKitValidator.Violations(message.ToJson()));
+        var fields = message.Blocks[1]!["fields"]!.AsArray().Select(f => f!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains("*Cart*\n60 items, $184.00", fields);
+        Assert.EndsWith("…", fields[4], StringComparison.Ordinal);
+        Assert.Equal(BlockKitLimits.FieldText, fields[4].Length);
+    }
+
+    [Fact]
+    public void Render_LongTitle_IsCutToTheHeaderLimitWithAnEllipsis()
+    {
+        var payload = RenderHarness.Sample("subscription-cancel-requested.json");
+        payload["event"]!["data"]!["plan"] = new string('p', 400);
+
+        var (message, _) = RenderHarness.Render("subscription-cancel-save", payload);
+
+        var header = message.Blocks[0]!["text"]!["text"]!.GetValue<string>();
+        Assert.Equal(BlockKitLimits.HeaderText, header.Length);
+        Assert.EndsWith("…", header, StringComparison.Ordinal);
+        Assert.Empty(BlockKitValidator.Violations(message.ToJson()));
+    }
+
+    [Fact]
+    public void Render_PiiOutsideThePolicy_NeverAppears()
+    {
+        var payload = RenderHarness.Sample("vip-cart-abandoned.json");
+        payload["customer"]!["email"] = "maria.secret@example.com";
+        payload["customer"]!["phone"] = "+1 555 0100 222";
+        payload["customer"]!["last_name"] = "Hidalgo-Secret";
+        payload["event"]!["data"]!["cart_value"] = 900; // routes to the DM, whose policy allows email and phone
+
+        var (message, decision) = RenderHarness.Render("vip-cart-abandonment", payload);
+
+        Assert.Equal("retention-lead-dm", decision.Channel!.Name);
+        var json = message.ToPrettyJson();
+        Assert.DoesNotContain("maria.secret", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("555 0100", json, StringComparison.Ordinal);
+        Assert.Contains("Maria", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_TemplateThatPrintsEmail_ShowsNothingInAChannelWhosePolicyForbidsIt()
+    {
+        // A playbook that may show email compiles for the DM; rendered for a channel that allows only names,
+        // the renderer still leaves the email out (defence in depth behind the compiler).
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
+        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
+        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var payload = RenderHarness.Sample("vip-cart-abandoned.json");
+
+        var (inDm, _) = RenderHarness.Render("vip-cart-abandonment", payload, compilation);
+        var (inChannel, _) = RenderHarness.Render("vip-cart-abandonment", payload, compilation, channel: "vip-saves");
+
+        Assert.Contains("maria@example.com", inDm.ToPrettyJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("maria@example.com", inChannel.ToPrettyJson(), StringComparison.Ordinal);
+        Assert.Contains("*Email*\n—", inChannel.ToPrettyJson().Replace("\\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Always_TurnsUnfurlingOffAndNamesPlaybookOwnerSlaAndAge()
+    {
+        var (message, _) = RenderHarness.Render("vip-cart-abandonment", RenderHarness.Sample("vip-cart-abandoned.json"));
+        var json = message.ToJson();
+
+        Assert.False(json["unfurl_links"]!.GetValue<bool>());
+        Assert.False(json["unfurl_media"]!.GetValue<bool>());
+        Assert.Equal("C07VIPSAVES", json["channel"]!.GetValue<string>());
+        var context = json["blocks"]!.AsArray()[^1]!;
+        Assert.Equal("context", context["type"]!.GetValue<string>());
+        Assert.Equal("Playbook *vip-cart-abandonment* · Owner <@U07RETLEAD> · SLA 2h · 42 min ago", context["elements"]![0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Render_MissingCioIdAndHostileUrl_DropsThoseButtons()
+    {
+        var payload = RenderHarness.Sample("delivery-delayed.json");
+        payload["customer"]!.AsObject().Remove("cio_id");
+        payload["event"]!["data"]!["tracking_url"] = "javascript:alert(1)";
+
+        var (message, _) = RenderHarness.Render("post-purchase-risk", payload);
+
+        var buttons = message.Blocks.Where(b => b!["type"]!.GetValue<string>() == "actions").SelectMany(b => b!["elements"]!.AsArray()).ToList();
+        var labels = buttons.Select(b => b!["text"]!["text"]!.GetValue<string>()).ToList();
+        Assert.Equal(["Shop order"], labels);
+    }
+
+    [Fact]
+    public void Trim_DoesNotSplitAnEscapedEntity()
+    {
+        var text = new string('a', 8) + "&amp;bc";
+
+        var trimmed = BlockKitLimits.Trim(text, 11);
+
+        Assert.Equal("aaaaaaaa…", trimmed);
+    }
+
+    [GeneratedRegex("<[^>]*>")]
+    private static partial Regex ControlSequence();
+}
