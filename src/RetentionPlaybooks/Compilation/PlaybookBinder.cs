@@ -237,21 +237,30 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
     {
         var node = file.Mapping(_root, "message");
         if (node is null || scope is null) return null;
-        var title = file.Scalar(node, "title") is { } t ? CheckPrinted(t, scope, id, pii) : null;
+        var titleNode = file.Scalar(node, "title");
+        var title = titleNode is null ? null : CheckPrinted(titleNode, scope, id, pii);
+        if (title is not null) TemplateLimitCheck.Check(title, "the title", Slack.BlockKitLimits.HeaderText, singleLine: true, file.Location(titleNode!), Lint());
         var fields = new List<MessageField>();
         foreach (var (key, value) in file.Entries(file.Mapping(node, "fields")))
         {
-            if (value is YamlScalarNode s && CheckPrinted(s, scope, id, pii) is { } template) fields.Add(new MessageField(key.Value!, template));
+            if (value is YamlScalarNode s && CheckPrinted(s, scope, id, pii) is { } template)
+            {
+                TemplateLimitCheck.Check(template, $"field \"{key.Value}\"", Slack.BlockKitLimits.FieldText, singleLine: false, file.Location(s), Lint());
+                fields.Add(new MessageField(key.Value!, template));
+            }
         }
         var nextStepNode = file.Scalar(node, "next_step");
         var nextStep = nextStepNode is null ? null : CheckPrinted(nextStepNode, scope, id, pii);
+        if (nextStep is not null) TemplateLimitCheck.Check(nextStep, "next_step", Slack.BlockKitLimits.SectionText, singleLine: false, file.Location(nextStepNode!), Lint());
         if (nextStepNode is null && YamlAccess.KeyNode(node, "next_step") is null) Lint()?.ReportNoNextStep(file.Location(node), id);
         var links = new List<MessageLink>();
         var linksNode = file.Sequence(node, "links");
         foreach (var item in linksNode?.Children ?? [])
         {
             if (item is not YamlMappingNode link || file.IsInvalid(link)) continue;
-            var label = file.Scalar(link, "label") is { } l ? CheckPrinted(l, scope, id, pii) : null;
+            var labelNode = file.Scalar(link, "label");
+            var label = labelNode is null ? null : CheckPrinted(labelNode, scope, id, pii);
+            if (label is not null) TemplateLimitCheck.Check(label, "the link label", Slack.BlockKitLimits.ButtonText, singleLine: true, file.Location(labelNode!), Lint());
             var url = file.Scalar(link, "url") is { } u ? CheckPrinted(u, scope, id, pii) : null;
             if (label is not null && url is not null) links.Add(new MessageLink(label, url));
         }

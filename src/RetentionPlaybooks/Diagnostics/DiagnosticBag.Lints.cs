@@ -30,5 +30,5 @@ internal sealed partial class DiagnosticBag
         Warning("RP0509", at, $"the file does not start with \"# yaml-language-server: $schema=.../{schema}\"; add it so editors check the file as you type");
 
     public void ReportTemplateMayExceedLimit(SourceLocation at, string what, int limit) =>
-        Warning("RP0508", at, $"{what} may exceed Slack's limit of {limit} characters; it will be cut with an ellipsis");
+        Warning("RP0508", at, $"{what} may exceed Slack's limit of {limit} characters; it would be cut with an ellipsis");
 }

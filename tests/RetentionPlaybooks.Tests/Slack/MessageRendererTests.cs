@@ -83,10 +83,15 @@ public sealed partial class MessageRendererTests
     [Fact]
     public void Render_LongTitle_IsCutToTheHeaderLimitWithAnEllipsis()
     {
+        // The shipped title truncates the plan; this one does not (the compiler warns RP0508, the renderer still trims).
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("subscription-cancel-save.yaml", "{{ event.plan | default: 'subscription' | truncate: 40 }}", "{{ event.plan | default: 'subscription' }}");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.Contains(compilation.Diagnostics, d => d.Code == "RP0508");
         var payload = RenderHarness.Sample("subscription-cancel-requested.json");
         payload["event"]!["data"]!["plan"] = new string('p', 400);
 
-        var (message, _) = RenderHarness.Render("subscription-cancel-save", payload);
+        var (message, _) = RenderHarness.Render("subscription-cancel-save", payload, compilation);
 
         var header = message.Blocks[0]!["text"]!["text"]!.GetValue<string>();
         Assert.Equal(BlockKitLimits.HeaderText, header.Length);
