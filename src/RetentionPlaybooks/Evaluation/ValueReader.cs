@@ -13,7 +13,8 @@ internal static class ValueReader
     public static Value Read(JsonElement json, DataType type)
     {
         if (json.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return Value.Missing;
-        if (json.ValueKind == JsonValueKind.String && json.GetString() is { Length: 0 }) return Value.Missing;
+        // Liquid renders a missing attribute as "", and a blank name is no name: both read as missing.
+        if (json.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(json.GetString())) return Value.Missing;
         switch (type.Kind)
         {
             case TypeKind.String:

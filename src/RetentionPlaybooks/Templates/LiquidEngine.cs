@@ -44,6 +44,7 @@ internal static class LiquidEngine
         foreach (var name in BannedFilters) options.Filters.Remove(name);
         options.Filters.AddFilter("money", MarketerFilters.Money);
         options.Filters.AddFilter("time_ago", MarketerFilters.TimeAgo);
+        options.Filters.AddFilter("truncate", MarketerFilters.Truncate);
         options.ValueConverters.Add(TemplateModel.Convert!);
         return options;
     }

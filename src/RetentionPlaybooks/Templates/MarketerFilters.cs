@@ -55,6 +55,27 @@ internal static class MarketerFilters
         return ValueTask.FromResult<FluidValue>(StringValue.Create(Relative(NowOf(context) - then)));
     }
 
+    /// <summary>
+    /// Liquid's <c>truncate</c> (<c>{{ text | truncate: 200 }}</c>, optional ellipsis argument, default "..."),
+    /// except that it never cuts an emoji or other surrogate pair in half, which Slack would show as "�".
+    /// </summary>
+    public static ValueTask<FluidValue> Truncate(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        if (input.IsNil()) return ValueTask.FromResult<FluidValue>(NilValue.Instance);
+        var text = input.ToStringValue();
+        var length = arguments.Count > 0 && !arguments.At(0).IsNil() ? (int)Math.Max(0, arguments.At(0).ToNumberValue()) : 50;
+        var ellipsis = arguments.Count > 1 ? arguments.At(1).ToStringValue() : "...";
+        return ValueTask.FromResult<FluidValue>(StringValue.Create(TruncateText(text, length, ellipsis)));
+    }
+
+    internal static string TruncateText(string text, int length, string ellipsis)
+    {
+        if (text.Length <= length) return text;
+        var cut = Math.Max(0, length - ellipsis.Length);
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
+        return text[..cut] + ellipsis;
+    }
+
     internal static string Relative(TimeSpan elapsed)
     {
         var magnitude = elapsed.Duration();
