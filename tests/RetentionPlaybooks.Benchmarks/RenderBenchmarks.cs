@@ -41,7 +41,7 @@ public class RenderBenchmarks
         var blocks = 0;
         foreach (var (playbook, channel, input, record) in _cases)
         {
-            blocks += _renderer.Render(playbook, channel, input, record, Now).Blocks.Count;
+            blocks += _renderer.Render(playbook, channel, input, record, Now).Text.Length;
         }
         return blocks;
     }
@@ -53,7 +53,7 @@ public class RenderBenchmarks
         var length = 0;
         foreach (var (playbook, channel, input, record) in _cases)
         {
-            length += _renderer.Render(playbook, channel, input, record, Now).ToJson().ToJsonString().Length;
+            length += _renderer.Render(playbook, channel, input, record, Now).Body.Length;
         }
         return length;
     }

@@ -37,6 +37,31 @@ internal sealed class CompiledPlaybook
 
     public required MessageTemplates Message { get; init; }
 
+    /// <summary>The fixed part of the message's context line: playbook, owner (the only mention) and SLA.</summary>
+    public string ContextLine => _contextLine ??= $"Playbook *{Id}* · Owner {Owner.Mention} · SLA {Evaluation.DurationSyntax.Format(Sla)}";
+
+    private string? _contextLine;
+
+    /// <summary>Top-level data fields the message templates read ("customer.first_name", "event.items"); the renderer converts only these.</summary>
+    public IReadOnlySet<string> TemplateFields => _templateFields ??= CollectTemplateFields();
+
+    private IReadOnlySet<string>? _templateFields;
+
+    private HashSet<string> CollectTemplateFields()
+    {
+        var templates = new List<CheckedTemplate> { Message.Title };
+        templates.AddRange(Message.Fields.Select(f => f.Value));
+        if (Message.NextStep is { } step) templates.Add(step);
+        templates.AddRange(Message.Links.SelectMany(l => new[] { l.Label, l.Url }));
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var read in templates.SelectMany(t => t.Reads))
+        {
+            var segments = read.Path.Split('.');
+            if (segments.Length >= 2) fields.Add(segments[0] + "." + segments[1].Replace("[]", "", StringComparison.Ordinal));
+        }
+        return fields;
+    }
+
     /// <summary>Every channel this playbook can post to.</summary>
     public IEnumerable<ChannelSymbol> Channels => Routes.Select(r => r.Channel).Distinct();
 }
@@ -60,6 +85,11 @@ internal sealed record MessageTemplates(
     CheckedTemplate? NextStep,
     IReadOnlyList<MessageLink> Links);
 
-internal sealed record MessageField(string Label, CheckedTemplate Value);
+internal sealed record MessageField(string Label, CheckedTemplate Value)
+{
+    /// <summary>The bold label line that starts the field in Slack, escaped once here rather than per message.</summary>
+    public string Heading { get; } = "*" + Slack.BlockKitLimits.Trim(
+        string.Join(' ', Templates.Mrkdwn.Escape(Label).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), 200) + "*\n";
+}
 
 internal sealed record MessageLink(CheckedTemplate Label, CheckedTemplate Url);

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text.Json;
 using Fluid;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.DataModel;
@@ -18,30 +19,52 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
     /// <summary>What a missing field value shows as, so no label is ever left empty.</summary>
     public const string EmptyValue = "—";
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     public SlackMessage Render(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now)
     {
         var context = LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now);
-        var blocks = new JsonArray();
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using var json = new Utf8JsonWriter(buffer);
 
         var title = Single(Render(playbook.Message.Title, context, TemplateOutput.PlainText));
         if (title.Length == 0) title = playbook.Id;
-        blocks.Add(new JsonObject
-        {
-            ["type"] = "header",
-            ["text"] = PlainText(BlockKitLimits.Trim(title, BlockKitLimits.HeaderText)),
-        });
+        // The fallback text is mrkdwn: escape the whole plain title (its template text too, which is stricter).
+        var text = BlockKitLimits.Trim($"{Mrkdwn.Escape(title)} · owner {playbook.Owner.Mention}", BlockKitLimits.FallbackText);
 
-        var fields = new List<JsonNode>();
-        foreach (var field in playbook.Message.Fields)
+        json.WriteStartObject();
+        json.WriteString("channel", channel.SlackTarget);
+        json.WriteString("text", text);
+        json.WriteBoolean("unfurl_links", false);
+        json.WriteBoolean("unfurl_media", false);
+        json.WriteStartArray("blocks");
+        var blocks = 0;
+
+        json.WriteStartObject();
+        json.WriteString("type", "header");
+        WritePlainText(json, "text", BlockKitLimits.Trim(title, BlockKitLimits.HeaderText));
+        json.WriteEndObject();
+        blocks++;
+
+        var fields = playbook.Message.Fields;
+        // Keep room for the next step, links and context within the block limit.
+        var maxFieldSections = BlockKitLimits.Blocks - 4;
+        for (var start = 0; start < fields.Count && blocks - 1 < maxFieldSections; start += BlockKitLimits.SectionFields)
         {
-            var value = Render(field.Value, context, TemplateOutput.Mrkdwn).Trim();
-            if (value.Length == 0) value = EmptyValue;
-            var label = Single(Mrkdwn.Escape(field.Label));
-            fields.Add(MrkdwnText($"*{BlockKitLimits.Trim(label, 200)}*\n{value}", BlockKitLimits.FieldText));
-        }
-        foreach (var chunk in fields.Chunk(BlockKitLimits.SectionFields))
-        {
-            blocks.Add(new JsonObject { ["type"] = "section", ["fields"] = new JsonArray(chunk) });
+            json.WriteStartObject();
+            json.WriteString("type", "section");
+            json.WriteStartArray("fields");
+            for (var i = start; i < Math.Min(fields.Count, start + BlockKitLimits.SectionFields); i++)
+            {
+                var value = Render(fields[i].Value, context, TemplateOutput.Mrkdwn).Trim();
+                if (value.Length == 0) value = EmptyValue;
+                WriteMrkdwn(json, null, fields[i].Heading + value, BlockKitLimits.FieldText);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            blocks++;
         }
 
         if (playbook.Message.NextStep is { } nextStep)
@@ -49,60 +72,91 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
             var step = Render(nextStep, context, TemplateOutput.Mrkdwn).Trim();
             if (step.Length > 0)
             {
-                blocks.Add(new JsonObject { ["type"] = "section", ["text"] = MrkdwnText("*Next step:* " + step, BlockKitLimits.SectionText) });
+                json.WriteStartObject();
+                json.WriteString("type", "section");
+                WriteMrkdwn(json, "text", "*Next step:* " + step, BlockKitLimits.SectionText);
+                json.WriteEndObject();
+                blocks++;
             }
         }
 
-        var buttons = new JsonArray();
-        for (var i = 0; i < playbook.Message.Links.Count && buttons.Count < BlockKitLimits.ActionElements; i++)
+        var buttons = 0;
+        for (var i = 0; i < playbook.Message.Links.Count && buttons < BlockKitLimits.ActionElements; i++)
         {
             var link = playbook.Message.Links[i];
             var url = Render(link.Url, context, TemplateOutput.PlainText).Trim();
             // A link with no data behind it (no cio_id, no tracking URL) is left out rather than shown broken;
             // only http(s) URLs are allowed, and one too long for Slack is dropped, since a cut URL is wrong.
             if (url.Length == 0 || url.Length > BlockKitLimits.ButtonUrl || !IsWebUrl(url)) continue;
-            var label = Single(Render(link.Label, context, TemplateOutput.PlainText));
-            buttons.Add(new JsonObject
+            if (buttons == 0)
             {
-                ["type"] = "button",
-                ["text"] = PlainText(BlockKitLimits.Trim(label.Length == 0 ? "Open" : label, BlockKitLimits.ButtonText)),
-                ["url"] = url,
-                ["action_id"] = $"link_{i}",
-            });
+                json.WriteStartObject();
+                json.WriteString("type", "actions");
+                json.WriteString("block_id", "links");
+                json.WriteStartArray("elements");
+                blocks++;
+            }
+            var label = Single(Render(link.Label, context, TemplateOutput.PlainText));
+            json.WriteStartObject();
+            json.WriteString("type", "button");
+            WritePlainText(json, "text", BlockKitLimits.Trim(label.Length == 0 ? "Open" : label, BlockKitLimits.ButtonText));
+            json.WriteString("url", url);
+            json.WriteString("action_id", $"link_{i}");
+            json.WriteEndObject();
+            buttons++;
         }
-        if (buttons.Count > 0) blocks.Add(new JsonObject { ["type"] = "actions", ["block_id"] = "links", ["elements"] = buttons });
-
-        var contextParts = new List<string>
+        if (buttons > 0)
         {
-            $"Playbook *{playbook.Id}*",
-            $"Owner {playbook.Owner.Mention}",
-            $"SLA {DurationSyntax.Format(playbook.Sla)}",
-        };
-        if (input.Timestamp is { } at) contextParts.Add(MarketerFilters.Relative(now - at));
-        blocks.Add(new JsonObject
-        {
-            ["type"] = "context",
-            ["elements"] = new JsonArray(MrkdwnText(string.Join(" · ", contextParts), BlockKitLimits.SectionText)),
-        });
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
 
-        while (blocks.Count > BlockKitLimits.Blocks) blocks.RemoveAt(blocks.Count - 2);
+        var contextLine = input.Timestamp is { } at ? playbook.ContextLine + " · " + MarketerFilters.Relative(now - at) : playbook.ContextLine;
+        json.WriteStartObject();
+        json.WriteString("type", "context");
+        json.WriteStartArray("elements");
+        WriteMrkdwn(json, null, contextLine, BlockKitLimits.SectionText);
+        json.WriteEndArray();
+        json.WriteEndObject();
 
-        var fallbackTitle = Single(Render(playbook.Message.Title, context, TemplateOutput.Mrkdwn));
-        var text = BlockKitLimits.Trim($"{(fallbackTitle.Length == 0 ? playbook.Id : fallbackTitle)} · owner {playbook.Owner.Mention}", BlockKitLimits.FallbackText);
-        return new SlackMessage(channel.SlackTarget, text, blocks);
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        return new SlackMessage(channel.SlackTarget, text, buffer.WrittenSpan.ToArray());
     }
 
     private static string Render(CheckedTemplate template, TemplateContext context, TemplateOutput output) =>
-        LiquidEngine.Render(template.Template, context, output);
+        template.Literal ?? LiquidEngine.Render(template.Template, context, output);
 
     /// <summary>Headers and labels are one line: collapse whitespace runs, including newlines from block scalars.</summary>
-    private static string Single(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    private static string Single(string text)
+    {
+        var needed = false;
+        for (var i = 0; i < text.Length && !needed; i++)
+        {
+            needed = char.IsWhiteSpace(text[i]) && (text[i] != ' ' || i == 0 || i == text.Length - 1 || text[i + 1] == ' ');
+        }
+        return needed ? string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : text;
+    }
 
     private static bool IsWebUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
-    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
+    private static void WritePlainText(Utf8JsonWriter json, string property, string text)
+    {
+        json.WriteStartObject(property);
+        json.WriteString("type", "plain_text");
+        json.WriteString("text", text);
+        json.WriteBoolean("emoji", true);
+        json.WriteEndObject();
+    }
 
-    private static JsonObject MrkdwnText(string text, int limit) => new() { ["type"] = "mrkdwn", ["text"] = BlockKitLimits.Trim(text, limit) };
+    private static void WriteMrkdwn(Utf8JsonWriter json, string? property, string text, int limit)
+    {
+        if (property is null) json.WriteStartObject();
+        else json.WriteStartObject(property);
+        json.WriteString("type", "mrkdwn");
+        json.WriteString("text", BlockKitLimits.Trim(text, limit));
+        json.WriteEndObject();
+    }
 }

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.DataModel;
 using RetentionPlaybooks.Evaluation;
-using RetentionPlaybooks.Templates;
+using Fluid.Values;
 using RetentionPlaybooks.Workspace;
 
 namespace RetentionPlaybooks.Slack;
@@ -14,77 +16,82 @@ namespace RetentionPlaybooks.Slack;
 /// </summary>
 internal static class RenderModel
 {
+    // What to convert for one playbook in one channel: the fields its templates read that the policy allows.
+    private sealed record Plan(
+        FieldShape Customer,
+        Dictionary<string, FieldShape> Events,
+        HashSet<string> Allowed,
+        IReadOnlyDictionary<string, object?> Playbook,
+        bool Trigger,
+        string[] Links);
+
+    private static readonly ConditionalWeakTable<CompiledPlaybook, ConcurrentDictionary<ChannelSymbol, Plan>> Plans = new();
+
     public static Dictionary<string, object?> Build(
         CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DataModelSymbols model, LinkSettings links)
     {
-        var allowed = new HashSet<string>(playbook.Pii.Where(channel.AllowedPii.Contains), StringComparer.Ordinal);
-        var customer = Fields(model.Customer.Values, record, allowed);
-        var ev = input.EventName is not null && model.Events.TryGetValue(input.EventName, out var symbol)
-            ? Fields(symbol.Properties.Values, record, allowed)
-            : new Dictionary<string, object?>(StringComparer.Ordinal);
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        var plan = Plans.GetOrCreateValue(playbook).GetOrAdd(channel, c => MakePlan(playbook, c, model));
+        Func<FieldSymbol, Value> slot = f => record.Slots[f.Slot];
+        var customer = new DictionaryValue(new LazyFields(plan.Customer, slot));
+        var ev = input.EventName is not null && plan.Events.TryGetValue(input.EventName, out var eventFields)
+            ? new DictionaryValue(new LazyFields(eventFields, slot))
+            : (FluidValue)NilValue.Instance;
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["customer"] = customer,
             ["event"] = ev,
-            ["links"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["customerio_profile"] = links.CustomerIoProfile(RawString(input.Customer, "cio_id")),
-                ["shop_customer"] = links.ShopCustomer(RawString(input.Customer, "shop_customer_id")),
-                ["shop_order"] = links.ShopOrder(RawString(input.EventData, "order_id")),
-            },
-            ["playbook"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["id"] = playbook.Id,
-                ["owner"] = playbook.Owner.DisplayName ?? playbook.Owner.Name,
-                ["sla"] = DurationSyntax.Format(playbook.Sla),
-                ["channel"] = channel.Name,
-                ["description"] = playbook.Description,
-            },
-            ["trigger"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            ["playbook"] = plan.Playbook,
+        };
+        if (plan.Trigger)
+        {
+            result["trigger"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["event"] = input.EventName,
                 ["segment"] = input.Segment,
                 ["attribute"] = input.ChangedAttribute,
                 ["timestamp"] = input.Timestamp,
-            },
+            };
+        }
+        if (plan.Links.Length > 0)
+        {
+            var values = new Dictionary<string, object?>(plan.Links.Length, StringComparer.Ordinal);
+            foreach (var link in plan.Links)
+            {
+                values[link] = link switch
+                {
+                    "customerio_profile" => links.CustomerIoProfile(RawString(input.Customer, "cio_id")),
+                    "shop_customer" => links.ShopCustomer(RawString(input.Customer, "shop_customer_id")),
+                    "shop_order" => links.ShopOrder(RawString(input.EventData, "order_id")),
+                    _ => null,
+                };
+            }
+            result["links"] = values;
+        }
+        return result;
+    }
+
+    private static Plan MakePlan(CompiledPlaybook playbook, ChannelSymbol channel, DataModelSymbols model)
+    {
+        var needed = playbook.TemplateFields;
+        var allowed = new HashSet<string>(playbook.Pii.Where(channel.AllowedPii.Contains), StringComparer.Ordinal);
+        // Only what the templates read is converted, and PII outside the policy never reaches the template engine.
+        FieldShape Select(string root, IEnumerable<FieldSymbol> fields) =>
+            new(fields.Where(f => needed.Contains(root + f.Name)), allowed);
+        var playbookValues = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["id"] = playbook.Id,
+            ["owner"] = playbook.Owner.DisplayName ?? playbook.Owner.Name,
+            ["sla"] = DurationSyntax.Format(playbook.Sla),
+            ["channel"] = channel.Name,
+            ["description"] = playbook.Description,
         };
-    }
-
-    private static Dictionary<string, object?> Fields(IEnumerable<FieldSymbol> fields, Record record, HashSet<string> allowed)
-    {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var field in fields)
-        {
-            if (field.Pii is { } cls && !allowed.Contains(cls)) continue;
-            var value = record.Slots[field.Slot];
-            if (!value.IsMissing) result[field.Name] = Convert(value, field.Type, allowed);
-        }
-        return result;
-    }
-
-    private static object? Convert(Value value, DataType type, HashSet<string> allowed)
-    {
-        switch (type.Kind)
-        {
-            case TypeKind.Object when value.Kind == TypeKind.Object:
-                return ObjectFields(value, type, allowed);
-            case TypeKind.List when value.Kind == TypeKind.List && type.Element is { Kind: TypeKind.Object } element:
-                return value.AsList.Select(item => item.IsMissing ? null : ObjectFields(item, element, allowed)).ToList();
-            default:
-                return TemplateModel.FromValue(value);
-        }
-    }
-
-    private static Dictionary<string, object?> ObjectFields(Value obj, DataType shape, HashSet<string> allowed)
-    {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var property in shape.Properties.Values)
-        {
-            if (property.Pii is { } cls && !allowed.Contains(cls)) continue;
-            var value = RecordReader.ReadProperty(obj, property);
-            if (!value.IsMissing) result[property.Name] = Convert(value, property.Type, allowed);
-        }
-        return result;
+        return new Plan(
+            Select("customer.", model.Customer.Values),
+            model.Events.ToDictionary(e => e.Key, e => Select("event.", e.Value.Properties.Values), StringComparer.Ordinal),
+            allowed,
+            playbookValues,
+            needed.Any(f => f.StartsWith("trigger.", StringComparison.Ordinal)),
+            needed.Where(f => f.StartsWith("links.", StringComparison.Ordinal)).Select(f => f["links.".Length..]).ToArray());
     }
 
     private static string? RawString(JsonElement obj, string name) =>

@@ -97,8 +97,20 @@ internal static class LiquidEngine
     public static string Render(IFluidTemplate template, TemplateContext context, TemplateOutput output)
     {
         var renderable = Renderable.GetValue(template, static t => new OutputTextRewriter().VisitTemplate(t));
-        return renderable.Render(context, output == TemplateOutput.Mrkdwn ? MrkdwnEncoder.Instance : NullEncoder.Default);
+        System.Text.Encodings.Web.TextEncoder encoder = output == TemplateOutput.Mrkdwn ? MrkdwnEncoder.Instance : NullEncoder.Default;
+        // One writer per thread, reused: a message renders about ten small templates.
+        var writer = t_writer ??= new StringWriter(CultureInfo.InvariantCulture);
+        var builder = writer.GetStringBuilder();
+        builder.Clear();
+        var pending = renderable.RenderAsync(writer, encoder, context);
+        if (!pending.IsCompletedSuccessfully) pending.AsTask().GetAwaiter().GetResult();
+        var text = builder.ToString();
+        if (builder.Capacity > 64 * 1024) t_writer = null; // do not keep a huge buffer alive after a large render
+        return text;
     }
+
+    [ThreadStatic]
+    private static StringWriter? t_writer;
 
     /// <summary>Renders at the time provider's current instant.</summary>
     public static string Render(IFluidTemplate template, IReadOnlyDictionary<string, object?> model, TimeProvider time, TemplateOutput output) =>
