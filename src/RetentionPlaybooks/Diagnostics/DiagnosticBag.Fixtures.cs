@@ -18,5 +18,5 @@ internal sealed partial class DiagnosticBag
         Error("RP0604", at, $"case \"{caseName}\" has no clock: give \"now\" or a \"timestamp\" in the payload");
 
     public void ReportFixtureDuplicateName(SourceLocation at, string caseName) =>
-        Error("RP0605", at, $"case name \"{caseName}\" is used twice in this file; names pick snapshot files, so they must differ");
+        Error("RP0605", at, $"case name \"{caseName}\" is used twice in this file (or differs from another only in punctuation or case); names pick snapshot files, so they must differ");
 }

@@ -66,6 +66,7 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
             return;
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var slugs = new HashSet<string>(StringComparer.Ordinal);
         var cases = yaml.Sequence(root, "cases")!;
         for (var i = 0; i < cases.Children.Count; i++)
         {
@@ -73,7 +74,7 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
             var nameNode = yaml.Scalar(caseNode, "name")!;
             var name = nameNode.Value!;
             var location = yaml.Location(nameNode);
-            if (!names.Add(name))
+            if (!names.Add(name) || !slugs.Add(Slug(name)))
             {
                 diagnostics.ReportFixtureDuplicateName(location, name);
                 continue;
@@ -147,6 +148,10 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
         }
         var message = _renderer.Render(playbook, channel, input, record, now);
         var json = message.ToPrettyJson();
+        foreach (var violation in BlockKitValidator.Violations(message.ToJson()))
+        {
+            failures.Add($"Slack would reject the message: {violation}");
+        }
         foreach (var text in Strings(yaml, expect, "contains"))
         {
             if (!json.Contains(text, StringComparison.Ordinal)) failures.Add($"the message does not contain \"{text}\"");

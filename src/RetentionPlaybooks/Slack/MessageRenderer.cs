@@ -86,8 +86,8 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
             var link = playbook.Message.Links[i];
             var url = Render(link.Url, context, TemplateOutput.PlainText).Trim();
             // A link with no data behind it (no cio_id, no tracking URL) is left out rather than shown broken;
-            // only http(s) URLs are allowed, and one too long for Slack is dropped, since a cut URL is wrong.
-            if (url.Length == 0 || url.Length > BlockKitLimits.ButtonUrl || !IsWebUrl(url)) continue;
+            // only http(s) URLs to allowed hosts are kept, and one too long for Slack is dropped, since a cut URL is wrong.
+            if (url.Length == 0 || url.Length > BlockKitLimits.ButtonUrl || !workspace.Links.IsAllowedUrl(url)) continue;
             if (buttons == 0)
             {
                 json.WriteStartObject();
@@ -138,9 +138,6 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
         }
         return needed ? string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : text;
     }
-
-    private static bool IsWebUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private static void WritePlainText(Utf8JsonWriter json, string property, string text)
     {

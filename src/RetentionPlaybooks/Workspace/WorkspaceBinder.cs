@@ -42,7 +42,8 @@ internal static class WorkspaceBinder
             file.Scalar(cio, "profile_url")?.Value ?? LinkSettings.DefaultProfileUrl,
             file.Scalar(shop, "admin_domain")?.Value,
             file.Scalar(shop, "customer_url")?.Value ?? LinkSettings.DefaultShopCustomerUrl,
-            file.Scalar(shop, "order_url")?.Value ?? LinkSettings.DefaultShopOrderUrl);
+            file.Scalar(shop, "order_url")?.Value ?? LinkSettings.DefaultShopOrderUrl,
+            (file.Sequence(root, "link_domains")?.Children ?? []).OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(s => s.Length > 0).ToList());
         return new WorkspaceSymbols { Channels = channels, Owners = owners, Links = links };
     }
 }

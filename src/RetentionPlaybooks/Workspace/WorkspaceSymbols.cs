@@ -17,8 +17,27 @@ internal sealed record LinkSettings(
     string ProfileUrlPattern,
     string? ShopDomain,
     string ShopCustomerUrlPattern,
-    string ShopOrderUrlPattern)
+    string ShopOrderUrlPattern,
+    IReadOnlyList<string> LinkDomains)
 {
+    /// <summary>
+    /// Whether a link may become a button: http(s) only, and only to Customer.io, the shop admin, or a domain the
+    /// workspace lists — so a payload cannot slip a look-alike refund page into an escalation.
+    /// </summary>
+    public bool IsAllowedUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)) return false;
+        var host = uri.IdnHost;
+        return HostMatches(host, Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io")
+            || (Uri.TryCreate(ProfileUrlPattern.Replace("{host}", "fly.customer.io", StringComparison.Ordinal), UriKind.Absolute, out var profile) && HostMatches(host, profile.IdnHost))
+            || (ShopDomain is not null && HostMatches(host, ShopDomain))
+            || LinkDomains.Any(d => HostMatches(host, d));
+    }
+
+    private static bool HostMatches(string host, string domain) =>
+        host.Equals(domain, StringComparison.OrdinalIgnoreCase)
+        || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
+
     public const string DefaultProfileUrl = "https://{host}/workspaces/{workspace_id}/journeys/people/{cio_id}/activity";
     public const string DefaultShopCustomerUrl = "https://{domain}/admin/customers/{id}";
     public const string DefaultShopOrderUrl = "https://{domain}/admin/orders/{id}";

@@ -178,6 +178,25 @@ public sealed partial class MessageRendererTests
         Assert.Equal("*Their words*\n" + new string('a', 196) + "...", words);
     }
 
+    [Theory]
+    [InlineData("https://www.ups.com/track?tracknum=1Z", true)]
+    [InlineData("https://ups.com/track", true)]
+    [InlineData("https://ups.com.refund-help.example/track", false)]
+    [InlineData("https://evilups.com/track", false)]
+    [InlineData("http://www.fedex.com/x", true)]
+    [InlineData("ftp://www.ups.com/x", false)]
+    [InlineData("https://fly.customer.io/workspaces/1/journeys/people/x/activity", true)]
+    [InlineData("https://acme-coffee.myshopify.com/admin/orders/1", true)]
+    public void Render_TrackingLink_OnlyToAllowedDomains(string url, bool shown)
+    {
+        var payload = RenderHarness.Sample("delivery-delayed.json");
+        payload["event"]!["data"]!["tracking_url"] = url;
+
+        var (message, _) = RenderHarness.Render("post-purchase-risk", payload);
+
+        Assert.Equal(shown, message.BodyText.Contains("\"Tracking\"", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Trim_DoesNotSplitAnEscapedEntity()
     {
