@@ -53,6 +53,7 @@ internal sealed class CompiledPlaybook
         templates.AddRange(Message.Fields.Select(f => f.Value));
         if (Message.NextStep is { } step) templates.Add(step);
         templates.AddRange(Message.Links.SelectMany(l => new[] { l.Label, l.Url }));
+        if (Guardrails.DedupeKey is { } dedupe) templates.Add(dedupe);
         var fields = new HashSet<string>(StringComparer.Ordinal);
         foreach (var read in templates.SelectMany(t => t.Reads))
         {

@@ -61,6 +61,11 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
 
         var guardNode = file.Mapping(_root, "guardrails");
         var dedupe = scope is not null && file.Scalar(guardNode, "dedupe_key") is { } dk ? CheckTemplate(dk, scope) : null;
+        foreach (var read in dedupe?.Reads ?? [])
+        {
+            // Dedupe keys are stored as they render; personal data has no place in them.
+            if (read.Field?.Pii is { } cls) diagnostics.ReportPiiInDedupeKey(read.Location, read.Path, cls);
+        }
         var cap = int.TryParse(file.Scalar(guardNode, "daily_cap")?.Value, out var c) ? c : (int?)null;
         var guardrails = new Guardrails(Duration("cooldown", guardNode), dedupe, cap);
         if (guardrails.IsEmpty && YamlAccess.KeyNode(_root, "guardrails") is null) Lint()?.ReportNoGuardrail(whole, id);

@@ -32,6 +32,9 @@ internal sealed partial class DiagnosticBag
     public void ReportPiiNotDeclared(SourceLocation at, string path, string pii, string playbook) =>
         Error("RP0403", at, $"template prints {path} (PII: {pii}), but playbook \"{playbook}\" does not list \"{pii}\" under pii");
 
+    public void ReportPiiInDedupeKey(SourceLocation at, string path, string pii) =>
+        Error("RP0407", at, $"dedupe_key reads {path} (PII: {pii}); dedupe keys are stored, so build them from ids such as customer.id or event.checkout_id");
+
     public void ReportPiiNotAllowedInChannel(SourceLocation at, string pii, string channel, IReadOnlyCollection<string> allowed) =>
         Error("RP0406", at, $"PII class \"{pii}\" may not appear in channel \"{channel}\"; its policy allows {(allowed.Count == 0 ? "no PII" : string.Join(", ", allowed.Order(StringComparer.Ordinal)))}");
 }

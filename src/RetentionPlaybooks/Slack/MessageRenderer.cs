@@ -22,7 +22,18 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
-    public SlackMessage Render(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now)
+    /// <summary>The message metadata type that tags every escalation, so a post can be found again after a crash.</summary>
+    public const string MetadataEventType = "retention_escalation";
+
+    /// <summary>Renders a template as plain text with the message's model (e.g. a dedupe key).</summary>
+    public string RenderPlain(CheckedTemplate template, CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now) =>
+        template.Literal ?? LiquidEngine.Render(template.Template, LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now), TemplateOutput.PlainText).Trim();
+
+    /// <summary>
+    /// Renders the chat.postMessage body. With an <paramref name="escalationId"/>, the body carries Slack message
+    /// metadata naming it (an opaque id, never customer data).
+    /// </summary>
+    public SlackMessage Render(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now, string? escalationId = null)
     {
         var context = LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
@@ -39,6 +50,16 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
         json.WriteString("text", text);
         json.WriteBoolean("unfurl_links", false);
         json.WriteBoolean("unfurl_media", false);
+        if (escalationId is not null)
+        {
+            json.WriteStartObject("metadata");
+            json.WriteString("event_type", MetadataEventType);
+            json.WriteStartObject("event_payload");
+            json.WriteString("escalation_id", escalationId);
+            json.WriteString("playbook", playbook.Id);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
         json.WriteStartArray("blocks");
         var blocks = 0;
 

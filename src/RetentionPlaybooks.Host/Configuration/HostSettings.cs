@@ -1,0 +1,74 @@
+namespace RetentionPlaybooks.Host.Configuration;
+
+/// <summary>Where the playbooks live. Key: <c>Playbooks:Directory</c> (env <c>Playbooks__Directory</c>); default "playbooks".</summary>
+internal sealed class PlaybooksOptions
+{
+    public const string Section = "Playbooks";
+
+    public string Directory { get; set; } = "playbooks";
+
+    /// <summary>Reload when a file changes (keeping the last good set if the change is invalid). Default true.</summary>
+    public bool Watch { get; set; } = true;
+}
+
+/// <summary>The embedded store. Key: <c>Store:Sqlite</c>, the database file; default "data/retention-playbooks.db", created on first run.</summary>
+internal sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    public string Sqlite { get; set; } = Path.Combine("data", "retention-playbooks.db");
+}
+
+/// <summary>Slack. Without a bot token, messages go to the local preview sink (console and /preview) instead.</summary>
+internal sealed class SlackOptions
+{
+    public const string Section = "Slack";
+
+    /// <summary>Bot token (xoxb-...); scopes chat:write, chat:write.public, channels:history, groups:history, im:history.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>Web API base; method names are appended. Default https://slack.com/api/.</summary>
+    public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
+
+    /// <summary>Signing secret for interactivity requests (buttons).</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>Per-request timeout. Must be between 1 s and 60 s; the default is 10 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The three ways in from Customer.io, each with its own credential; a source without one is switched off.</summary>
+internal sealed class CustomerIoOptions
+{
+    public const string Section = "CustomerIo";
+
+    /// <summary>Shared secret the Journey webhook action sends in header X-Webhook-Secret.</summary>
+    public string? JourneySecret { get; set; }
+
+    /// <summary>Signing key of reporting webhooks (X-CIO-Signature).</summary>
+    public string? ReportingSigningKey { get; set; }
+
+    /// <summary>Shared secret of the Data Pipelines webhook destination (X-Signature).</summary>
+    public string? PipelinesSecret { get; set; }
+
+    /// <summary>How far a signed timestamp may be from now. Must be between 30 s and 1 h; the default is 5 min.</summary>
+    public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest accepted request body in bytes. Must be between 1 KiB and 32 MiB; the default is 1 MiB.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+}
+
+/// <summary>Pacing and retries of Slack delivery.</summary>
+internal sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    /// <summary>Least time between two messages to one channel (Slack allows about 1 per second). Between 100 ms and 1 min; default 1 s.</summary>
+    public TimeSpan PerChannelInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First retry delay after a 5xx or timeout; doubles each attempt. Between 100 ms and 1 min; default 1 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest retry delay. Between 1 s and 1 h; default 5 min. Transient failures are retried until they succeed.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+}

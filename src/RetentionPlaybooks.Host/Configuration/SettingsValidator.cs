@@ -1,0 +1,41 @@
+namespace RetentionPlaybooks.Host.Configuration;
+
+/// <summary>Checks every setting at start-up and reports all problems together, each naming its key.</summary>
+internal static class SettingsValidator
+{
+    public static IReadOnlyList<string> Validate(PlaybooksOptions playbooks, StoreOptions store, SlackOptions slack, CustomerIoOptions cio, DeliveryOptions delivery)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(playbooks.Directory)) problems.Add("Playbooks:Directory is empty; set it to the folder holding workspace.yaml");
+        else if (!System.IO.Directory.Exists(playbooks.Directory)) problems.Add($"Playbooks:Directory \"{playbooks.Directory}\" does not exist (working directory {Environment.CurrentDirectory})");
+        if (string.IsNullOrWhiteSpace(store.Sqlite)) problems.Add("Store:Sqlite is empty; set it to a database file path such as data/retention-playbooks.db");
+        if (!Uri.TryCreate(slack.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            problems.Add($"Slack:ApiBaseUrl \"{slack.ApiBaseUrl}\" is not an http(s) URL");
+        }
+        if (slack.BotToken is { Length: > 0 } token && !token.StartsWith("xoxb-", StringComparison.Ordinal))
+        {
+            problems.Add("Slack:BotToken must be a bot token starting with \"xoxb-\"");
+        }
+        Range(problems, "Slack:Timeout", slack.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Range(problems, "CustomerIo:SignatureTolerance", cio.SignatureTolerance, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        if (cio.MaxBodyBytes is < 1024 or > 32 * 1024 * 1024) problems.Add($"CustomerIo:MaxBodyBytes must be between 1024 and 33554432; it is {cio.MaxBodyBytes}");
+        foreach (var (key, value) in new[] { ("CustomerIo:JourneySecret", cio.JourneySecret), ("CustomerIo:ReportingSigningKey", cio.ReportingSigningKey), ("CustomerIo:PipelinesSecret", cio.PipelinesSecret) })
+        {
+            if (value is { Length: > 0 and < 16 }) problems.Add($"{key} is too short to be a secret; use at least 16 characters");
+        }
+        if (string.IsNullOrEmpty(cio.JourneySecret) && string.IsNullOrEmpty(cio.ReportingSigningKey) && string.IsNullOrEmpty(cio.PipelinesSecret))
+        {
+            problems.Add("no Customer.io source is configured: set at least one of CustomerIo:JourneySecret, CustomerIo:ReportingSigningKey, CustomerIo:PipelinesSecret");
+        }
+        Range(problems, "Delivery:PerChannelInterval", delivery.PerChannelInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        Range(problems, "Delivery:RetryBaseDelay", delivery.RetryBaseDelay, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        Range(problems, "Delivery:RetryMaxDelay", delivery.RetryMaxDelay, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        return problems;
+    }
+
+    private static void Range(List<string> problems, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max) problems.Add($"{key} must be between {min} and {max}; it is {value}");
+    }
+}

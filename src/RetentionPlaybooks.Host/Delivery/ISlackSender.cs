@@ -1,0 +1,32 @@
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Delivery;
+
+/// <summary>Where escalations are delivered: Slack's Web API, or the local preview sink when no token is set.</summary>
+internal interface ISlackSender
+{
+    /// <summary>Short name for logs and /health ("slack" or "preview").</summary>
+    string Name { get; }
+
+    Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct);
+
+    /// <summary>Looks for a message already posted for this escalation (by its metadata), to settle an in-doubt send.</summary>
+    Task<FindResult> FindAsync(OutboxItem item, CancellationToken ct);
+}
+
+internal enum SendOutcome
+{
+    Sent,
+    RateLimited,
+    Transient,
+    Permanent,
+}
+
+/// <summary>What a send did; a sender says whether a failure is worth retrying.</summary>
+internal sealed record SendResult(SendOutcome Outcome, string? Channel = null, string? Ts = null, string? Error = null, TimeSpan? RetryAfter = null)
+{
+    public static SendResult Posted(string channel, string ts) => new(SendOutcome.Sent, channel, ts);
+}
+
+/// <summary>Whether an in-doubt escalation reached Slack: found (with its channel and ts), not found, or unknown.</summary>
+internal sealed record FindResult(bool? Posted, string? Channel = null, string? Ts = null, string? Error = null);

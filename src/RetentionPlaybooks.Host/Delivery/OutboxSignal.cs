@@ -1,0 +1,27 @@
+namespace RetentionPlaybooks.Host.Delivery;
+
+/// <summary>Wakes a worker when there is new work, so it never polls on a timer.</summary>
+internal sealed class WorkSignal
+{
+    private readonly SemaphoreSlim _signal = new(0);
+
+    public void Notify()
+    {
+        // At most one pending wake-up: the worker drains everything each time it runs.
+        if (_signal.CurrentCount == 0) _signal.Release();
+    }
+
+    public Task WaitAsync(CancellationToken ct) => _signal.WaitAsync(ct);
+}
+
+/// <summary>New escalations in the outbox.</summary>
+internal sealed class OutboxSignal
+{
+    public WorkSignal Signal { get; } = new();
+}
+
+/// <summary>New signals in the inbox.</summary>
+internal sealed class InboxSignal
+{
+    public WorkSignal Signal { get; } = new();
+}

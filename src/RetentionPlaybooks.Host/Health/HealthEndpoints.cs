@@ -1,0 +1,41 @@
+using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Playbooks;
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Health;
+
+/// <summary>GET /alive (the process answers) and GET /health (playbooks, store and delivery state).</summary>
+internal static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/alive", () => Results.Text("alive\n"));
+        app.MapGet("/health", async (PlaybookCatalog catalog, IEscalationStore store, ISlackSender sender, CancellationToken ct) =>
+        {
+            StoreStats stats;
+            try
+            {
+                stats = await store.StatsAsync(ct).ConfigureAwait(false);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                return Results.Json(new { status = "unhealthy", store = ex.SqliteErrorCode }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            var rejected = catalog.RejectedDiagnostics.Count(d => d.IsError);
+            return Results.Json(new
+            {
+                status = rejected > 0 || stats.Dead > 0 ? "degraded" : "ok",
+                playbooks = catalog.Current.Playbooks.Count,
+                playbooks_loaded_at = catalog.LoadedAt,
+                rejected_reload_errors = rejected,
+                delivery = sender.Name,
+                inbox_pending = stats.InboxPending,
+                inbox_total = stats.InboxTotal,
+                outbox_pending = stats.Pending + stats.Sending,
+                sent = stats.Sent,
+                dead_letters = stats.Dead,
+            });
+        });
+        return app;
+    }
+}

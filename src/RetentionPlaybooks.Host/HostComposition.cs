@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+using RetentionPlaybooks.Host.Configuration;
+using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Health;
+using RetentionPlaybooks.Host.Pipeline;
+using RetentionPlaybooks.Host.Playbooks;
+using RetentionPlaybooks.Host.Preview;
+using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Host.Webhooks;
+
+namespace RetentionPlaybooks.Host;
+
+/// <summary>Composition of the host: settings, store, playbooks, pipeline, delivery and endpoints.</summary>
+internal static class HostComposition
+{
+    public static WebApplicationBuilder AddRetentionPlaybooks(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var playbooks = config.GetSection(PlaybooksOptions.Section).Get<PlaybooksOptions>() ?? new();
+        var store = config.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new();
+        var slack = config.GetSection(SlackOptions.Section).Get<SlackOptions>() ?? new();
+        var cio = config.GetSection(CustomerIoOptions.Section).Get<CustomerIoOptions>() ?? new();
+        var delivery = config.GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new();
+        var problems = SettingsValidator.Validate(playbooks, store, slack, cio, delivery);
+        if (problems.Count > 0) throw new HostConfigurationException(problems);
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(playbooks));
+        services.AddSingleton(Options.Create(store));
+        services.AddSingleton(Options.Create(slack));
+        services.AddSingleton(Options.Create(cio));
+        services.AddSingleton(delivery);
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = cio.MaxBodyBytes + 1);
+
+        services.AddSingleton(sp =>
+        {
+            var catalog = new PlaybookCatalog(playbooks.Directory, sp.GetRequiredService<ILogger<PlaybookCatalog>>(), sp.GetRequiredService<TimeProvider>());
+            if (playbooks.Watch) catalog.Watch();
+            return catalog;
+        });
+        services.AddSingleton<IEscalationStore>(sp => new SqliteEscalationStore(store.Sqlite, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<InboxSignal>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<SignalProcessor>();
+        services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
+        services.AddSingleton<ISlackSender>(sp => SlackSenderFactory.Create(sp, slack));
+        services.AddSingleton<InboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddHostedService<StartupReport>();
+        return builder;
+    }
+
+    public static WebApplication MapRetentionPlaybooks(this WebApplication app)
+    {
+        // Fail at start-up, not on the first webhook: compile the playbooks and open the store now.
+        app.Services.GetRequiredService<PlaybookCatalog>();
+        app.Services.GetRequiredService<IEscalationStore>();
+        app.MapWebhooks();
+        app.MapHealth();
+        app.MapPreview();
+        return app;
+    }
+}
+
+/// <summary>Start-up settings are invalid; the message lists every problem under one header.</summary>
+internal sealed class HostConfigurationException(IReadOnlyList<string> problems)
+    : Exception("RetentionPlaybooks host: invalid settings (environment variables use __ for :, e.g. Slack__BotToken):\n  - " + string.Join("\n  - ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

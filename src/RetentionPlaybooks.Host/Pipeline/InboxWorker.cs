@@ -1,0 +1,57 @@
+using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Pipeline;
+
+/// <summary>
+/// Processes the inbox in arrival order, in batches, off the request path: webhooks are answered as soon as
+/// they are stored, and a crash between storing and processing loses nothing (the record stays pending).
+/// </summary>
+internal sealed class InboxWorker(
+    IEscalationStore store,
+    SignalProcessor processor,
+    InboxSignal inbox,
+    OutboxSignal outbox,
+    TimeProvider time,
+    ILogger<InboxWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+
+    /// <summary>Signals processed since start, for /health.</summary>
+    public long Processed { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await ProcessBatchAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await inbox.Signal.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Inbox processing failed; retrying in 1 s (the signals stay in the inbox)");
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Processes one batch; false when the inbox was empty.</summary>
+    internal async Task<bool> ProcessBatchAsync(CancellationToken ct)
+    {
+        var pending = await store.PendingInboxAsync(BatchSize, ct).ConfigureAwait(false);
+        if (pending.Count == 0) return false;
+        var results = await processor.ProcessAsync(pending, ct).ConfigureAwait(false);
+        await store.CompleteAsync(results, time.GetUtcNow(), ct).ConfigureAwait(false);
+        Processed += pending.Count;
+        if (results.Any(r => r.Escalations.Count > 0)) outbox.Signal.Notify();
+        return true;
+    }
+}

@@ -1,0 +1,51 @@
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>
+/// The durable state of the host: the inbox of verified signals, decisions, escalations (the outbox) and
+/// last-seen customer attributes. Every write is committed before its task completes.
+/// </summary>
+internal interface IEscalationStore
+{
+    /// <summary>Persists signals, ignoring any whose (source, delivery key) is already stored.</summary>
+    Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct);
+
+    Task<IReadOnlyList<InboxRecord>> PendingInboxAsync(int limit, CancellationToken ct);
+
+    /// <summary>Writes decisions, escalations and attributes, and marks the inbox records processed, atomically.</summary>
+    Task CompleteAsync(IReadOnlyList<ProcessingResult> results, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>When the playbook last escalated this customer (for the cooldown), or null.</summary>
+    Task<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct);
+
+    Task<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct);
+
+    /// <summary>Escalations created since a time for a Slack target, optionally for one playbook (caps and budgets).</summary>
+    Task<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct);
+
+    Task<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct);
+
+    /// <summary>Pending escalations due at or before <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<OutboxItem>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);
+
+    /// <summary>The earliest next attempt of any pending escalation, for the delivery loop's sleep.</summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken ct);
+
+    /// <summary>Escalations left in Sending by a crash: posted or not, we do not know yet.</summary>
+    Task<IReadOnlyList<OutboxItem>> InDoubtAsync(CancellationToken ct);
+
+    Task MarkSendingAsync(string id, CancellationToken ct);
+
+    Task MarkSentAsync(string id, string slackChannel, string slackTs, DateTimeOffset at, CancellationToken ct);
+
+    Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, bool countAttempt, CancellationToken ct);
+
+    Task MarkDeadAsync(string id, string error, CancellationToken ct);
+
+    Task<OutboxItem?> GetEscalationAsync(string id, CancellationToken ct);
+
+    Task<IReadOnlyList<OutboxItem>> DeadLettersAsync(int limit, CancellationToken ct);
+
+    Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(long inboxId, CancellationToken ct);
+
+    Task<StoreStats> StatsAsync(CancellationToken ct);
+}

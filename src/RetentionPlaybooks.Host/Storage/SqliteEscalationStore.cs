@@ -1,0 +1,356 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode, created on first run. All writes go through one writer
+/// loop that commits whatever is queued in a single transaction (group commit), so thousands of webhooks a
+/// second are each durable before they are answered, without lock contention. Reads use pooled connections.
+/// </summary>
+internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private readonly SqliteConnection _writeConnection;
+
+    public SqliteEscalationStore(string path, TimeProvider time, bool fullSync = true)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _time = time;
+        _writeConnection = Open();
+        Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
+        SqliteSchema.Apply(_writeConnection);
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    public Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
+    {
+        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return Write((connection, transaction) =>
+        {
+            using var insert = Command(connection, transaction,
+                "INSERT INTO inbox (source, delivery_key, received_at, payload) VALUES ($s, $k, $r, $p) ON CONFLICT (source, delivery_key) DO NOTHING RETURNING id");
+            var s = insert.Parameters.Add("$s", SqliteType.Text);
+            var k = insert.Parameters.Add("$k", SqliteType.Text);
+            var r = insert.Parameters.Add("$r", SqliteType.Integer);
+            var p = insert.Parameters.Add("$p", SqliteType.Blob);
+            var ids = new List<long>(items.Count);
+            var duplicates = 0;
+            foreach (var item in items)
+            {
+                s.Value = item.Source.ToString();
+                k.Value = item.DeliveryKey;
+                r.Value = receivedAt;
+                p.Value = item.Payload;
+                if (insert.ExecuteScalar() is long id) ids.Add(id);
+                else duplicates++;
+            }
+            return new AcceptResult(ids.Count, duplicates, ids);
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<InboxRecord>> PendingInboxAsync(int limit, CancellationToken ct) => Read<IReadOnlyList<InboxRecord>>(connection =>
+    {
+        using var query = Command(connection, null,
+            "SELECT id, source, delivery_key, received_at, payload FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT $n");
+        query.Parameters.AddWithValue("$n", limit);
+        using var reader = query.ExecuteReader();
+        var list = new List<InboxRecord>();
+        while (reader.Read())
+        {
+            list.Add(new InboxRecord(reader.GetInt64(0), Enum.Parse<SignalSource>(reader.GetString(1)), reader.GetString(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), (byte[])reader[4]));
+        }
+        return list;
+    });
+
+    public Task CompleteAsync(IReadOnlyList<ProcessingResult> results, DateTimeOffset at, CancellationToken ct) => Write((connection, transaction) =>
+    {
+        var now = at.ToUnixTimeMilliseconds();
+        using var decision = Command(connection, transaction,
+            "INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at) VALUES ($i, $p, $o, $r, $c, $e, $t)");
+        using var escalation = Command(connection, transaction,
+            """
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, body, state, attempts, next_attempt_at, created_at)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $b, 'Pending', 0, $t, $t)
+            ON CONFLICT DO NOTHING
+            """);
+        using var attributes = Command(connection, transaction,
+            "INSERT INTO customer_attributes (customer_id, attributes, updated_at) VALUES ($c, $a, $t) ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at");
+        using var done = Command(connection, transaction, "UPDATE inbox SET processed_at = $t WHERE id = $i");
+        foreach (var result in results)
+        {
+            foreach (var d in result.Decisions)
+            {
+                Bind(decision, ("$i", d.InboxId), ("$p", d.Playbook), ("$o", d.Outcome), ("$r", d.Reason), ("$c", d.Channel), ("$e", d.EscalationId), ("$t", now));
+                decision.ExecuteNonQuery();
+            }
+            foreach (var e in result.Escalations)
+            {
+                Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
+                    ("$d", e.DedupeKey), ("$b", e.Body), ("$t", e.CreatedAt.ToUnixTimeMilliseconds()));
+                escalation.ExecuteNonQuery();
+            }
+            foreach (var (customer, json) in result.Attributes)
+            {
+                Bind(attributes, ("$c", customer), ("$a", json), ("$t", now));
+                attributes.ExecuteNonQuery();
+            }
+            Bind(done, ("$t", now), ("$i", result.InboxId));
+            done.ExecuteNonQuery();
+        }
+        return true;
+    }, ct);
+
+    public Task<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT MAX(created_at) FROM escalations WHERE playbook = $p AND customer_id = $c AND state <> 'Dead'");
+        Bind(query, ("$p", playbook), ("$c", customerId));
+        return query.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+    });
+
+    public Task<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT EXISTS (SELECT 1 FROM escalations WHERE playbook = $p AND dedupe_key = $d AND state <> 'Dead')");
+        Bind(query, ("$p", playbook), ("$d", dedupeKey));
+        return (long)query.ExecuteScalar()! == 1;
+    });
+
+    public Task<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null,
+            "SELECT COUNT(*) FROM escalations WHERE target = $t AND created_at >= $s AND ($p IS NULL OR playbook = $p) AND state <> 'Dead'");
+        Bind(query, ("$t", target), ("$s", since.ToUnixTimeMilliseconds()), ("$p", playbook));
+        return (int)(long)query.ExecuteScalar()!;
+    });
+
+    public Task<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT attributes FROM customer_attributes WHERE customer_id = $c");
+        Bind(query, ("$c", customerId));
+        return query.ExecuteScalar() as string;
+    });
+
+    public Task<IReadOnlyList<OutboxItem>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, $"{OutboxSelect} WHERE state = 'Pending' AND next_attempt_at <= $n ORDER BY next_attempt_at, created_at, id LIMIT $l");
+        Bind(query, ("$n", now.ToUnixTimeMilliseconds()), ("$l", limit));
+        return ReadOutbox(query);
+    });
+
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT MIN(next_attempt_at) FROM escalations WHERE state = 'Pending'");
+        return query.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+    });
+
+    public Task<IReadOnlyList<OutboxItem>> InDoubtAsync(CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, $"{OutboxSelect} WHERE state = 'Sending' ORDER BY created_at, id");
+        return ReadOutbox(query);
+    });
+
+    public Task MarkSendingAsync(string id, CancellationToken ct) =>
+        Update("UPDATE escalations SET state = 'Sending', attempts = attempts + 1 WHERE id = $id", ct, ("$id", id));
+
+    public Task MarkSentAsync(string id, string slackChannel, string slackTs, DateTimeOffset at, CancellationToken ct) =>
+        Update("UPDATE escalations SET state = 'Sent', slack_channel = $c, slack_ts = $ts, sent_at = $t, last_error = NULL WHERE id = $id", ct,
+            ("$id", id), ("$c", slackChannel), ("$ts", slackTs), ("$t", at.ToUnixTimeMilliseconds()));
+
+    public Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, bool countAttempt, CancellationToken ct) =>
+        Update($"UPDATE escalations SET state = 'Pending', next_attempt_at = $n, last_error = $e{(countAttempt ? "" : ", attempts = MAX(attempts - 1, 0)")} WHERE id = $id", ct,
+            ("$id", id), ("$n", nextAttemptAt.ToUnixTimeMilliseconds()), ("$e", error));
+
+    public Task MarkDeadAsync(string id, string error, CancellationToken ct) =>
+        Update("UPDATE escalations SET state = 'Dead', last_error = $e WHERE id = $id", ct, ("$id", id), ("$e", error));
+
+    public Task<OutboxItem?> GetEscalationAsync(string id, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, $"{OutboxSelect} WHERE id = $id");
+        Bind(query, ("$id", id));
+        return ReadOutbox(query).FirstOrDefault();
+    });
+
+    public Task<IReadOnlyList<OutboxItem>> DeadLettersAsync(int limit, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, $"{OutboxSelect} WHERE state = 'Dead' ORDER BY created_at DESC LIMIT $l");
+        Bind(query, ("$l", limit));
+        return ReadOutbox(query);
+    });
+
+    public Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(long inboxId, CancellationToken ct) => Read<IReadOnlyList<DecisionRecord>>(connection =>
+    {
+        using var query = Command(connection, null, "SELECT inbox_id, playbook, outcome, reason, channel, escalation_id FROM decisions WHERE inbox_id = $i ORDER BY id");
+        Bind(query, ("$i", inboxId));
+        using var reader = query.ExecuteReader();
+        var list = new List<DecisionRecord>();
+        while (reader.Read())
+        {
+            list.Add(new DecisionRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return list;
+    });
+
+    public Task<StoreStats> StatsAsync(CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null,
+            """
+            SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), (SELECT COUNT(*) FROM inbox),
+                   (SELECT COUNT(*) FROM escalations WHERE state = 'Pending'), (SELECT COUNT(*) FROM escalations WHERE state = 'Sending'),
+                   (SELECT COUNT(*) FROM escalations WHERE state = 'Sent'), (SELECT COUNT(*) FROM escalations WHERE state = 'Dead')
+            """);
+        using var reader = query.ExecuteReader();
+        reader.Read();
+        return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _writeConnection.Dispose();
+    }
+
+    private const string OutboxSelect =
+        "SELECT id, playbook, channel, target, body, state, attempts, next_attempt_at, created_at, slack_channel, slack_ts, last_error FROM escalations";
+
+    private static IReadOnlyList<OutboxItem> ReadOutbox(SqliteCommand query)
+    {
+        using var reader = query.ExecuteReader();
+        var list = new List<OutboxItem>();
+        while (reader.Read())
+        {
+            list.Add(new OutboxItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4],
+                Enum.Parse<DeliveryState>(reader.GetString(5)), reader.GetInt32(6),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+        }
+        return list;
+    }
+
+    private Task Update(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) => Write((connection, transaction) =>
+    {
+        using var command = Command(connection, transaction, sql);
+        Bind(command, parameters);
+        command.ExecuteNonQuery();
+        return true;
+    }, ct);
+
+    private Task<T> Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = Open();
+        return Task.FromResult(read(connection));
+    }
+
+    private Task<T> Write<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct)
+    {
+        var op = new WriteOp<T>(apply);
+        if (!_writes.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteEscalationStore));
+        // The write is not cancelled once queued: a signal that was accepted must be stored or fail loudly.
+        return ct.CanBeCanceled ? op.Task.WaitAsync(ct) : op.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<WriteOp>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var op)) batch.Add(op);
+            try
+            {
+                using var transaction = _writeConnection.BeginTransaction();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    // A savepoint per operation: one failing write does not undo the others in the batch.
+                    Execute(_writeConnection, "SAVEPOINT op", transaction);
+                    try
+                    {
+                        batch[i].Apply(_writeConnection, transaction);
+                        Execute(_writeConnection, "RELEASE op", transaction);
+                    }
+                    catch (SqliteException ex)
+                    {
+                        Execute(_writeConnection, "ROLLBACK TO op; RELEASE op", transaction);
+                        batch[i].Fail(ex);
+                    }
+                }
+                transaction.Commit();
+                foreach (var op in batch) op.Complete();
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+            {
+                foreach (var op in batch) op.Fail(ex);
+            }
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout = 10000;");
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = Command(connection, transaction, sql);
+        command.ExecuteNonQuery();
+    }
+
+    private abstract class WriteOp
+    {
+        public abstract void Apply(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class WriteOp<T>(Func<SqliteConnection, SqliteTransaction, T> apply) : WriteOp
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _failed;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Apply(SqliteConnection connection, SqliteTransaction transaction) => _result = apply(connection, transaction);
+
+        public override void Complete()
+        {
+            if (!_failed) _done.TrySetResult(_result!);
+        }
+
+        public override void Fail(Exception ex)
+        {
+            _failed = true;
+            _done.TrySetException(ex);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>The tables of the embedded store, created on first run (idempotent).</summary>
+internal static class SqliteSchema
+{
+    private const string Ddl = """
+        CREATE TABLE IF NOT EXISTS inbox (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            delivery_key TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            processed_at INTEGER,
+            UNIQUE (source, delivery_key));
+        CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (id) WHERE processed_at IS NULL;
+        CREATE TABLE IF NOT EXISTS decisions (
+            id INTEGER PRIMARY KEY,
+            inbox_id INTEGER NOT NULL,
+            playbook TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            channel TEXT,
+            escalation_id TEXT,
+            created_at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS decisions_inbox ON decisions (inbox_id);
+        CREATE TABLE IF NOT EXISTS escalations (
+            id TEXT PRIMARY KEY,
+            inbox_id INTEGER NOT NULL,
+            playbook TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            dedupe_key TEXT,
+            body BLOB NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            slack_channel TEXT,
+            slack_ts TEXT,
+            last_error TEXT,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            UNIQUE (inbox_id, playbook));
+        CREATE INDEX IF NOT EXISTS escalations_due ON escalations (next_attempt_at) WHERE state = 'Pending';
+        CREATE INDEX IF NOT EXISTS escalations_customer ON escalations (playbook, customer_id, created_at);
+        CREATE INDEX IF NOT EXISTS escalations_dedupe ON escalations (playbook, dedupe_key);
+        CREATE INDEX IF NOT EXISTS escalations_target ON escalations (target, created_at);
+        CREATE TABLE IF NOT EXISTS customer_attributes (
+            customer_id TEXT PRIMARY KEY,
+            attributes TEXT NOT NULL,
+            updated_at INTEGER NOT NULL);
+        """;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Ddl;
+        command.ExecuteNonQuery();
+    }
+}

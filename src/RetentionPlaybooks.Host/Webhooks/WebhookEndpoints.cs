@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Host.Configuration;
+using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Webhooks;
+
+/// <summary>
+/// The three ways in from Customer.io. Each request is authenticated, checked, persisted to the inbox and
+/// answered 202 — or 200 for a redelivery — in a few milliseconds; processing happens afterwards. Bad input
+/// gets a precise 4xx problem and nothing is stored.
+/// </summary>
+internal static class WebhookEndpoints
+{
+    public const int MaxBatch = 1000;
+
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/webhooks/customerio");
+        group.MapPost("/journey", JourneyAsync);
+        group.MapPost("/reporting", ReportingAsync);
+        group.MapPost("/pipelines", PipelinesAsync);
+        return app;
+    }
+
+    internal static async Task<IResult> JourneyAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (string.IsNullOrEmpty(o.JourneySecret)) return WebhookProblems.Disabled("Journey", "CustomerIo:JourneySecret");
+        if (request.Headers["X-Webhook-Secret"].ToString() is not { Length: > 0 } presented) return WebhookProblems.MissingCredential("X-Webhook-Secret");
+        if (!WebhookRequest.SecretMatches(presented, o.JourneySecret)) return WebhookProblems.WrongCredential("X-Webhook-Secret");
+        if (!WebhookRequest.IsJson(request)) return WebhookProblems.UnsupportedMediaType(request.ContentType);
+        var body = await WebhookRequest.ReadBodyAsync(request, o.MaxBodyBytes, ct).ConfigureAwait(false);
+        if (body is null) return WebhookProblems.TooLarge(o.MaxBodyBytes);
+        using var doc = WebhookRequest.ParseJson(body, out var error);
+        if (doc is null) return WebhookProblems.MalformedJson(error!);
+        var input = TriggerInput.Parse(doc.RootElement, out var shape);
+        if (input is null) return WebhookProblems.Invalid(shape!);
+        if (input.DeliveryId is not { Length: > 0 } deliveryId)
+        {
+            return WebhookProblems.Invalid("\"delivery_id\" is missing: send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised");
+        }
+        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)], ct).ConfigureAwait(false);
+    }
+
+    internal static async Task<IResult> ReportingAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, TimeProvider time, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (string.IsNullOrEmpty(o.ReportingSigningKey)) return WebhookProblems.Disabled("Reporting", "CustomerIo:ReportingSigningKey");
+        var timestampText = request.Headers["X-CIO-Timestamp"].ToString();
+        var signature = request.Headers["X-CIO-Signature"].ToString();
+        if (timestampText.Length == 0) return WebhookProblems.MissingCredential("X-CIO-Timestamp");
+        if (signature.Length == 0) return WebhookProblems.MissingCredential("X-CIO-Signature");
+        if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)) return WebhookProblems.BadTimestamp(timestampText);
+        var skew = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(timestamp, 0, 253_402_300_799));
+        if (skew.Duration() > o.SignatureTolerance) return WebhookProblems.StaleTimestamp(timestamp, o.SignatureTolerance);
+        if (!WebhookRequest.IsJson(request)) return WebhookProblems.UnsupportedMediaType(request.ContentType);
+        var body = await WebhookRequest.ReadBodyAsync(request, o.MaxBodyBytes, ct).ConfigureAwait(false);
+        if (body is null) return WebhookProblems.TooLarge(o.MaxBodyBytes);
+        if (!WebhookRequest.ReportingSignatureMatches(signature, timestampText, body, o.ReportingSigningKey)) return WebhookProblems.WrongCredential("X-CIO-Signature");
+        using var doc = WebhookRequest.ParseJson(body, out var error);
+        if (doc is null) return WebhookProblems.MalformedJson(error!);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid("the body must be a JSON object");
+        if (!root.TryGetProperty("event_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } eventId)
+        {
+            return WebhookProblems.Invalid("\"event_id\" is missing; reporting webhooks carry one per event");
+        }
+        if (!root.TryGetProperty("metric", out var metric) || metric.ValueKind != JsonValueKind.String)
+        {
+            return WebhookProblems.Invalid("\"metric\" is missing");
+        }
+        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)], ct).ConfigureAwait(false);
+    }
+
+    internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (string.IsNullOrEmpty(o.PipelinesSecret)) return WebhookProblems.Disabled("Data Pipelines", "CustomerIo:PipelinesSecret");
+        var signature = request.Headers["X-Signature"].ToString();
+        if (signature.Length == 0) return WebhookProblems.MissingCredential("X-Signature");
+        if (!WebhookRequest.IsJson(request)) return WebhookProblems.UnsupportedMediaType(request.ContentType);
+        var body = await WebhookRequest.ReadBodyAsync(request, o.MaxBodyBytes, ct).ConfigureAwait(false);
+        if (body is null) return WebhookProblems.TooLarge(o.MaxBodyBytes);
+        if (!WebhookRequest.PipelinesSignatureMatches(signature, body, o.PipelinesSecret)) return WebhookProblems.WrongCredential("X-Signature");
+        using var doc = WebhookRequest.ParseJson(body, out var error);
+        if (doc is null) return WebhookProblems.MalformedJson(error!);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid("the body must be a JSON object: one event, or {\"batch\": [...]}");
+        var events = new List<JsonElement>();
+        if (root.TryGetProperty("batch", out var batch))
+        {
+            if (batch.ValueKind != JsonValueKind.Array) return WebhookProblems.Invalid("\"batch\" must be an array of events");
+            if (batch.GetArrayLength() > MaxBatch) return WebhookProblems.Invalid($"a batch holds at most {MaxBatch} events; this one has {batch.GetArrayLength()}");
+            events.AddRange(batch.EnumerateArray());
+        }
+        else
+        {
+            events.Add(root);
+        }
+        var items = new List<InboxItem>(events.Count);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid($"event {i} is not a JSON object");
+            var messageId = Text(e, "messageId") ?? Text(e, "message_id");
+            if (messageId is not { Length: > 0 }) return WebhookProblems.Invalid($"event {i} has no \"messageId\"");
+            if (Text(e, "type") is not { } type || type is not ("track" or "identify" or "page" or "screen" or "group" or "alias"))
+            {
+                return WebhookProblems.Invalid($"event {i} has no valid \"type\" (track, identify, page, screen, group or alias)");
+            }
+            // The same messageId twice in one batch is one event.
+            if (keys.Add(messageId)) items.Add(new InboxItem(SignalSource.Pipelines, messageId, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
+        }
+        return await AcceptAsync(store, signal, items, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items, CancellationToken ct)
+    {
+        // Not cancelled by the client going away: once verified, a signal is stored before we stop.
+        var result = await store.AcceptAsync(items, CancellationToken.None).ConfigureAwait(false);
+        _ = ct;
+        if (result.Accepted > 0) signal.Signal.Notify();
+        var response = new { status = result.Accepted > 0 ? "accepted" : "duplicate", accepted = result.Accepted, duplicates = result.Duplicates };
+        return result.Accepted > 0 ? Results.Json(response, statusCode: StatusCodes.Status202Accepted) : Results.Json(response, statusCode: StatusCodes.Status200OK);
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

@@ -1,0 +1,37 @@
+namespace RetentionPlaybooks.Host.Webhooks;
+
+/// <summary>Every rejection a webhook can get, as problem+json with a stable type; each message lives here once.</summary>
+internal static class WebhookProblems
+{
+    private const string TypeBase = "https://retentionplaybooks.dev/problems/";
+
+    public static IResult Disabled(string source, string key) =>
+        Problem(404, "source-disabled", "Source not enabled", $"{source} webhooks are not enabled on this host: {key} is not set");
+
+    public static IResult UnsupportedMediaType(string? contentType) =>
+        Problem(415, "unsupported-media-type", "Unsupported content type", $"send the body as application/json; got \"{contentType ?? "(none)"}\"");
+
+    public static IResult TooLarge(long limit) =>
+        Problem(413, "body-too-large", "Body too large", $"the body is larger than the {limit} bytes this host accepts (CustomerIo:MaxBodyBytes)");
+
+    public static IResult MissingCredential(string header) =>
+        Problem(401, "missing-credential", "Missing credential", $"the request has no {header} header");
+
+    public static IResult WrongCredential(string header) =>
+        Problem(401, "bad-credential", "Bad credential", $"the {header} header does not match");
+
+    public static IResult StaleTimestamp(long timestamp, TimeSpan tolerance) =>
+        Problem(401, "stale-timestamp", "Stale timestamp", $"X-CIO-Timestamp {timestamp} is more than {tolerance.TotalSeconds:0} s from the current time");
+
+    public static IResult BadTimestamp(string? value) =>
+        Problem(401, "bad-timestamp", "Bad timestamp", $"X-CIO-Timestamp \"{value}\" is not unix seconds");
+
+    public static IResult MalformedJson(string detail) =>
+        Problem(400, "malformed-json", "Malformed JSON", detail);
+
+    public static IResult Invalid(string detail) =>
+        Problem(422, "invalid-payload", "Invalid payload", detail);
+
+    private static IResult Problem(int status, string type, string title, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type);
+}
