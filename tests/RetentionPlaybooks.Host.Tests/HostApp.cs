@@ -1,0 +1,88 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using RetentionPlaybooks.Host.Delivery;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>
+/// One host per test: its own SQLite file, the repository's playbooks (or a copy), fixed secrets and a fake
+/// clock. Dispose deletes the database.
+/// </summary>
+internal sealed class HostApp : WebApplicationFactory<Program>
+{
+    public const string JourneySecret = "test-journey-secret-0123456789";
+    public const string ReportingKey = "test-reporting-key-0123456789";
+    public const string PipelinesSecret = "test-pipelines-secret-0123456789";
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 28, 13, 42, 0, TimeSpan.Zero);
+
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rp-host-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings;
+
+    public HostApp(string? playbooksDirectory = null, IDictionary<string, string?>? settings = null)
+    {
+        Directory.CreateDirectory(_dataDir);
+        _settings = new Dictionary<string, string?>
+        {
+            ["Playbooks:Directory"] = playbooksDirectory ?? RepoPaths.Playbooks,
+            ["Playbooks:Watch"] = "false",
+            ["Store:Sqlite"] = DatabasePath,
+            ["CustomerIo:JourneySecret"] = JourneySecret,
+            ["CustomerIo:ReportingSigningKey"] = ReportingKey,
+            ["CustomerIo:PipelinesSecret"] = PipelinesSecret,
+            ["CustomerIo:MaxBodyBytes"] = "65536",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
+    }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public string DatabasePath => Path.Combine(_dataDir, "test.db");
+
+    public PreviewSender Preview => Services.GetRequiredService<PreviewSender>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    public async Task<JsonElement> HealthAsync()
+    {
+        using var client = CreateClient();
+        return await client.GetFromJsonAsync<JsonElement>("/health");
+    }
+
+    /// <summary>Waits (bounded, in real time) until the inbox and outbox are drained, advancing the fake clock so paced sends proceed.</summary>
+    public async Task<JsonElement> DrainAsync(TimeSpan? step = null, int maxRounds = 2000)
+    {
+        for (var i = 0; i < maxRounds; i++)
+        {
+            var health = await HealthAsync();
+            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
+            if (step is { } s) Time.Advance(s);
+            await Task.Delay(5);
+        }
+        throw new TimeoutException("the host did not drain its inbox and outbox: " + await HealthAsync());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind is harmless.
+        }
+    }
+}
