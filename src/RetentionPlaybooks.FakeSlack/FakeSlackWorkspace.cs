@@ -426,12 +426,12 @@ internal sealed class FakeSlackWorkspace
             ["team"] = _options.TeamId,
         };
         if (message.Blocks is { } blocks) json["blocks"] = blocks.DeepClone();
-        if (message.EditedAt is not null) json["edited"] = new JsonObject { ["user"] = _options.BotUserId, ["ts"] = NextTsPreview(message) };
+        if (message.EditedAt is not null) json["edited"] = new JsonObject { ["user"] = _options.BotUserId, ["ts"] = EditedTs(message) };
         if (includeMetadata && message.Metadata is { } metadata) json["metadata"] = metadata.DeepClone();
         return json;
     }
 
-    private static string NextTsPreview(FakeSlackMessage message) =>
+    private static string EditedTs(FakeSlackMessage message) =>
         string.Create(CultureInfo.InvariantCulture, $"{message.EditedAt!.Value.ToUnixTimeSeconds()}.000000");
 
     /// <summary>Form-encoded posts carry blocks, attachments and metadata as JSON strings; parse them so both forms store alike.</summary>
