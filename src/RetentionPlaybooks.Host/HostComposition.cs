@@ -46,6 +46,7 @@ internal static class HostComposition
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();
         services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
+        services.AddHttpClient("slack");
         services.AddSingleton<ISlackSender>(sp => SlackSenderFactory.Create(sp, slack));
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());

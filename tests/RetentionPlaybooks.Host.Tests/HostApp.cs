@@ -24,8 +24,9 @@ internal sealed class HostApp : WebApplicationFactory<Program>
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rp-host-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
 
-    public HostApp(string? playbooksDirectory = null, IDictionary<string, string?>? settings = null)
+    public HostApp(string? playbooksDirectory = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
     {
+        Time = time ?? new FakeTimeProvider(Start);
         Directory.CreateDirectory(_dataDir);
         _settings = new Dictionary<string, string?>
         {
@@ -40,7 +41,7 @@ internal sealed class HostApp : WebApplicationFactory<Program>
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
     }
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    public FakeTimeProvider Time { get; }
 
     public string DatabasePath => Path.Combine(_dataDir, "test.db");
 

@@ -1,4 +1,5 @@
 using RetentionPlaybooks.Host.Configuration;
+using RetentionPlaybooks.Slack.Api;
 
 namespace RetentionPlaybooks.Host.Delivery;
 
@@ -7,8 +8,9 @@ internal static class SlackSenderFactory
 {
     public static ISlackSender Create(IServiceProvider services, SlackOptions options)
     {
-        // TODO(slack api merge): return a Web API sender when options.BotToken is set.
-        _ = options;
-        return services.GetRequiredService<PreviewSender>();
+        if (string.IsNullOrEmpty(options.BotToken)) return services.GetRequiredService<PreviewSender>();
+        var api = new SlackApiOptions { BaseUrl = new Uri(options.ApiBaseUrl), BotToken = options.BotToken, Timeout = options.Timeout };
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient("slack");
+        return new SlackApiSender(new SlackApiClient(http, api, services.GetRequiredService<TimeProvider>()));
     }
 }

@@ -1,0 +1,37 @@
+using System.Globalization;
+using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Slack.Api;
+
+namespace RetentionPlaybooks.Host.Delivery;
+
+/// <summary>Delivers escalations with Slack's Web API (chat.postMessage), and finds earlier posts by message metadata.</summary>
+internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
+{
+    /// <summary>How far before an escalation's creation to look for its post (clock skew between us and Slack).</summary>
+    private static readonly TimeSpan Lookback = TimeSpan.FromMinutes(5);
+
+    public string Name => "slack";
+
+    public async Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
+    {
+        var call = await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false);
+        return call.Outcome switch
+        {
+            SlackCallOutcome.Success => SendResult.Posted(call.Value!.Channel, call.Value.Ts),
+            SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: call.Error ?? "ratelimited", RetryAfter: call.RetryAfter),
+            SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: call.Error),
+            _ => new SendResult(SendOutcome.Permanent, Error: call.Error),
+        };
+    }
+
+    public async Task<FindResult> FindAsync(OutboxItem item, CancellationToken ct)
+    {
+        var oldest = item.CreatedAt - Lookback;
+        var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
+        var history = await client.ConversationHistoryAsync(item.Target, oldestTs, 200, includeAllMetadata: true, ct).ConfigureAwait(false);
+        if (!history.IsSuccess) return new FindResult(null, Error: history.Error);
+        var found = history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.Id);
+        return found is null ? new FindResult(false) : new FindResult(true, item.Target, found.Ts);
+    }
+}

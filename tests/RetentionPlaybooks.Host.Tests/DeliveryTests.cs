@@ -1,0 +1,206 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using RetentionPlaybooks.FakeSlack;
+using RetentionPlaybooks.Host.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>The host against the fake Slack over real HTTP, sharing one fake clock.</summary>
+public sealed class DeliveryTests
+{
+    private static readonly string[] Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"];
+
+    private static async Task<(HostApp App, FakeSlackServer Slack)> StartAsync(string? playbooks = null)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(HostApp.Start);
+        var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = time, Channels = Channels, PerChannelRate = 1 });
+        var app = new HostApp(playbooks, new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = "xoxb-test",
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+        }, time);
+        return (app, slack);
+    }
+
+    /// <summary>A VIP cart that escalates to vip-saves, for a distinct customer and checkout.</summary>
+    private static string Cart(int i, double value = 184) => Webhooks.Sample("vip-cart-abandoned.json", j =>
+    {
+        j["delivery_id"] = $"d-{i}";
+        j["customer"]!["id"] = $"cus_{i}";
+        j["event"]!["data"]!["checkout_id"] = $"chk_{i}";
+        j["event"]!["data"]!["cart_value"] = value;
+    });
+
+    private static async Task PostAsync(HostApp app, string body)
+    {
+        using var client = app.CreateClient();
+        using var response = await client.SendAsync(Webhooks.Journey(body));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Escalation_PostsRenderedBodyWithMetadata_AndRecordsChannelAndTs()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+
+        await PostAsync(app, Cart(1));
+        var health = await app.DrainAsync(TimeSpan.FromSeconds(1));
+
+        var message = Assert.Single(slack.Messages);
+        Assert.Equal("C07VIPSAVES", message.Channel);
+        Assert.Equal("VIP cart abandoned: $184.00 · owner <@U07RETLEAD>", message.Text);
+        Assert.Equal("retention_escalation", message.Metadata!["event_type"]!.GetValue<string>());
+        var id = message.MetadataPayloadString("escalation_id")!;
+        var stored = await app.Services.GetRequiredService<IEscalationStore>().GetEscalationAsync(id, CancellationToken.None);
+        Assert.Equal(DeliveryState.Sent, stored!.State);
+        Assert.Equal(message.Ts, stored.SlackTs);
+        Assert.Equal(message.Channel, stored.SlackChannel);
+        Assert.Equal(1, health.GetProperty("sent").GetInt64());
+    }
+
+    [Fact]
+    public async Task Burst_HundredEscalationsToOneChannel_PacedOnePerSecond_NoneLostNo429()
+    {
+        using var playbooks = PlaybookCopy.Unthrottled();
+        var (app, slack) = await StartAsync(playbooks.Path);
+        await using var _ = slack;
+        using var __ = app;
+
+        for (var i = 0; i < 100; i++) await PostAsync(app, Cart(i));
+        await app.DrainAsync(TimeSpan.FromMilliseconds(250), maxRounds: 5000);
+
+        var messages = slack.MessagesIn("C07VIPSAVES");
+        Assert.Equal(100, messages.Count);
+        Assert.Equal(100, messages.Select(m => m.MetadataPayloadString("escalation_id")).Distinct().Count());
+        Assert.Equal(0, slack.RateLimitedCount);
+        var gaps = messages.Zip(messages.Skip(1), (a, b) => b.PostedAt - a.PostedAt).ToList();
+        Assert.All(gaps, g => Assert.True(g >= TimeSpan.FromSeconds(1), $"two posts {g.TotalMilliseconds} ms apart"));
+    }
+
+    [Fact]
+    public async Task RateLimitStorm_HonoursRetryAfter_DelaysButNeitherDropsNorDuplicates()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.RateLimitNext(6, TimeSpan.FromSeconds(3));
+
+        await PostAsync(app, Cart(1));
+        await PostAsync(app, Webhooks.Sample("subscription-cancel-requested.json", j => j["delivery_id"] = "sub-1"));
+        await app.DrainAsync(TimeSpan.FromMilliseconds(500), maxRounds: 5000);
+
+        Assert.Equal(6, slack.RateLimitedCount);
+        Assert.Equal(2, slack.Messages.Count);
+        Assert.Equal(2, slack.Messages.Select(m => m.MetadataPayloadString("escalation_id")).Distinct().Count());
+        // After a 429 the host waits Retry-After before trying the channel again: 6 × 3 s at least overall.
+        Assert.True(slack.Messages.Max(m => m.PostedAt) - HostApp.Start >= TimeSpan.FromSeconds(9));
+    }
+
+    [Fact]
+    public async Task Outage_ServerErrors_RetriedUntilSlackRecovers()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.Outage(true);
+
+        await PostAsync(app, Cart(1));
+        await PostAsync(app, Cart(2));
+        for (var i = 0; i < 200; i++)
+        {
+            app.Time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(5);
+        }
+        var during = await app.HealthAsync();
+        var attemptsDuringOutage = slack.RequestCount("chat.postMessage");
+        slack.Outage(false);
+        await app.DrainAsync(TimeSpan.FromSeconds(30), maxRounds: 5000);
+
+        Assert.Equal(2, during.GetProperty("outbox_pending").GetInt64());
+        Assert.Equal(0, during.GetProperty("sent").GetInt64());
+        Assert.True(attemptsDuringOutage >= 4, $"only {attemptsDuringOutage} attempts during the outage");
+        Assert.Equal(2, slack.Messages.Count);
+        Assert.Equal(2, slack.Messages.Select(m => m.MetadataPayloadString("escalation_id")).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task LostResponse_AfterSlackPosted_IsNotPostedTwice()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.LoseResponseNext(1);
+
+        await PostAsync(app, Cart(1));
+        await app.DrainAsync(TimeSpan.FromSeconds(1), maxRounds: 5000);
+
+        Assert.Single(slack.Messages);
+        Assert.Equal(1, slack.RequestCount("chat.postMessage"));
+        Assert.True(slack.RequestCount("conversations.history") >= 1);
+    }
+
+    [Fact]
+    public async Task PermanentError_ParksADeadLetter_AndIsNotRetried()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.SetPermanentError("C07VIPSAVES", "channel_not_found");
+
+        await PostAsync(app, Cart(1));
+        var health = await app.DrainAsync(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 50; i++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(2);
+        }
+
+        Assert.Equal(1, health.GetProperty("dead_letters").GetInt64());
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Equal(1, slack.RequestCount("chat.postMessage"));
+        var dead = Assert.Single(await app.Services.GetRequiredService<IEscalationStore>().DeadLettersAsync(10, CancellationToken.None));
+        Assert.Equal("channel_not_found", dead.LastError);
+    }
+
+    [Fact]
+    public async Task Cooldown_SecondCartFromTheSameCustomer_IsSuppressedAndRecorded()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        var second = Webhooks.Sample("vip-cart-abandoned.json", j =>
+        {
+            j["delivery_id"] = "d-second";
+            j["event"]!["data"]!["checkout_id"] = "chk_other";
+        });
+
+        await PostAsync(app, Cart(1).Replace("cus_1", "cus_same", StringComparison.Ordinal));
+        await PostAsync(app, second.Replace("cus_1001", "cus_same", StringComparison.Ordinal));
+        await app.DrainAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Single(slack.Messages);
+        var store = app.Services.GetRequiredService<IEscalationStore>();
+        var decision = Assert.Single(await store.DecisionsAsync(2, CancellationToken.None));
+        Assert.Equal("suppressed", decision.Outcome);
+        Assert.StartsWith("cooldown: this customer was escalated", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decisions_SkippedSignal_RecordsTheGateThatFailed()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+
+        await PostAsync(app, Cart(1, value: 40));
+        await app.DrainAsync();
+
+        Assert.Empty(slack.Messages);
+        var decision = Assert.Single(await app.Services.GetRequiredService<IEscalationStore>().DecisionsAsync(1, CancellationToken.None));
+        Assert.Equal("skipped", decision.Outcome);
+        Assert.Equal("gate \"event.cart_value >= 150\" did not hold: event.cart_value = 40, needs >= 150", decision.Reason);
+    }
+}
