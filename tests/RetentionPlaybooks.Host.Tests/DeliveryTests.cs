@@ -109,6 +109,7 @@ public sealed class DeliveryTests
 
         await PostAsync(app, Cart(1));
         await PostAsync(app, Cart(2));
+        await app.WaitUntilAsync(h => h.GetProperty("inbox_pending").GetInt64() == 0 && h.GetProperty("outbox_pending").GetInt64() == 2);
         for (var i = 0; i < 200; i++)
         {
             app.Time.Advance(TimeSpan.FromSeconds(5));

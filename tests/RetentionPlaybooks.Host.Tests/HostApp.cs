@@ -61,7 +61,7 @@ internal sealed class HostApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Waits (bounded, in real time) until the inbox and outbox are drained, advancing the fake clock so paced sends proceed.</summary>
-    public async Task<JsonElement> DrainAsync(TimeSpan? step = null, int maxRounds = 2000)
+    public async Task<JsonElement> DrainAsync(TimeSpan? step = null, int maxRounds = 6000)
     {
         for (var i = 0; i < maxRounds; i++)
         {
@@ -71,6 +71,18 @@ internal sealed class HostApp : WebApplicationFactory<Program>
             await Task.Delay(5);
         }
         throw new TimeoutException("the host did not drain its inbox and outbox: " + await HealthAsync());
+    }
+
+    /// <summary>Polls /health (bounded, real time) until the condition holds; the clock does not move.</summary>
+    public async Task<JsonElement> WaitUntilAsync(Func<JsonElement, bool> condition, int maxRounds = 4000)
+    {
+        for (var i = 0; i < maxRounds; i++)
+        {
+            var health = await HealthAsync();
+            if (condition(health)) return health;
+            await Task.Delay(5);
+        }
+        throw new TimeoutException("condition not reached: " + await HealthAsync());
     }
 
     protected override void Dispose(bool disposing)

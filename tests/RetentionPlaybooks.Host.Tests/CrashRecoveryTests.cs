@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using RetentionPlaybooks.FakeSlack;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>
+/// The host as a real process, killed without a graceful stop in the middle of a delivery, then restarted on
+/// the same database: every accepted signal is delivered, and none twice. Runs on the real clock (a separate
+/// process cannot share a fake one), with short pacing so it takes seconds.
+/// </summary>
+public sealed class CrashRecoveryTests
+{
+    [Fact]
+    public async Task KillDuringDelivery_ThenRestart_LosesNothingAndDuplicatesNothing()
+    {
+        using var playbooks = PlaybookCopy.Unthrottled();
+        await using var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = 5 });
+        var db = Path.Combine(playbooks.Path, "crash.db");
+        var port = FreePort();
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Playbooks__Directory"] = playbooks.Path,
+            ["Playbooks__Watch"] = "false",
+            ["Store__Sqlite"] = db,
+            ["CustomerIo__JourneySecret"] = HostApp.JourneySecret,
+            ["Slack__BotToken"] = "xoxb-test",
+            ["Slack__ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Delivery__PerChannelInterval"] = "00:00:00.250",
+            ["Delivery__RetryBaseDelay"] = "00:00:00.250",
+        };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        // The first post is stored by Slack but answered only after 30 s: the host is killed while waiting.
+        slack.DelayNext(1, TimeSpan.FromSeconds(30));
+
+        var first = StartHost(env);
+        try
+        {
+            await WaitAliveAsync(http);
+            for (var i = 0; i < 6; i++)
+            {
+                var body = Webhooks.Sample("vip-cart-abandoned.json", j =>
+                {
+                    j["delivery_id"] = $"crash-{i}";
+                    j["customer"]!["id"] = $"cus_crash_{i}";
+                    j["event"]!["data"]!["checkout_id"] = $"chk_crash_{i}";
+                    j["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                });
+                using var response = await http.SendAsync(Webhooks.Journey(body));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            }
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await slack.WaitForMessagesAsync(1, wait.Token);
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+        Assert.Single(slack.Messages);
+
+        var second = StartHost(env);
+        try
+        {
+            await WaitAliveAsync(http);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await slack.WaitForMessagesAsync(6, wait.Token);
+            var health = await WaitDrainedAsync(http);
+            Assert.Equal(6, health.GetProperty("inbox_total").GetInt64());
+            Assert.Equal(6, health.GetProperty("sent").GetInt64());
+        }
+        finally
+        {
+            second.Kill(entireProcessTree: true);
+            await second.WaitForExitAsync();
+        }
+
+        var ids = slack.Messages.Select(m => m.MetadataPayloadString("escalation_id")).ToList();
+        Assert.Equal(6, ids.Count);
+        Assert.Equal(6, ids.Distinct().Count());
+        Assert.True(slack.RequestCount("conversations.history") >= 1, "the in-doubt send was not checked against Slack");
+    }
+
+    private static Process StartHost(IReadOnlyDictionary<string, string> env)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "RetentionPlaybooks.Host.dll");
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitAliveAsync(HttpClient http)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/alive");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the host process did not start");
+    }
+
+    private static async Task<JsonElement> WaitDrainedAsync(HttpClient http)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var health = await http.GetFromJsonAsync<JsonElement>("/health");
+            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the host did not drain");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
