@@ -13,9 +13,9 @@ namespace RetentionPlaybooks.Host;
 /// <summary>Composition of the host: settings, store, playbooks, pipeline, delivery and endpoints.</summary>
 internal static class HostComposition
 {
-    public static WebApplicationBuilder AddRetentionPlaybooks(this WebApplicationBuilder builder)
+    /// <summary>Binds every settings section and validates them together; throws with all problems listed.</summary>
+    public static (PlaybooksOptions Playbooks, StoreOptions Store, SlackOptions Slack, CustomerIoOptions CustomerIo, DeliveryOptions Delivery) LoadSettings(IConfiguration config)
     {
-        var config = builder.Configuration;
         var playbooks = config.GetSection(PlaybooksOptions.Section).Get<PlaybooksOptions>() ?? new();
         var store = config.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new();
         var slack = config.GetSection(SlackOptions.Section).Get<SlackOptions>() ?? new();
@@ -23,6 +23,12 @@ internal static class HostComposition
         var delivery = config.GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new();
         var problems = SettingsValidator.Validate(playbooks, store, slack, cio, delivery);
         if (problems.Count > 0) throw new HostConfigurationException(problems);
+        return (playbooks, store, slack, cio, delivery);
+    }
+
+    public static WebApplicationBuilder AddRetentionPlaybooks(this WebApplicationBuilder builder)
+    {
+        var (playbooks, store, slack, cio, delivery) = LoadSettings(builder.Configuration);
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(playbooks));
