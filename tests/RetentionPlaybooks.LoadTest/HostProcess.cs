@@ -34,7 +34,7 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public string LogPath => Path.Combine(Directory, "host.log");
 
-    public static async Task<HostProcess> StartAsync(string repoRoot, TextWriter output)
+    public static async Task<HostProcess> StartAsync(string repoRoot, string? tempRoot, TextWriter output)
     {
         var dll = Path.Combine(repoRoot, "src", "RetentionPlaybooks.Host", "bin", "Release", "net10.0", "RetentionPlaybooks.Host.dll");
         if (!File.Exists(dll))
@@ -42,7 +42,7 @@ internal sealed class HostProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} not found: build it first with `dotnet build -c Release src/RetentionPlaybooks.Host`");
         }
         var port = FreePort();
-        var directory = Path.Combine(Path.GetTempPath(), "rp-load-" + Guid.NewGuid().ToString("N")[..8]);
+        var directory = Path.Combine(tempRoot ?? Path.GetTempPath(), "rp-load-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
         var secret = "load-" + Guid.NewGuid().ToString("N");
         var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));

@@ -18,6 +18,8 @@ internal sealed class LoadOptions
           --start-host           start src/RetentionPlaybooks.Host/bin/Release/net10.0/RetentionPlaybooks.Host.dll
                                  (build it first: dotnet build -c Release src/RetentionPlaybooks.Host) on a free
                                  port with a fresh temp SQLite file, measure it, then stop it
+          --temp-dir DIR         with --start-host: where the temp SQLite file goes (default: the system temp folder);
+                                 e.g. /dev/shm to take disk syncs out of the measurement when profiling
           --host-pid PID         with --url: read peak RSS of this process from /proc
         """;
 
@@ -37,6 +39,8 @@ internal sealed class LoadOptions
     public bool StartHost { get; set; }
 
     public int? HostPid { get; set; }
+
+    public string? TempDir { get; set; }
 
     public static LoadOptions? Parse(string[] args, out string? error)
     {
@@ -79,6 +83,9 @@ internal sealed class LoadOptions
                         break;
                     case "--host-pid":
                         o.HostPid = ParseInt(a, Next(), 1, int.MaxValue);
+                        break;
+                    case "--temp-dir":
+                        o.TempDir = Next();
                         break;
                     case "--start-host":
                         o.StartHost = true;

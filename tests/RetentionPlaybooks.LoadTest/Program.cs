@@ -36,7 +36,7 @@ if (root is null)
 HostProcess? host = null;
 try
 {
-    if (options.StartHost) host = await HostProcess.StartAsync(root, Console.Out);
+    if (options.StartHost) host = await HostProcess.StartAsync(root, options.TempDir, Console.Out);
     var baseUrl = host?.Url ?? options.Url;
     var secret = host?.Secret ?? options.Secret ?? "dev-journey-secret-change-me";
     var hostPid = host?.Pid ?? options.HostPid;
