@@ -25,6 +25,10 @@ internal static class CommandLine
                                        print one message: Block Kit JSON, a text preview and a Builder link
               --format text|json|html  html: a page with every test case's message (no PLAYBOOK needed)
               --out FILE               write the output to FILE
+          demo                         post every sample payload to a running host, wait for delivery, show /preview
+              --url URL                the host (default http://127.0.0.1:5080)
+              --secret S               X-Webhook-Secret (default: the Development secret)
+              --samples DIR            sample payloads (default: playbooks/samples)
 
         exit codes: 0 clean, 1 errors found, 2 usage error
         """;
@@ -36,6 +40,7 @@ internal static class CommandLine
             (args.Length == 0 ? stderr : stdout).WriteLine(Help);
             return args.Length == 0 ? Usage : Ok;
         }
+        if (args[0] == "demo") return DemoCommand.Run(args[1..], stdout, stderr, time);
         var options = Options.Parse(args.Skip(1), out var error);
         if (options is null)
         {

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RetentionPlaybooks.Cli.Commands;
+
+/// <summary>
+/// <c>playbooks demo [--url URL] [--secret S] [--samples DIR]</c>: posts every sample payload to a running host's
+/// Journey endpoint, as Customer.io would, waits for the outbox to drain and says where to look.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>The journey secret of the host's Development settings (appsettings.Development.json).</summary>
+    public const string DevelopmentSecret = "dev-journey-secret-change-me";
+
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>How long to wait for the host to process and deliver what was sent; the default is 15 s.</summary>
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
+        RunAsync(args, stdout, stderr, time, DefaultDrainTimeout).GetAwaiter().GetResult();
+
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, TimeSpan drainTimeout)
+    {
+        var url = DefaultUrl;
+        var secret = DevelopmentSecret;
+        var samples = "playbooks/samples";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                stdout.WriteLine("usage: playbooks demo [--url URL] [--secret S] [--samples DIR]");
+                return CommandLine.Ok;
+            }
+            if (name is not ("--url" or "--secret" or "--samples")) return Usage(stderr, name.StartsWith("--", StringComparison.Ordinal) ? $"unknown option {name}" : $"unexpected argument \"{name}\"");
+            if (i + 1 >= args.Length) return Usage(stderr, $"option {name} needs a value");
+            var value = args[++i];
+            switch (name)
+            {
+                case "--url": url = value; break;
+                case "--secret": secret = value; break;
+                default: samples = value; break;
+            }
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            return Usage(stderr, $"--url \"{url}\" is not an http(s) URL, e.g. {DefaultUrl}");
+        }
+        if (secret.Length == 0) return Usage(stderr, "--secret is empty");
+        if (!Directory.Exists(samples)) return Usage(stderr, $"no such directory {samples} (run from the repository root, or pass --samples DIR)");
+        var files = Directory.GetFiles(samples, "*.json").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) return Usage(stderr, $"{samples} holds no *.json sample payloads");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var journey = new Uri(baseUrl, "/webhooks/customerio/journey");
+        stdout.WriteLine($"posting {files.Count} sample(s) from {samples} to {journey}");
+        var before = await TryHealthAsync(http, baseUrl).ConfigureAwait(false);
+        var run = time.GetUtcNow();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        foreach (var file in files)
+        {
+            var sample = Path.GetFileNameWithoutExtension(file);
+            JsonObject body;
+            try
+            {
+                body = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? throw new JsonException("the sample is not a JSON object");
+            }
+            catch (JsonException ex)
+            {
+                stderr.WriteLine($"{file}: error: invalid JSON: {ex.Message}");
+                return CommandLine.Failed;
+            }
+            // A fresh delivery id every run: the host stores each delivery once and answers a repeat with 200 "duplicate".
+            var deliveryId = $"demo-{run:yyyyMMddHHmmss}-{suffix}-{sample}";
+            body["delivery_id"] = deliveryId;
+            body["timestamp"] = run.ToUnixTimeSeconds();
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, journey) { Content = content };
+            request.Headers.Add("X-Webhook-Secret", secret);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                stderr.WriteLine($"playbooks demo: cannot reach the host at {baseUrl}: {ex.Message}");
+                stderr.WriteLine("  start it with: dotnet run --project src/RetentionPlaybooks.Host   (or pass --url)");
+                return CommandLine.Failed;
+            }
+            using (response)
+            {
+                var text = (await response.Content.ReadAsStringAsync().ConfigureAwait(false)).Trim();
+                var status = (int)response.StatusCode;
+                stdout.WriteLine($"  {sample,-32} {deliveryId}  -> {status} {response.ReasonPhrase} {text}");
+                if (!response.IsSuccessStatusCode)
+                {
+                    stderr.WriteLine($"playbooks demo: the host answered {status} to {sample}: {Hint(response.StatusCode)}");
+                    return CommandLine.Failed;
+                }
+            }
+        }
+
+        var drained = await WaitForDrainAsync(http, baseUrl, time, drainTimeout, stdout).ConfigureAwait(false);
+        if (drained is { } after && before is { } start && after.Sent - start.Sent is var sent)
+        {
+            stdout.WriteLine($"{sent} message(s) delivered by this run (0 for a sample means a guardrail such as a cooldown held it back; GET /health counts them)");
+        }
+        stdout.WriteLine($"look at the messages: {new Uri(baseUrl, "/preview")}   (without a Slack bot token the host delivers to this preview page)");
+        stdout.WriteLine($"host state: {new Uri(baseUrl, "/health")}");
+        return CommandLine.Ok;
+    }
+
+    private static async Task<Health?> WaitForDrainAsync(HttpClient http, Uri baseUrl, TimeProvider time, TimeSpan timeout, TextWriter stdout)
+    {
+        var started = time.GetTimestamp();
+        Health? last = null;
+        while (true)
+        {
+            last = await TryHealthAsync(http, baseUrl).ConfigureAwait(false) ?? last;
+            if (last is { InboxPending: 0, OutboxPending: 0 })
+            {
+                stdout.WriteLine($"processed and delivered (inbox and outbox empty) after {time.GetElapsedTime(started).TotalSeconds:0.0} s");
+                return last;
+            }
+            if (time.GetElapsedTime(started) >= timeout)
+            {
+                stdout.WriteLine(last is null
+                    ? $"GET /health did not answer; not waiting longer than {timeout.TotalSeconds:0} s"
+                    : $"still {last.InboxPending} to process and {last.OutboxPending} to deliver after {timeout.TotalSeconds:0} s (Slack pacing is about 1 message a second per channel); they will follow");
+                return null;
+            }
+            await Task.Delay(PollInterval, time).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<Health?> TryHealthAsync(HttpClient http, Uri baseUrl)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(baseUrl, "/health")).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return null;
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+            var root = doc.RootElement;
+            long Read(string name) => root.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : 0;
+            return new Health(Read("inbox_pending"), Read("outbox_pending"), Read("sent"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Hint(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.Unauthorized => "the secret does not match the host's CustomerIo:JourneySecret (pass --secret)",
+        HttpStatusCode.NotFound => "the Journey source is off (CustomerIo:JourneySecret not set) or --url is not the host",
+        HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest => "the sample is not a valid Journey payload",
+        _ => "see the response above",
+    };
+
+    private static int Usage(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"playbooks demo: {message}");
+        stderr.WriteLine("usage: playbooks demo [--url URL] [--secret S] [--samples DIR]");
+        return CommandLine.Usage;
+    }
+
+    private sealed record Health(long InboxPending, long OutboxPending, long Sent);
+}
