@@ -15,7 +15,7 @@ internal sealed class InboxWorker(
     TimeProvider time,
     ILogger<InboxWorker> logger) : BackgroundService
 {
-    private const int BatchSize = 200;
+    private const int BatchSize = 50;
 
     /// <summary>Signals processed since start, for /health.</summary>
     public long Processed { get; private set; }

@@ -14,7 +14,10 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
+    // Webhook inserts have their own queue, drained first: a large pipeline write never holds up an answer for long.
+    private readonly Channel<WriteOp> _accepts = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private SqliteCommand? _insertInbox;
     private readonly Task _writer;
     private readonly SqliteConnection _writeConnection;
 
@@ -35,14 +38,14 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
     public Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
     {
         var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return Write((connection, transaction) =>
+        return Write(_accepts, (connection, transaction) =>
         {
-            using var insert = Command(connection, transaction,
-                "INSERT INTO inbox (source, delivery_key, received_at, payload) VALUES ($s, $k, $r, $p) ON CONFLICT (source, delivery_key) DO NOTHING RETURNING id");
-            var s = insert.Parameters.Add("$s", SqliteType.Text);
-            var k = insert.Parameters.Add("$k", SqliteType.Text);
-            var r = insert.Parameters.Add("$r", SqliteType.Integer);
-            var p = insert.Parameters.Add("$p", SqliteType.Blob);
+            var insert = _insertInbox ??= PrepareInsert(connection);
+            insert.Transaction = transaction;
+            var s = insert.Parameters["$s"];
+            var k = insert.Parameters["$k"];
+            var r = insert.Parameters["$r"];
+            var p = insert.Parameters["$p"];
             var ids = new List<long>(items.Count);
             var duplicates = 0;
             foreach (var item in items)
@@ -216,9 +219,22 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _accepts.Writer.TryComplete();
         _writes.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _insertInbox?.Dispose();
         _writeConnection.Dispose();
+    }
+
+    private static SqliteCommand PrepareInsert(SqliteConnection connection)
+    {
+        var insert = Command(connection, null,
+            "INSERT INTO inbox (source, delivery_key, received_at, payload) VALUES ($s, $k, $r, $p) ON CONFLICT (source, delivery_key) DO NOTHING RETURNING id");
+        insert.Parameters.Add("$s", SqliteType.Text);
+        insert.Parameters.Add("$k", SqliteType.Text);
+        insert.Parameters.Add("$r", SqliteType.Integer);
+        insert.Parameters.Add("$p", SqliteType.Blob);
+        return insert;
     }
 
     private const string OutboxSelect =
@@ -252,10 +268,12 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return Task.FromResult(read(connection));
     }
 
-    private Task<T> Write<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct)
+    private Task<T> Write<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_writes, apply, ct);
+
+    private Task<T> Write<T>(Channel<WriteOp> queue, Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct)
     {
         var op = new WriteOp<T>(apply);
-        if (!_writes.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteEscalationStore));
+        if (!queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteEscalationStore));
         // The write is not cancelled once queued: a signal that was accepted must be stored or fail loudly.
         return ct.CanBeCanceled ? op.Task.WaitAsync(ct) : op.Task;
     }
@@ -263,35 +281,53 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<WriteOp>(MaxBatch);
-        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await WaitForWorkAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var op)) batch.Add(op);
-            try
+            while (batch.Count < MaxBatch && _accepts.Reader.TryRead(out var accept)) batch.Add(accept);
+            // At most one other write per transaction, so webhooks keep being committed every few milliseconds.
+            if (_writes.Reader.TryRead(out var other)) batch.Add(other);
+            if (batch.Count == 0) continue;
+            if (!TryCommit(batch))
             {
-                using var transaction = _writeConnection.BeginTransaction();
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    // A savepoint per operation: one failing write does not undo the others in the batch.
-                    Execute(_writeConnection, "SAVEPOINT op", transaction);
-                    try
-                    {
-                        batch[i].Apply(_writeConnection, transaction);
-                        Execute(_writeConnection, "RELEASE op", transaction);
-                    }
-                    catch (SqliteException ex)
-                    {
-                        Execute(_writeConnection, "ROLLBACK TO op; RELEASE op", transaction);
-                        batch[i].Fail(ex);
-                    }
-                }
+                // Something in the batch failed: commit each write on its own, so one bad write fails alone.
+                foreach (var op in batch) TryCommit([op]);
+            }
+        }
+    }
+
+    private async Task<bool> WaitForWorkAsync()
+    {
+        while (true)
+        {
+            if (_accepts.Reader.TryPeek(out _) || _writes.Reader.TryPeek(out _)) return true;
+            var a = _accepts.Reader.WaitToReadAsync().AsTask();
+            var w = _writes.Reader.WaitToReadAsync().AsTask();
+            var done = await Task.WhenAny(a, w).ConfigureAwait(false);
+            if (await done.ConfigureAwait(false)) return true;
+            // One queue is completed (disposing): keep draining the other until it completes too.
+            var rest = done == a ? w : a;
+            if (!await rest.ConfigureAwait(false)) return false;
+        }
+    }
+
+    /// <summary>Applies and commits the writes in one transaction; completes them, or on failure rolls back and reports false.</summary>
+    private bool TryCommit(IReadOnlyList<WriteOp> batch)
+    {
+        try
+        {
+            using (var transaction = _writeConnection.BeginTransaction())
+            {
+                foreach (var op in batch) op.Apply(_writeConnection, transaction);
                 transaction.Commit();
-                foreach (var op in batch) op.Complete();
             }
-            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
-            {
-                foreach (var op in batch) op.Fail(ex);
-            }
+            foreach (var op in batch) op.Complete();
+            return true;
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        {
+            if (batch.Count == 1) batch[0].Fail(ex);
+            return false;
         }
     }
 

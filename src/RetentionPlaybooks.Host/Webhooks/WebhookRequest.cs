@@ -20,6 +20,13 @@ internal static class WebhookRequest
     public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
     {
         if (request.ContentLength > limit) return null;
+        if (request.ContentLength is { } length)
+        {
+            var exact = new byte[length];
+            // Kestrel enforces Content-Length framing, so exactly this many bytes arrive.
+            await request.Body.ReadExactlyAsync(exact, ct).ConfigureAwait(false);
+            return exact;
+        }
         using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096);
         var chunk = new byte[16 * 1024];
         int read;
