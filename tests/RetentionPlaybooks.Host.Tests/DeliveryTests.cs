@@ -164,6 +164,12 @@ public sealed class DeliveryTests
         Assert.Equal(1, slack.RequestCount("chat.postMessage"));
         var dead = Assert.Single(await app.Services.GetRequiredService<IEscalationStore>().DeadLettersAsync(10, CancellationToken.None));
         Assert.Equal("channel_not_found", dead.LastError);
+        using var client = app.CreateClient();
+        var report = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/dead-letters")).RootElement;
+        var entry = Assert.Single(report.EnumerateArray());
+        Assert.Equal("vip-cart-abandonment", entry.GetProperty("playbook").GetString());
+        Assert.Equal("channel_not_found", entry.GetProperty("error").GetString());
+        Assert.DoesNotContain("Maria", report.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

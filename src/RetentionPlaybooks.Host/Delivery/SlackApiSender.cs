@@ -13,6 +13,9 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
 
     public string Name => "slack";
 
+    /// <summary>auth.test: which workspace and bot user the token belongs to.</summary>
+    public Task<SlackCall<AuthTestResult>> CheckAsync(CancellationToken ct) => client.AuthTestAsync(ct);
+
     public async Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
     {
         var call = await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false);

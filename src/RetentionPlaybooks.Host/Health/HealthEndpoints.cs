@@ -36,6 +36,12 @@ internal static class HealthEndpoints
                 dead_letters = stats.Dead,
             });
         });
+        // Escalations Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.
+        app.MapGet("/dead-letters", async (IEscalationStore store, CancellationToken ct) =>
+        {
+            var dead = await store.DeadLettersAsync(100, ct).ConfigureAwait(false);
+            return Results.Json(dead.Select(d => new { id = d.Id, playbook = d.Playbook, channel = d.Channel, target = d.Target, error = d.LastError, attempts = d.Attempts, created_at = d.CreatedAt }));
+        });
         return app;
     }
 }

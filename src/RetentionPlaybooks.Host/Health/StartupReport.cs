@@ -6,14 +6,20 @@ namespace RetentionPlaybooks.Host.Health;
 /// <summary>Says at start-up what the host runs: how many playbooks, which store, where messages go.</summary>
 internal sealed class StartupReport(PlaybookCatalog catalog, ISlackSender sender, ILogger<StartupReport> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Loaded {Count} playbook(s): {Ids}", catalog.Current.Playbooks.Count, string.Join(", ", catalog.Current.Playbooks.Select(p => p.Id)));
         if (sender.Name == "preview")
         {
             logger.LogWarning("No Slack bot token (Slack:BotToken / env Slack__BotToken): escalations go to the local preview sink — the console and GET /preview");
         }
-        return Task.CompletedTask;
+        else if (sender is SlackApiSender slack)
+        {
+            // Not fatal: Slack may be down right now, and the outbox waits for it. But a bad token is worth saying at once.
+            var identity = await slack.CheckAsync(cancellationToken).ConfigureAwait(false);
+            if (identity.IsSuccess) logger.LogInformation("Slack: connected to {Team} as {User}", identity.Value.Team, identity.Value.User);
+            else logger.LogError("Slack auth.test failed ({Error}); escalations wait in the outbox until this is fixed", identity.Error);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
