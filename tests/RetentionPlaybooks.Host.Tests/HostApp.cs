@@ -70,7 +70,12 @@ internal sealed class HostApp : WebApplicationFactory<Program>
             if (step is { } s) Time.Advance(s);
             await Task.Delay(5);
         }
-        throw new TimeoutException("the host did not drain its inbox and outbox: " + await HealthAsync());
+        var store = Services.GetRequiredService<RetentionPlaybooks.Host.Storage.IEscalationStore>();
+        var rows = await store.DueAsync(DateTimeOffset.MaxValue.AddDays(-1), 20, CancellationToken.None);
+        var doubt = await store.InDoubtAsync(CancellationToken.None);
+        throw new TimeoutException("the host did not drain its inbox and outbox: " + await HealthAsync()
+            + $"\nclock {Time.GetUtcNow():O}; pending: " + string.Join("; ", rows.Select(r => $"{r.Id} {r.State} attempts={r.Attempts} next={r.NextAttemptAt:O} error={r.LastError}"))
+            + "; sending: " + string.Join("; ", doubt.Select(r => $"{r.Id} attempts={r.Attempts} error={r.LastError}")));
     }
 
     /// <summary>Polls /health (bounded, real time) until the condition holds; the clock does not move.</summary>

@@ -23,10 +23,12 @@ internal enum SendOutcome
 }
 
 /// <summary>What a send did; a sender says whether a failure is worth retrying.</summary>
-internal sealed record SendResult(SendOutcome Outcome, string? Channel = null, string? Ts = null, string? Error = null, TimeSpan? RetryAfter = null)
+/// <param name="InDoubt">For a transient failure: the request may have reached Slack (timeout, lost connection).</param>
+internal sealed record SendResult(SendOutcome Outcome, string? Channel = null, string? Ts = null, string? Error = null, TimeSpan? RetryAfter = null, bool InDoubt = false)
 {
     public static SendResult Posted(string channel, string ts) => new(SendOutcome.Sent, channel, ts);
 }
 
 /// <summary>Whether an in-doubt escalation reached Slack: found (with its channel and ts), not found, or unknown.</summary>
-internal sealed record FindResult(bool? Posted, string? Channel = null, string? Ts = null, string? Error = null);
+/// <param name="CanRetry">When unknown: whether asking again later may give an answer (Slack unreachable), or never will (missing scope).</param>
+internal sealed record FindResult(bool? Posted, string? Channel = null, string? Ts = null, string? Error = null, bool CanRetry = true);

@@ -24,11 +24,16 @@ internal sealed class OutboxWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverInDoubtAsync(stoppingToken).ConfigureAwait(false);
+        var recovered = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!recovered)
+                {
+                    await RecoverInDoubtAsync(stoppingToken).ConfigureAwait(false);
+                    recovered = true;
+                }
                 var worked = await DeliverOneAsync(stoppingToken).ConfigureAwait(false);
                 if (!worked) await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -36,9 +41,9 @@ internal sealed class OutboxWorker(
             {
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // A store hiccup: nothing is lost (state is durable); try again shortly.
+                // Whatever went wrong, the worker must not die: state is durable, so try again shortly.
                 logger.LogError(ex, "Outbox delivery failed; retrying in 1 s");
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
             }
@@ -53,15 +58,27 @@ internal sealed class OutboxWorker(
         var item = due.FirstOrDefault(i => !_channelNext.TryGetValue(i.Target, out var next) || next <= now);
         if (item is null) return false;
 
-        if (item.Attempts > 0)
+        if (item.InDoubt)
         {
-            // Earlier attempts may have reached Slack even though we saw a failure (a lost response).
+            // The last attempt may have reached Slack even though we saw a failure (a timeout, a lost response).
             var found = await sender.FindAsync(item, ct).ConfigureAwait(false);
             if (found.Posted == true)
             {
                 await store.MarkSentAsync(item.Id, found.Channel!, found.Ts!, now, ct).ConfigureAwait(false);
                 logger.LogInformation("Escalation {Id} was already in Slack ({Channel} {Ts}); not posting again", item.Id, found.Channel, found.Ts);
                 return true;
+            }
+            if (found.Posted is null && found.CanRetry && !IsDirectMessage(item))
+            {
+                // Cannot tell yet (Slack unreachable?): wait rather than risk a second message.
+                var wait = Backoff(Math.Max(1, item.Attempts));
+                _channelNext[item.Target] = now + options.PerChannelInterval;
+                await store.MarkRetryAsync(item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, ct).ConfigureAwait(false);
+                return true;
+            }
+            if (found.Posted is null)
+            {
+                logger.LogWarning("Escalation {Id} may already be in Slack but cannot be looked up ({Error}); sending it again", item.Id, found.Error ?? "a direct message");
             }
         }
 
@@ -79,13 +96,13 @@ internal sealed class OutboxWorker(
             case SendOutcome.RateLimited:
                 var wait = result.RetryAfter ?? TimeSpan.FromSeconds(1);
                 _channelNext[item.Target] = now + wait;
-                await store.MarkRetryAsync(item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, inDoubt: false, ct).ConfigureAwait(false);
                 logger.LogWarning("Slack rate-limited {Channel}; waiting {Seconds} s as Retry-After asks", item.Channel, wait.TotalSeconds);
                 break;
             case SendOutcome.Transient:
                 var backoff = Backoff(item.Attempts + 1);
                 _channelNext[item.Target] = now + options.PerChannelInterval;
-                await store.MarkRetryAsync(item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, ct).ConfigureAwait(false);
                 logger.LogWarning("Escalation {Id} not delivered ({Error}); retry {Attempt} in {Seconds} s", item.Id, result.Error, item.Attempts + 1, backoff.TotalSeconds);
                 break;
             default:
@@ -99,17 +116,16 @@ internal sealed class OutboxWorker(
     /// <summary>Sleeps until the next escalation or channel is due, or new work arrives.</summary>
     private async Task WaitForWorkAsync(CancellationToken ct)
     {
+        // When can the next escalation go: the earliest of each due one's channel becoming free, and the next
+        // one becoming due. The clock may have moved since the last look, so "already" means "go now".
         var now = time.GetUtcNow();
-        DateTimeOffset? next = null;
-        void Consider(DateTimeOffset at)
-        {
-            if (at > now && (next is null || at < next)) next = at;
-        }
-        if (await store.NextDueAsync(ct).ConfigureAwait(false) is { } nextDue) Consider(nextDue);
+        DateTimeOffset? next = await store.NextDueAsync(ct).ConfigureAwait(false);
         foreach (var item in await store.DueAsync(now, 500, ct).ConfigureAwait(false))
         {
-            if (_channelNext.TryGetValue(item.Target, out var free)) Consider(free);
+            var free = _channelNext.TryGetValue(item.Target, out var f) && f > now ? f : now;
+            if (next is null || free < next) next = free;
         }
+        if (next is { } soon && soon <= now) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var waitSignal = signal.Signal.WaitAsync(wake.Token);
         Task? timer = next is { } at ? Task.Delay(at > now ? at - now : TimeSpan.Zero, time, wake.Token) : null;
@@ -132,22 +148,16 @@ internal sealed class OutboxWorker(
         return delay > options.RetryMaxDelay ? options.RetryMaxDelay : delay;
     }
 
+    /// <summary>Escalations left "sending" by a crash go back to pending, marked in doubt: they are looked up before any resend.</summary>
     private async Task RecoverInDoubtAsync(CancellationToken ct)
     {
         foreach (var item in await store.InDoubtAsync(ct).ConfigureAwait(false))
         {
-            var found = await sender.FindAsync(item, ct).ConfigureAwait(false);
-            var now = time.GetUtcNow();
-            if (found.Posted == true)
-            {
-                await store.MarkSentAsync(item.Id, found.Channel!, found.Ts!, now, ct).ConfigureAwait(false);
-                logger.LogInformation("Recovered escalation {Id}: it was posted before the restart ({Ts})", item.Id, found.Ts);
-            }
-            else
-            {
-                if (found.Posted is null) logger.LogWarning("Could not tell whether escalation {Id} reached Slack ({Error}); sending it again", item.Id, found.Error);
-                await store.MarkRetryAsync(item.Id, now, "interrupted by a restart", countAttempt: false, ct).ConfigureAwait(false);
-            }
+            await store.MarkRetryAsync(item.Id, time.GetUtcNow(), "interrupted by a restart", countAttempt: false, inDoubt: true, ct).ConfigureAwait(false);
+            logger.LogInformation("Escalation {Id} was being sent when the host stopped; checking Slack before sending again", item.Id);
         }
     }
+
+    /// <summary>History lookups need the DM's own channel id, which a post to a user id does not give us beforehand.</summary>
+    private static bool IsDirectMessage(OutboxItem item) => item.Target.StartsWith('U') || item.Target.StartsWith('W');
 }

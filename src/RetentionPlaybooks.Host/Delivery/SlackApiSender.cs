@@ -23,7 +23,8 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
         {
             SlackCallOutcome.Success => SendResult.Posted(call.Value!.Channel, call.Value.Ts),
             SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: call.Error ?? "ratelimited", RetryAfter: call.RetryAfter),
-            SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: call.Error),
+            // An HTTP error status means Slack answered without posting; a timeout or a lost connection may not.
+            SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: call.Error, InDoubt: call.HttpStatus is null or < 400),
             _ => new SendResult(SendOutcome.Permanent, Error: call.Error),
         };
     }
@@ -33,7 +34,10 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
         var oldest = item.CreatedAt - Lookback;
         var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
         var history = await client.ConversationHistoryAsync(item.Target, oldestTs, 200, includeAllMetadata: true, ct).ConfigureAwait(false);
-        if (!history.IsSuccess) return new FindResult(null, Error: history.Error);
+        if (!history.IsSuccess)
+        {
+            return new FindResult(null, Error: history.Error, CanRetry: history.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
+        }
         var found = history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.Id);
         return found is null ? new FindResult(false) : new FindResult(true, item.Target, found.Ts);
     }

@@ -37,7 +37,8 @@ internal interface IEscalationStore
 
     Task MarkSentAsync(string id, string slackChannel, string slackTs, DateTimeOffset at, CancellationToken ct);
 
-    Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, bool countAttempt, CancellationToken ct);
+    /// <summary>Back to pending. <paramref name="inDoubt"/>: the failed attempt may have reached Slack, so look before resending.</summary>
+    Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, bool countAttempt, bool inDoubt, CancellationToken ct);
 
     Task MarkDeadAsync(string id, string error, CancellationToken ct);
 

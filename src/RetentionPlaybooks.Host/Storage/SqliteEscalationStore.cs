@@ -166,12 +166,12 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         Update("UPDATE escalations SET state = 'Sending', attempts = attempts + 1 WHERE id = $id", ct, ("$id", id));
 
     public Task MarkSentAsync(string id, string slackChannel, string slackTs, DateTimeOffset at, CancellationToken ct) =>
-        Update("UPDATE escalations SET state = 'Sent', slack_channel = $c, slack_ts = $ts, sent_at = $t, last_error = NULL WHERE id = $id", ct,
+        Update("UPDATE escalations SET state = 'Sent', slack_channel = $c, slack_ts = $ts, sent_at = $t, last_error = NULL, in_doubt = 0 WHERE id = $id", ct,
             ("$id", id), ("$c", slackChannel), ("$ts", slackTs), ("$t", at.ToUnixTimeMilliseconds()));
 
-    public Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, bool countAttempt, CancellationToken ct) =>
-        Update($"UPDATE escalations SET state = 'Pending', next_attempt_at = $n, last_error = $e{(countAttempt ? "" : ", attempts = MAX(attempts - 1, 0)")} WHERE id = $id", ct,
-            ("$id", id), ("$n", nextAttemptAt.ToUnixTimeMilliseconds()), ("$e", error));
+    public Task MarkRetryAsync(string id, DateTimeOffset nextAttemptAt, string error, bool countAttempt, bool inDoubt, CancellationToken ct) =>
+        Update($"UPDATE escalations SET state = 'Pending', next_attempt_at = $n, last_error = $e, in_doubt = $d{(countAttempt ? "" : ", attempts = MAX(attempts - 1, 0)")} WHERE id = $id", ct,
+            ("$id", id), ("$n", nextAttemptAt.ToUnixTimeMilliseconds()), ("$e", error), ("$d", inDoubt ? 1 : 0));
 
     public Task MarkDeadAsync(string id, string error, CancellationToken ct) =>
         Update("UPDATE escalations SET state = 'Dead', last_error = $e WHERE id = $id", ct, ("$id", id), ("$e", error));
@@ -238,7 +238,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
     }
 
     private const string OutboxSelect =
-        "SELECT id, playbook, channel, target, body, state, attempts, next_attempt_at, created_at, slack_channel, slack_ts, last_error FROM escalations";
+        "SELECT id, playbook, channel, target, body, state, attempts, next_attempt_at, created_at, slack_channel, slack_ts, last_error, in_doubt FROM escalations";
 
     private static IReadOnlyList<OutboxItem> ReadOutbox(SqliteCommand query)
     {
@@ -249,7 +249,8 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             list.Add(new OutboxItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4],
                 Enum.Parse<DeliveryState>(reader.GetString(5)), reader.GetInt32(6),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.GetInt64(12) != 0));
         }
         return list;
     }

@@ -40,6 +40,7 @@ internal static class SqliteSchema
             slack_channel TEXT,
             slack_ts TEXT,
             last_error TEXT,
+            in_doubt INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,
             sent_at INTEGER,
             UNIQUE (inbox_id, playbook));
@@ -58,5 +59,12 @@ internal static class SqliteSchema
         using var command = connection.CreateCommand();
         command.CommandText = Ddl;
         command.ExecuteNonQuery();
+        // Databases created before in_doubt existed get the column added.
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('escalations') WHERE name = 'in_doubt'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            command.CommandText = "ALTER TABLE escalations ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0";
+            command.ExecuteNonQuery();
+        }
     }
 }

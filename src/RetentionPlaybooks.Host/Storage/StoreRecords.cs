@@ -60,7 +60,8 @@ internal sealed record OutboxItem(
     DateTimeOffset CreatedAt,
     string? SlackChannel,
     string? SlackTs,
-    string? LastError);
+    string? LastError,
+    bool InDoubt = false);
 
 /// <summary>Counts for /health and the operator.</summary>
 internal sealed record StoreStats(long InboxPending, long InboxTotal, long Pending, long Sending, long Sent, long Dead);
