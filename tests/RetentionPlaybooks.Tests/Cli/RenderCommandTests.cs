@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Xunit;
+
+namespace RetentionPlaybooks.Tests.Cli;
+
+public sealed class RenderCommandTests
+{
+    private static string Sample(string name) => Path.Combine(RepoPaths.Playbooks, "samples", name);
+
+    [Fact]
+    public void Render_Text_PrintsDecisionPreviewJsonAndBuilderLink()
+    {
+        var (exit, output, _) = CliRunner.Run("render", "vip-cart-abandonment", "--event", Sample("vip-cart-abandoned.json"), RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("escalates to vip-saves (default route)", output, StringComparison.Ordinal);
+        Assert.Contains("VIP cart abandoned: $184.00\n===", output, StringComparison.Ordinal);
+        Assert.Contains("\"channel\": \"C07VIPSAVES\"", output, StringComparison.Ordinal);
+        Assert.Contains("Block Kit Builder: https://app.slack.com/block-kit-builder/#%7B%22blocks%22", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Json_IsTheChatPostMessageBody()
+    {
+        var (exit, output, _) = CliRunner.Run("render", "playbooks/vip-cart-abandonment.yaml".Replace("playbooks", RepoPaths.Playbooks, StringComparison.Ordinal),
+            "--event", Sample("vip-cart-abandoned.json"), "--format", "json");
+
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        Assert.False(doc.RootElement.GetProperty("unfurl_links").GetBoolean());
+        Assert.Equal("header", doc.RootElement.GetProperty("blocks")[0].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void Render_SkippedSignal_SaysSoAndStillRenders()
+    {
+        var (exit, output, _) = CliRunner.Run("render", "post-purchase-risk", "--event", Sample("vip-cart-abandoned.json"), RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("would NOT escalate", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_HtmlWithoutPlaybook_WritesEveryTestCaseMessage()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"rp-preview-{Guid.NewGuid():N}.html");
+        try
+        {
+            var (exit, output, _) = CliRunner.Run("render", "--format", "html", "--out", file, RepoPaths.Playbooks);
+
+            Assert.Equal(0, exit);
+            var html = File.ReadAllText(file);
+            var escalating = Directory.GetFiles(Path.Combine(RepoPaths.Playbooks, "__snapshots__"), "*.json", SearchOption.AllDirectories).Length;
+            Assert.Contains($"wrote ", output, StringComparison.Ordinal);
+            Assert.True(System.Text.RegularExpressions.Regex.Matches(html, "<article class=\"message\"").Count >= escalating,
+                $"expected at least {escalating} messages in the page");
+            Assert.Contains("data-playbook=\"winback-exclusions\"", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Test_GitHubFormat_WritesAStepSummaryWithBuilderLinks()
+    {
+        var summary = Path.Combine(Path.GetTempPath(), $"rp-summary-{Guid.NewGuid():N}.md");
+        Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", summary);
+        try
+        {
+            var (exit, _, _) = CliRunner.Run("test", RepoPaths.Playbooks, "--format", "github");
+
+            Assert.Equal(0, exit);
+            var markdown = File.ReadAllText(summary);
+            Assert.Contains("vip-cart-abandonment", markdown, StringComparison.Ordinal);
+            Assert.Contains("https://app.slack.com/block-kit-builder/#", markdown, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", null);
+            File.Delete(summary);
+        }
+    }
+}
