@@ -11,6 +11,8 @@ internal static class SlackSenderFactory
         if (string.IsNullOrEmpty(options.BotToken)) return services.GetRequiredService<PreviewSender>();
         var api = new SlackApiOptions { BaseUrl = new Uri(options.ApiBaseUrl), BotToken = options.BotToken, Timeout = options.Timeout };
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient("slack");
-        return new SlackApiSender(new SlackApiClient(http, api, services.GetRequiredService<TimeProvider>()));
+        // The request timeout bounds a real network wait, so it runs on the real clock; pacing, backoff and
+        // Retry-After run on the injected TimeProvider in the outbox worker.
+        return new SlackApiSender(new SlackApiClient(http, api, TimeProvider.System));
     }
 }
