@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>Guardrails through the whole pipeline, delivered to the preview sink, each decision recorded.</summary>
+public sealed class GuardrailTests
+{
+    private static string Cart(int delivery, string customer, string checkout) => Webhooks.Sample("vip-cart-abandoned.json", j =>
+    {
+        j["delivery_id"] = $"d-{delivery}";
+        j["customer"]!["id"] = customer;
+        j["event"]!["data"]!["checkout_id"] = checkout;
+    });
+
+    private static async Task<IReadOnlyList<DecisionRecord>> RunAsync(HostApp app, IEnumerable<string> bodies)
+    {
+        using var client = app.CreateClient();
+        var count = 0;
+        foreach (var body in bodies)
+        {
+            using var response = await client.SendAsync(Webhooks.Journey(body));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            count++;
+        }
+        await app.DrainAsync(TimeSpan.FromSeconds(1));
+        var store = app.Services.GetRequiredService<IEscalationStore>();
+        var decisions = new List<DecisionRecord>();
+        for (var id = 1; id <= count; id++) decisions.AddRange(await store.DecisionsAsync(id, CancellationToken.None));
+        return decisions;
+    }
+
+    [Fact]
+    public async Task DedupeKey_SameCheckoutFromAnotherDelivery_EscalatesOnce()
+    {
+        using var app = new HostApp();
+
+        var decisions = await RunAsync(app, [Cart(1, "cus_a", "chk_same"), Cart(2, "cus_b", "chk_same")]);
+
+        Assert.Equal(["escalated", "suppressed"], decisions.Select(d => d.Outcome));
+        Assert.Equal("duplicate: dedupe key \"cart-chk_same\" already escalated", decisions[1].Reason);
+        Assert.Single(app.Preview.Messages);
+    }
+
+    [Fact]
+    public async Task DailyCap_NinthCartOfTheDay_IsSuppressed_AndTheCapFreesAfter24Hours()
+    {
+        using var app = new HostApp();
+
+        var decisions = await RunAsync(app, Enumerable.Range(1, 9).Select(i => Cart(i, $"cus_{i}", $"chk_{i}")));
+        app.Time.Advance(TimeSpan.FromHours(24));
+        var later = await RunAsync(app, [Cart(10, "cus_10", "chk_10")]);
+
+        Assert.Equal(8, decisions.Count(d => d.Outcome == "escalated"));
+        var capped = Assert.Single(decisions, d => d.Outcome == "suppressed");
+        Assert.Equal("daily cap: 8 escalation(s) to vip-saves in the last 24 h (daily_cap 8)", capped.Reason);
+        Assert.Equal("escalated", later[^1].Outcome);
+    }
+
+    [Fact]
+    public async Task ChannelBudget_SharedAcrossPlaybooks_StopsTheChannelAtItsBudget()
+    {
+        using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 25", "daily_budget: 2");
+        using var app = new HostApp(playbooks.Path);
+
+        var decisions = await RunAsync(app, Enumerable.Range(1, 3).Select(i => Cart(i, $"cus_{i}", $"chk_{i}")));
+
+        Assert.Equal(["escalated", "escalated", "suppressed"], decisions.Select(d => d.Outcome));
+        Assert.Equal("channel budget: 2 message(s) to vip-saves in the last 24 h (daily_budget 2)", decisions[2].Reason);
+    }
+
+    [Fact]
+    public async Task Exclusion_OpenSupportCase_IsRecordedAsExcluded()
+    {
+        using var app = new HostApp();
+        var body = Webhooks.Sample("vip-cart-abandoned.json", j => j["customer"]!["open_support_case"] = true);
+
+        var decision = Assert.Single(await RunAsync(app, [body]));
+
+        Assert.Equal("excluded", decision.Outcome);
+        Assert.StartsWith("excluded by \"customer.open_support_case\"", decision.Reason, StringComparison.Ordinal);
+        Assert.Empty(app.Preview.Messages);
+    }
+}
