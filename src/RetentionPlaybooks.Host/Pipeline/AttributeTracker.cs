@@ -44,7 +44,7 @@ internal sealed class AttributeTracker(IEscalationStore store, CompilationResult
                     Customer = signal.Customer,
                     EventData = Empty,
                     ChangedAttribute = attribute,
-                    ChangedFrom = JsonDocument.Parse(before.ToJsonString()).RootElement.Clone(),
+                    ChangedFrom = JsonSerializer.SerializeToElement(before),
                     ChangedTo = current.Clone(),
                     Timestamp = signal.Timestamp,
                 });

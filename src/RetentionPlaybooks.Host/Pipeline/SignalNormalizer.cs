@@ -63,7 +63,14 @@ internal static class SignalNormalizer
             ["event"] = new JsonObject { ["name"] = $"{objectType}_{metric}", ["data"] = data.ValueKind == JsonValueKind.Object ? JsonNode.Parse(data.GetRawText()) : new JsonObject() },
         };
         if (root.TryGetProperty("timestamp", out var ts)) envelope["timestamp"] = JsonNode.Parse(ts.GetRawText());
-        return Journey(JsonDocument.Parse(envelope.ToJsonString()).RootElement);
+        return FromEnvelope(envelope);
+    }
+
+    /// <summary>Reads an envelope we built; the signal's elements are clones, so the document can go.</summary>
+    private static IReadOnlyList<Signal> FromEnvelope(JsonObject envelope)
+    {
+        using var doc = JsonDocument.Parse(envelope.ToJsonString());
+        return Journey(doc.RootElement);
     }
 
     private static IReadOnlyList<Signal> Pipelines(JsonElement root, string messageId)
@@ -83,9 +90,10 @@ internal static class SignalNormalizer
         if (type == "track" && Text(root, "event") is { } name)
         {
             envelope["event"] = new JsonObject { ["name"] = name, ["data"] = Object(root, "properties") is { } props ? JsonNode.Parse(props.GetRawText()) : new JsonObject() };
-            return Journey(JsonDocument.Parse(envelope.ToJsonString()).RootElement);
+            return FromEnvelope(envelope);
         }
-        var element = JsonDocument.Parse(envelope.ToJsonString()).RootElement.Clone();
+        using var doc = JsonDocument.Parse(envelope.ToJsonString());
+        var element = doc.RootElement.Clone();
         var customerElement = element.GetProperty("customer");
         DateTimeOffset? at = element.TryGetProperty("timestamp", out var t2) && ValueReader.TryReadTimestamp(t2, out var unix)
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(unix * 1000))

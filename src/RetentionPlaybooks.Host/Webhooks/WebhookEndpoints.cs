@@ -43,7 +43,7 @@ internal static class WebhookEndpoints
         {
             return WebhookProblems.Invalid("\"delivery_id\" is missing: send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised");
         }
-        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)], ct).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)]).ConfigureAwait(false);
     }
 
     internal static async Task<IResult> ReportingAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, TimeProvider time, CancellationToken ct)
@@ -73,7 +73,7 @@ internal static class WebhookEndpoints
         {
             return WebhookProblems.Invalid("\"metric\" is missing");
         }
-        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)], ct).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
     }
 
     internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
@@ -116,14 +116,13 @@ internal static class WebhookEndpoints
             // The same messageId twice in one batch is one event.
             if (keys.Add(messageId)) items.Add(new InboxItem(SignalSource.Pipelines, messageId, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
         }
-        return await AcceptAsync(store, signal, items, ct).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, items).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items, CancellationToken ct)
+    private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)
     {
         // Not cancelled by the client going away: once verified, a signal is stored before we stop.
         var result = await store.AcceptAsync(items, CancellationToken.None).ConfigureAwait(false);
-        _ = ct;
         if (result.Accepted > 0) signal.Signal.Notify();
         var response = new { status = result.Accepted > 0 ? "accepted" : "duplicate", accepted = result.Accepted, duplicates = result.Duplicates };
         return result.Accepted > 0 ? Results.Json(response, statusCode: StatusCodes.Status202Accepted) : Results.Json(response, statusCode: StatusCodes.Status200OK);

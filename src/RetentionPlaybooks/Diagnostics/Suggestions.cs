@@ -33,7 +33,6 @@ internal static class Suggestions
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                // Transposition counts as one edit (Damerau).
             }
             (previous, current) = (current, previous);
         }
