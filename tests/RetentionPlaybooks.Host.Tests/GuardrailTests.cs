@@ -71,6 +71,26 @@ public sealed class GuardrailTests
     }
 
     [Fact]
+    public async Task Decisions_ByDeliveryId_ExplainWhatHappened()
+    {
+        using var app = new HostApp();
+        await RunAsync(app, [Cart(1, "cus_a", "chk_1"), Webhooks.Sample("vip-cart-abandoned.json", j => { j["delivery_id"] = "small"; j["event"]!["data"]!["cart_value"] = 12; })]);
+        using var client = app.CreateClient();
+
+        var escalated = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/decisions?delivery_id=d-1")).RootElement;
+        var skipped = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/decisions?delivery_id=small")).RootElement;
+        using var unknown = await client.GetAsync("/decisions?delivery_id=never-sent");
+
+        Assert.True(escalated.GetProperty("processed").GetBoolean());
+        var decision = Assert.Single(escalated.GetProperty("decisions").EnumerateArray());
+        Assert.Equal("escalated", decision.GetProperty("outcome").GetString());
+        Assert.Equal("vip-saves", decision.GetProperty("channel").GetString());
+        Assert.Equal("skipped", skipped.GetProperty("decisions")[0].GetProperty("outcome").GetString());
+        Assert.Contains("event.cart_value = 12", skipped.GetProperty("decisions")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task Exclusion_OpenSupportCase_IsRecordedAsExcluded()
     {
         using var app = new HostApp();

@@ -36,6 +36,23 @@ internal static class HealthEndpoints
                 dead_letters = stats.Dead,
             });
         });
+        // "Why did this not escalate?": every playbook's decision about one delivery, by its id.
+        app.MapGet("/decisions", async (string? delivery_id, string? source, IEscalationStore store, CancellationToken ct) =>
+        {
+            if (string.IsNullOrEmpty(delivery_id)) return Results.Problem(detail: "give ?delivery_id= (and &source=journey|reporting|pipelines; default journey)", statusCode: 400);
+            if (!Enum.TryParse<SignalSource>(source ?? "journey", ignoreCase: true, out var from)) return Results.Problem(detail: $"unknown source \"{source}\"; use journey, reporting or pipelines", statusCode: 400);
+            var inbox = await store.FindInboxAsync(from, delivery_id, ct).ConfigureAwait(false);
+            if (inbox is not { } found) return Results.Problem(detail: $"no {from} delivery \"{delivery_id}\" was received", statusCode: 404);
+            var decisions = await store.DecisionsAsync(found.Id, ct).ConfigureAwait(false);
+            return Results.Json(new
+            {
+                delivery_id,
+                source = from.ToString().ToLowerInvariant(),
+                processed = found.Processed,
+                decisions = decisions.Select(d => new { playbook = d.Playbook, outcome = d.Outcome, reason = d.Reason, channel = d.Channel, escalation_id = d.EscalationId }),
+            });
+        });
+
         // Escalations Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.
         app.MapGet("/dead-letters", async (IEscalationStore store, CancellationToken ct) =>
         {

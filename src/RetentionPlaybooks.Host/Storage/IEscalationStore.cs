@@ -48,5 +48,8 @@ internal interface IEscalationStore
 
     Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(long inboxId, CancellationToken ct);
 
+    /// <summary>The inbox record of a delivery, and whether it has been processed yet; null when never received.</summary>
+    Task<(long Id, bool Processed)?> FindInboxAsync(SignalSource source, string deliveryKey, CancellationToken ct);
+
     Task<StoreStats> StatsAsync(CancellationToken ct);
 }

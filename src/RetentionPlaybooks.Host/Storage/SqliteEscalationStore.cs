@@ -204,6 +204,14 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return list;
     });
 
+    public Task<(long Id, bool Processed)?> FindInboxAsync(SignalSource source, string deliveryKey, CancellationToken ct) => Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT id, processed_at IS NOT NULL FROM inbox WHERE source = $s AND delivery_key = $k");
+        Bind(query, ("$s", source.ToString()), ("$k", deliveryKey));
+        using var reader = query.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1) == 1) : ((long, bool)?)null;
+    });
+
     public Task<StoreStats> StatsAsync(CancellationToken ct) => Read(connection =>
     {
         using var query = Command(connection, null,
