@@ -22,6 +22,16 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    // The body goes to Slack's API, never into HTML: only what JSON itself requires is escaped.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
     /// <summary>The message metadata type that tags every escalation, so a post can be found again after a crash.</summary>
     public const string MetadataEventType = "retention_escalation";
 
@@ -38,7 +48,8 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
         var context = LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        using var json = new Utf8JsonWriter(buffer);
+        var json = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        json.Reset(buffer);
 
         var title = Single(Render(playbook.Message.Title, context, TemplateOutput.PlainText));
         if (title.Length == 0) title = playbook.Id;

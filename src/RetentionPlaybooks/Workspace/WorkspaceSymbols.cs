@@ -28,10 +28,25 @@ internal sealed record LinkSettings(
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)) return false;
         var host = uri.IdnHost;
-        return HostMatches(host, Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io")
-            || (Uri.TryCreate(ProfileUrlPattern.Replace("{host}", "fly.customer.io", StringComparison.Ordinal), UriKind.Absolute, out var profile) && HostMatches(host, profile.IdnHost))
-            || (ShopDomain is not null && HostMatches(host, ShopDomain))
-            || LinkDomains.Any(d => HostMatches(host, d));
+        foreach (var domain in AllowedDomains)
+        {
+            if (HostMatches(host, domain)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Customer.io (its region's host and the profile pattern's), the shop admin, and the declared link domains.</summary>
+    private string[] AllowedDomains => _allowedDomains ??= ComputeAllowedDomains();
+
+    private string[]? _allowedDomains;
+
+    private string[] ComputeAllowedDomains()
+    {
+        var domains = new List<string> { Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io" };
+        if (Uri.TryCreate(ProfileUrlPattern.Replace("{host}", "fly.customer.io", StringComparison.Ordinal), UriKind.Absolute, out var profile)) domains.Add(profile.IdnHost);
+        if (ShopDomain is not null) domains.Add(ShopDomain);
+        domains.AddRange(LinkDomains);
+        return [.. domains.Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
     private static bool HostMatches(string host, string domain) =>
