@@ -74,12 +74,18 @@ public sealed class GuardrailTests
     public async Task Decisions_ByDeliveryId_ExplainWhatHappened()
     {
         using var app = new HostApp();
-        await RunAsync(app, [Cart(1, "cus_a", "chk_1"), Webhooks.Sample("vip-cart-abandoned.json", j => { j["delivery_id"] = "small"; j["event"]!["data"]!["cart_value"] = 12; })]);
+        await RunAsync(app,
+        [
+            Cart(1, "cus_a", "chk_1"),
+            Webhooks.Sample("vip-cart-abandoned.json", j => { j["delivery_id"] = "small"; j["event"]!["data"]!["cart_value"] = 12; }),
+            Webhooks.Sample("vip-cart-abandoned.json", j => { j["delivery_id"] = "other-event"; j["event"]!["name"] = "page_viewed"; }),
+        ]);
         using var client = app.CreateClient();
 
         var escalated = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/decisions?delivery_id=d-1")).RootElement;
         var skipped = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/decisions?delivery_id=small")).RootElement;
         using var unknown = await client.GetAsync("/decisions?delivery_id=never-sent");
+        var untriggered = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/decisions?delivery_id=other-event")).RootElement;
 
         Assert.True(escalated.GetProperty("processed").GetBoolean());
         var decision = Assert.Single(escalated.GetProperty("decisions").EnumerateArray());
@@ -88,6 +94,8 @@ public sealed class GuardrailTests
         Assert.Equal("skipped", skipped.GetProperty("decisions")[0].GetProperty("outcome").GetString());
         Assert.Contains("event.cart_value = 12", skipped.GetProperty("decisions")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("no playbook triggers on this signal", untriggered.GetProperty("note").GetString());
+        Assert.Equal(0, untriggered.GetProperty("decisions").GetArrayLength());
     }
 
     [Fact]

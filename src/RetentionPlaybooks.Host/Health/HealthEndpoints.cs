@@ -49,6 +49,7 @@ internal static class HealthEndpoints
                 delivery_id,
                 source = from.ToString().ToLowerInvariant(),
                 processed = found.Processed,
+                note = found.Processed && decisions.Count == 0 ? "no playbook triggers on this signal" : null,
                 decisions = decisions.Select(d => new { playbook = d.Playbook, outcome = d.Outcome, reason = d.Reason, channel = d.Channel, escalation_id = d.EscalationId }),
             });
         });

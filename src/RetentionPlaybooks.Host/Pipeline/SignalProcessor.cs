@@ -57,9 +57,8 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IEscalationStore 
                             continue;
                         }
                         var channel = decision.Channel!;
-                        var dedupeKey = playbook.Guardrails.DedupeKey is { } template
-                            ? renderer.RenderPlain(template, playbook, channel, input, record, now)
-                            : null;
+                        var context = renderer.Prepare(playbook, channel, input, record, now);
+                        var dedupeKey = playbook.Guardrails.DedupeKey is { } template ? MessageRenderer.RenderPlain(template, context) : null;
                         var blocked = await guardrails.CheckAsync(playbook, channel, signal.CustomerId, dedupeKey, now, ct).ConfigureAwait(false);
                         if (blocked is not null)
                         {
@@ -67,7 +66,7 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IEscalationStore 
                             continue;
                         }
                         var id = Ulid.New(now);
-                        var message = renderer.Render(playbook, channel, input, record, now, id);
+                        var message = renderer.Render(playbook, channel, input, now, context, id);
                         var escalation = new NewEscalation(id, inbox.Id, playbook.Id, signal.CustomerId, channel.Name, channel.SlackTarget, dedupeKey, message.Body.ToArray(), now);
                         guardrails.Add(escalation);
                         escalations.Add(escalation);

@@ -35,17 +35,24 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
     /// <summary>The message metadata type that tags every escalation, so a post can be found again after a crash.</summary>
     public const string MetadataEventType = "retention_escalation";
 
-    /// <summary>Renders a template as plain text with the message's model (e.g. a dedupe key).</summary>
-    public string RenderPlain(CheckedTemplate template, CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now) =>
-        template.Literal ?? LiquidEngine.Render(template.Template, LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now), TemplateOutput.PlainText).Trim();
+    /// <summary>The template context of one message: its model and clock. Build it once and use it for every template of the message.</summary>
+    public TemplateContext Prepare(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now) =>
+        LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now);
+
+    /// <summary>Renders a template as plain text with a message's context (e.g. the dedupe key).</summary>
+    public static string RenderPlain(CheckedTemplate template, TemplateContext context) =>
+        template.Literal ?? LiquidEngine.Render(template.Template, context, TemplateOutput.PlainText).Trim();
 
     /// <summary>
     /// Renders the chat.postMessage body. With an <paramref name="escalationId"/>, the body carries Slack message
     /// metadata naming it (an opaque id, never customer data).
     /// </summary>
-    public SlackMessage Render(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now, string? escalationId = null)
+    public SlackMessage Render(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, Record record, DateTimeOffset now, string? escalationId = null) =>
+        Render(playbook, channel, input, now, Prepare(playbook, channel, input, record, now), escalationId);
+
+    /// <summary>Renders the body with a context from <see cref="Prepare"/>.</summary>
+    public SlackMessage Render(CompiledPlaybook playbook, ChannelSymbol channel, TriggerInput input, DateTimeOffset now, TemplateContext context, string? escalationId = null)
     {
-        var context = LiquidEngine.CreateContext(RenderModel.Build(playbook, channel, input, record, model, workspace.Links), now);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         var json = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
