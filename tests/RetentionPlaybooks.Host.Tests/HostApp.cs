@@ -43,6 +43,9 @@ internal sealed class HostApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The client address requests appear to come from (the in-memory test server has none by default).</summary>
+    public System.Net.IPAddress? RemoteAddress { get; init; }
+
     public string DatabasePath => Path.Combine(_dataDir, "test.db");
 
     public PreviewSender Preview => Services.GetRequiredService<PreviewSender>();
@@ -51,7 +54,11 @@ internal sealed class HostApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            if (RemoteAddress is { } address) services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFilter(address));
+        });
     }
 
     public async Task<JsonElement> HealthAsync()
@@ -103,4 +110,18 @@ internal sealed class HostApp : WebApplicationFactory<Program>
             // Best effort: a temp folder left behind is harmless.
         }
     }
+}
+
+/// <summary>Gives every test request a client address, as Kestrel would.</summary>
+internal sealed class RemoteAddressFilter(System.Net.IPAddress address) : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(nextMiddleware => context =>
+        {
+            context.Connection.RemoteIpAddress = address;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -54,6 +54,18 @@ internal sealed class CustomerIoOptions
     /// <summary>How far a signed timestamp may be from now. Must be between 30 s and 1 h; the default is 5 min.</summary>
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Comma-separated CIDR ranges (Customer.io's fixed egress IPs) webhooks must come from; empty allows any
+    /// address. Behind a reverse proxy, also set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true so the client address is seen.
+    /// </summary>
+    public string? AllowedNetworks { get; set; }
+
+    /// <summary>The parsed <see cref="AllowedNetworks"/>; empty when unset.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> Networks() =>
+        (AllowedNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => System.Net.IPNetwork.TryParse(n, out var network) ? network : throw new FormatException(n))
+            .ToList();
+
     /// <summary>Largest accepted request body in bytes. Must be between 1 KiB and 32 MiB; the default is 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -24,6 +24,10 @@ internal static class SettingsValidator
         {
             if (value is { Length: > 0 and < 16 }) problems.Add($"{key} is too short to be a secret; use at least 16 characters");
         }
+        foreach (var network in (cio.AllowedNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _)) problems.Add($"CustomerIo:AllowedNetworks entry \"{network}\" is not a CIDR range such as 203.0.113.0/24");
+        }
         if (string.IsNullOrEmpty(cio.JourneySecret) && string.IsNullOrEmpty(cio.ReportingSigningKey) && string.IsNullOrEmpty(cio.PipelinesSecret))
         {
             problems.Add("no Customer.io source is configured: set at least one of CustomerIo:JourneySecret, CustomerIo:ReportingSigningKey, CustomerIo:PipelinesSecret");

@@ -20,6 +20,19 @@ internal static class WebhookEndpoints
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks/customerio");
+        var networks = app.ServiceProvider.GetRequiredService<IOptions<CustomerIoOptions>>().Value.Networks();
+        if (networks.Count > 0)
+        {
+            // Customer.io sends from fixed egress ranges; anything else is turned away before the body is read.
+            group.AddEndpointFilter(async (context, next) =>
+            {
+                var address = context.HttpContext.Connection.RemoteIpAddress;
+                if (address is { IsIPv4MappedToIPv6: true }) address = address.MapToIPv4();
+                return address is not null && networks.Any(n => n.Contains(address))
+                    ? await next(context).ConfigureAwait(false)
+                    : WebhookProblems.ForbiddenNetwork(address?.ToString());
+            });
+        }
         group.MapPost("/journey", JourneyAsync);
         group.MapPost("/reporting", ReportingAsync);
         group.MapPost("/pipelines", PipelinesAsync);

@@ -26,6 +26,9 @@ internal static class WebhookProblems
     public static IResult BadTimestamp(string? value) =>
         Problem(401, "bad-timestamp", "Bad timestamp", $"X-CIO-Timestamp \"{value}\" is not unix seconds");
 
+    public static IResult ForbiddenNetwork(string? address) =>
+        Problem(403, "forbidden-network", "Address not allowed", $"requests from {address ?? "an unknown address"} are not accepted (CustomerIo:AllowedNetworks)");
+
     public static IResult MalformedJson(string detail) =>
         Problem(400, "malformed-json", "Malformed JSON", detail);
 
