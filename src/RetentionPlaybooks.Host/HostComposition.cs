@@ -58,6 +58,8 @@ internal static class HostComposition
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddSingleton<PayloadScrubber>();
+        services.AddHostedService(sp => sp.GetRequiredService<PayloadScrubber>());
         services.AddHostedService<StartupReport>();
         return builder;
     }

@@ -17,6 +17,13 @@ internal sealed class StoreOptions
     public const string Section = "Store";
 
     public string Sqlite { get; set; } = Path.Combine("data", "retention-playbooks.db");
+
+    /// <summary>
+    /// How long a processed webhook body (customer data) is kept before it is blanked; its delivery id and the
+    /// decisions stay, so redeliveries are still recognised. Between 8 days (longer than Customer.io's 7 days of
+    /// retries) and 10 years; the default is 30 days.
+    /// </summary>
+    public TimeSpan KeepPayloads { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>Slack. Without a bot token, messages go to the local preview sink (console and /preview) instead.</summary>

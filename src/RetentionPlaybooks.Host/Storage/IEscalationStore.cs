@@ -52,4 +52,7 @@ internal interface IEscalationStore
     Task<(long Id, bool Processed)?> FindInboxAsync(SignalSource source, string deliveryKey, CancellationToken ct);
 
     Task<StoreStats> StatsAsync(CancellationToken ct);
+
+    /// <summary>Blanks the bodies of inbox records processed before <paramref name="before"/>; returns how many.</summary>
+    Task<int> ScrubPayloadsAsync(DateTimeOffset before, CancellationToken ct);
 }

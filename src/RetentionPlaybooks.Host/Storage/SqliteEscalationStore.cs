@@ -212,6 +212,13 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1) == 1) : ((long, bool)?)null;
     });
 
+    public Task<int> ScrubPayloadsAsync(DateTimeOffset before, CancellationToken ct) => Write((connection, transaction) =>
+    {
+        using var command = Command(connection, transaction, "UPDATE inbox SET payload = x'' WHERE processed_at IS NOT NULL AND processed_at < $t AND length(payload) > 0");
+        Bind(command, ("$t", before.ToUnixTimeMilliseconds()));
+        return command.ExecuteNonQuery();
+    }, ct);
+
     public Task<StoreStats> StatsAsync(CancellationToken ct) => Read(connection =>
     {
         using var query = Command(connection, null,
