@@ -116,15 +116,8 @@ internal sealed class OutboxWorker(
     /// <summary>Sleeps until the next escalation or channel is due, or new work arrives.</summary>
     private async Task WaitForWorkAsync(CancellationToken ct)
     {
-        // When can the next escalation go: the earliest of each due one's channel becoming free, and the next
-        // one becoming due. The clock may have moved since the last look, so "already" means "go now".
         var now = time.GetUtcNow();
-        DateTimeOffset? next = await store.NextDueAsync(ct).ConfigureAwait(false);
-        foreach (var item in await store.DueAsync(now, 500, ct).ConfigureAwait(false))
-        {
-            var free = _channelNext.TryGetValue(item.Target, out var f) && f > now ? f : now;
-            if (next is null || free < next) next = free;
-        }
+        var next = await NextWakeAsync(now, ct).ConfigureAwait(false);
         if (next is { } soon && soon <= now) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var waitSignal = signal.Signal.WaitAsync(wake.Token);
@@ -139,6 +132,23 @@ internal sealed class OutboxWorker(
         {
             // The other wait was cancelled because one finished.
         }
+    }
+
+    /// <summary>
+    /// When the next escalation can go: the earliest of each due one's channel becoming free (now, if free) and
+    /// the next not-yet-due one becoming due; null when nothing is pending. The clock may have moved since the
+    /// last look, so an escalation already due never means "wait for the next webhook", and one whose channel is
+    /// still paced never means "spin".
+    /// </summary>
+    internal async Task<DateTimeOffset?> NextWakeAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        DateTimeOffset? next = await store.NextDueAsync(now, ct).ConfigureAwait(false);
+        foreach (var item in await store.DueAsync(now, 500, ct).ConfigureAwait(false))
+        {
+            var free = _channelNext.TryGetValue(item.Target, out var f) && f > now ? f : now;
+            if (next is null || free < next) next = free;
+        }
+        return next;
     }
 
     private TimeSpan Backoff(int attempt)

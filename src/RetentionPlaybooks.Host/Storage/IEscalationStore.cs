@@ -27,8 +27,8 @@ internal interface IEscalationStore
     /// <summary>Pending escalations due at or before <paramref name="now"/>, oldest first.</summary>
     Task<IReadOnlyList<OutboxItem>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);
 
-    /// <summary>The earliest next attempt of any pending escalation, for the delivery loop's sleep.</summary>
-    Task<DateTimeOffset?> NextDueAsync(CancellationToken ct);
+    /// <summary>The earliest next attempt after <paramref name="after"/> of any pending escalation, for the delivery loop's sleep.</summary>
+    Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken ct);
 
     /// <summary>Escalations left in Sending by a crash: posted or not, we do not know yet.</summary>
     Task<IReadOnlyList<OutboxItem>> InDoubtAsync(CancellationToken ct);

@@ -150,9 +150,10 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return ReadOutbox(query);
     });
 
-    public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) => Read(connection =>
+    public Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken ct) => Read(connection =>
     {
-        using var query = Command(connection, null, "SELECT MIN(next_attempt_at) FROM escalations WHERE state = 'Pending'");
+        using var query = Command(connection, null, "SELECT MIN(next_attempt_at) FROM escalations WHERE state = 'Pending' AND next_attempt_at > $a");
+        Bind(query, ("$a", after.ToUnixTimeMilliseconds()));
         return query.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
     });
 
