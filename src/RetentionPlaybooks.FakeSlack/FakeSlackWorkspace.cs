@@ -189,6 +189,7 @@ internal sealed class FakeSlackWorkspace
             "auth.test" => Authenticate(token) ?? AuthTest(),
             "conversations.info" => Authenticate(token) ?? Info(args),
             "conversations.history" => Authenticate(token) ?? History(args),
+            "conversations.open" => Authenticate(token) ?? Open(args),
             _ => FakeSlackResponse.Error("unknown_method", 404),
         };
     }
@@ -311,8 +312,18 @@ internal sealed class FakeSlackWorkspace
         return FakeSlackResponse.Ok(new JsonObject { ["channel"] = info });
     }
 
+    private FakeSlackResponse Open(JsonObject args)
+    {
+        var user = Str(args["users"])?.Split(',')[0].Trim();
+        if (user is not { Length: > 0 } || user[0] is not ('U' or 'W')) return FakeSlackResponse.Error("users_not_found");
+        TryResolveChannel(user, out var channel, out _);
+        return FakeSlackResponse.Ok(new JsonObject { ["channel"] = new JsonObject { ["id"] = channel } });
+    }
+
     private FakeSlackResponse History(JsonObject args)
     {
+        // Like Slack, history takes a conversation id: a user id is not one (conversations.open gives the DM's id).
+        if (Str(args["channel"]) is { Length: > 0 } asked && asked[0] is 'U' or 'W') return FakeSlackResponse.Error("channel_not_found");
         if (!TryResolveChannel(Str(args["channel"]), out var channel, out var error)) return FakeSlackResponse.Error(error);
         if (_withoutBot.Contains(channel)) return FakeSlackResponse.Error("not_in_channel");
         var limit = Int(args["limit"]) ?? 100;

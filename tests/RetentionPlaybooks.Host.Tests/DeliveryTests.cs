@@ -144,6 +144,23 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task LostResponse_OnADirectMessage_IsFoundThroughTheDmChannel()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.LoseResponseNext(1);
+
+        await PostAsync(app, Cart(1, value: 620));
+        await app.DrainAsync(TimeSpan.FromSeconds(1), maxRounds: 5000);
+
+        var message = Assert.Single(slack.Messages);
+        Assert.Equal("D07RETLEAD", message.Channel);
+        Assert.Equal(1, slack.RequestCount("chat.postMessage"));
+        Assert.True(slack.RequestCount("conversations.open") >= 1);
+    }
+
+    [Fact]
     public async Task PermanentError_ParksADeadLetter_AndIsNotRetried()
     {
         var (app, slack) = await StartAsync();

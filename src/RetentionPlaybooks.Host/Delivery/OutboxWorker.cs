@@ -68,7 +68,7 @@ internal sealed class OutboxWorker(
                 logger.LogInformation("Escalation {Id} was already in Slack ({Channel} {Ts}); not posting again", item.Id, found.Channel, found.Ts);
                 return true;
             }
-            if (found.Posted is null && found.CanRetry && !IsDirectMessage(item))
+            if (found.Posted is null && found.CanRetry)
             {
                 // Cannot tell yet (Slack unreachable?): wait rather than risk a second message.
                 var wait = Backoff(Math.Max(1, item.Attempts));
@@ -78,7 +78,7 @@ internal sealed class OutboxWorker(
             }
             if (found.Posted is null)
             {
-                logger.LogWarning("Escalation {Id} may already be in Slack but cannot be looked up ({Error}); sending it again", item.Id, found.Error ?? "a direct message");
+                logger.LogWarning("Escalation {Id} may already be in Slack but cannot be looked up ({Error}); sending it again", item.Id, found.Error);
             }
         }
 
@@ -168,6 +168,4 @@ internal sealed class OutboxWorker(
         }
     }
 
-    /// <summary>History lookups need the DM's own channel id, which a post to a user id does not give us beforehand.</summary>
-    private static bool IsDirectMessage(OutboxItem item) => item.Target.StartsWith('U') || item.Target.StartsWith('W');
 }

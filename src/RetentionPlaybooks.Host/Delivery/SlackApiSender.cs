@@ -33,12 +33,23 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
     {
         var oldest = item.CreatedAt - Lookback;
         var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
-        var history = await client.ConversationHistoryAsync(item.Target, oldestTs, 200, includeAllMetadata: true, ct).ConfigureAwait(false);
+        var conversation = item.Target;
+        if (conversation[0] is 'U' or 'W')
+        {
+            // A DM was posted to a user id; its history lives under the DM channel's own id.
+            var opened = await client.ConversationsOpenAsync(conversation, ct).ConfigureAwait(false);
+            if (!opened.IsSuccess)
+            {
+                return new FindResult(null, Error: opened.Error, CanRetry: opened.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
+            }
+            conversation = opened.Value.Id;
+        }
+        var history = await client.ConversationHistoryAsync(conversation, oldestTs, 200, includeAllMetadata: true, ct).ConfigureAwait(false);
         if (!history.IsSuccess)
         {
             return new FindResult(null, Error: history.Error, CanRetry: history.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
         }
         var found = history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.Id);
-        return found is null ? new FindResult(false) : new FindResult(true, item.Target, found.Ts);
+        return found is null ? new FindResult(false) : new FindResult(true, conversation, found.Ts);
     }
 }

@@ -58,6 +58,13 @@ internal sealed class SlackApiClient
         return CallAsync("conversations.info", Form([new("channel", channel)]), ReadInfo, ct);
     }
 
+    /// <summary>conversations.open: the direct-message channel (D…) with a user, whose id history lookups need.</summary>
+    public Task<SlackCall<ConversationInfo>> ConversationsOpenAsync(string user, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        return CallAsync("conversations.open", Form([new("users", user)]), ReadInfo, ct);
+    }
+
     /// <summary>conversations.history, newest first: up to <paramref name="limit"/> (1 to 999) messages posted at or after
     /// <paramref name="oldestTs"/>, with their metadata when <paramref name="includeAllMetadata"/>. The bound is sent as inclusive
     /// (Slack's default is exclusive) so that crash recovery cannot miss a message whose ts equals the recorded bound.</summary>

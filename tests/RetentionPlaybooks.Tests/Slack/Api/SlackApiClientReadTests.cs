@@ -57,6 +57,21 @@ public sealed class SlackApiClientReadTests
     }
 
     [Fact]
+    public async Task ConversationsOpenAsync_User_GivesTheDmChannelWhoseHistoryHoldsThePost()
+    {
+        await using var h = await SlackApiHarness.StartAsync();
+        var posted = (await h.PostAsync(SlackApiHarness.Message("U07RETLEAD", escalationId: "esc-dm"))).Value!;
+
+        var opened = await h.Client.ConversationsOpenAsync("U07RETLEAD", CancellationToken.None);
+        var byUser = await h.Client.ConversationHistoryAsync("U07RETLEAD", null, 10, includeAllMetadata: true, CancellationToken.None);
+        var byChannel = await h.Client.ConversationHistoryAsync(opened.Value!.Id, null, 10, includeAllMetadata: true, CancellationToken.None);
+
+        Assert.Equal(posted.Channel, opened.Value.Id);
+        Assert.Equal("channel_not_found", byUser.Error);
+        Assert.Equal(posted.Ts, byChannel.Value!.FindByMetadata("retention_escalation", "escalation_id", "esc-dm")?.Ts);
+    }
+
+    [Fact]
     public async Task UpdateMessageAsync_PostedMessage_ChangesTheStoredBody()
     {
         await using var h = await SlackApiHarness.StartAsync();
