@@ -101,7 +101,8 @@ internal static class SignalNormalizer
         return type == "identify" ? [new Signal(userId, customerElement, null, at)] : [];
     }
 
-    private static string? Text(JsonElement obj, string name) =>
+    /// <summary>A string property of a JSON object, or null when absent or not a string.</summary>
+    internal static string? Text(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static JsonElement? Object(JsonElement obj, string name) =>

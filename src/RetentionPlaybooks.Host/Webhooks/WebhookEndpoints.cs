@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Host.Configuration;
 using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Pipeline;
 using RetentionPlaybooks.Host.Storage;
 
 namespace RetentionPlaybooks.Host.Webhooks;
@@ -120,9 +121,9 @@ internal static class WebhookEndpoints
         {
             var e = events[i];
             if (e.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid($"event {i} is not a JSON object");
-            var messageId = Text(e, "messageId") ?? Text(e, "message_id");
+            var messageId = SignalNormalizer.Text(e, "messageId") ?? SignalNormalizer.Text(e, "message_id");
             if (messageId is not { Length: > 0 }) return WebhookProblems.Invalid($"event {i} has no \"messageId\"");
-            if (Text(e, "type") is not { } type || type is not ("track" or "identify" or "page" or "screen" or "group" or "alias"))
+            if (SignalNormalizer.Text(e, "type") is not { } type || type is not ("track" or "identify" or "page" or "screen" or "group" or "alias"))
             {
                 return WebhookProblems.Invalid($"event {i} has no valid \"type\" (track, identify, page, screen, group or alias)");
             }
@@ -140,7 +141,4 @@ internal static class WebhookEndpoints
         var response = new { status = result.Accepted > 0 ? "accepted" : "duplicate", accepted = result.Accepted, duplicates = result.Duplicates };
         return result.Accepted > 0 ? Results.Json(response, statusCode: StatusCodes.Status202Accepted) : Results.Json(response, statusCode: StatusCodes.Status200OK);
     }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

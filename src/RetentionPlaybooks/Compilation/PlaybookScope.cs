@@ -17,9 +17,6 @@ internal sealed class PlaybookScope
 
     public TemplateScope Templates { get; }
 
-    /// <summary>Members of <c>links</c> a template can use; built from workspace.yaml at render time.</summary>
-    public static readonly IReadOnlyList<string> LinkNames = ["customerio_profile", "shop_customer", "shop_order"];
-
     public static PlaybookScope For(PlaybookTrigger trigger, DataModelSymbols model)
     {
         var roots = new Dictionary<string, IReadOnlyDictionary<string, FieldSymbol>>(StringComparer.Ordinal)
@@ -37,6 +34,6 @@ internal sealed class PlaybookScope
                 ? "the trigger is a segment entry, which carries no event data"
                 : "the trigger is an attribute change, which carries no event data";
         }
-        return new PlaybookScope(new GateScope(roots, unavailable), TemplateScope.Standard(roots, unavailable, LinkNames));
+        return new PlaybookScope(new GateScope(roots, unavailable), TemplateScope.Standard(roots, unavailable));
     }
 }
