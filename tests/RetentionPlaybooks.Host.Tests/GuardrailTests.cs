@@ -14,21 +14,91 @@ public sealed class GuardrailTests
         j["event"]!["data"]!["checkout_id"] = checkout;
     });
 
+    /// <summary>
+    /// Posts the bodies, waits until the inbox has processed them without moving the clock (so every decision is
+    /// taken at the current fake time), drains the outbox, and returns the decisions about these deliveries.
+    /// </summary>
     private static async Task<IReadOnlyList<DecisionRecord>> RunAsync(HostApp app, IEnumerable<string> bodies)
     {
         using var client = app.CreateClient();
-        var count = 0;
+        var ids = new List<string>();
         foreach (var body in bodies)
         {
             using var response = await client.SendAsync(Webhooks.Journey(body));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            count++;
+            ids.Add(System.Text.Json.Nodes.JsonNode.Parse(body)!["delivery_id"]!.GetValue<string>());
         }
+        await app.WaitUntilAsync(h => h.GetProperty("inbox_pending").GetInt64() == 0);
         await app.DrainAsync(TimeSpan.FromSeconds(1));
         var store = app.Services.GetRequiredService<IEscalationStore>();
         var decisions = new List<DecisionRecord>();
-        for (var id = 1; id <= count; id++) decisions.AddRange(await store.DecisionsAsync(id, CancellationToken.None));
+        foreach (var id in ids)
+        {
+            var inbox = await store.FindInboxAsync(SignalSource.Journey, id, CancellationToken.None);
+            decisions.AddRange(await store.DecisionsAsync(inbox!.Value.Id, CancellationToken.None));
+        }
         return decisions;
+    }
+
+    private static async Task<DateTimeOffset> CreatedAtAsync(HostApp app, DecisionRecord escalated) =>
+        (await app.Services.GetRequiredService<IEscalationStore>().GetEscalationAsync(escalated.EscalationId!, CancellationToken.None))!.CreatedAt;
+
+    [Fact]
+    public async Task Cooldown_SameCustomer_SuppressedUntilTheCooldownHasPassed_ThenEscalatesAgain()
+    {
+        using var app = new HostApp();
+        var first = Assert.Single(await RunAsync(app, [Cart(1, "cus_a", "chk_1")]));
+        var at = await CreatedAtAsync(app, first);
+
+        app.Time.SetUtcNow(at + TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(1));
+        var during = Assert.Single(await RunAsync(app, [Cart(2, "cus_a", "chk_2")]));
+        app.Time.SetUtcNow(at + TimeSpan.FromDays(7));
+        var after = Assert.Single(await RunAsync(app, [Cart(3, "cus_a", "chk_3")]));
+        var other = Assert.Single(await RunAsync(app, [Cart(4, "cus_b", "chk_4")]));
+
+        Assert.Equal("escalated", first.Outcome);
+        Assert.Equal("suppressed", during.Outcome);
+        Assert.StartsWith("cooldown: this customer was escalated", during.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(cooldown 1w)", during.Reason, StringComparison.Ordinal);
+        Assert.Equal("escalated", after.Outcome);
+        Assert.Equal("escalated", other.Outcome);
+    }
+
+    [Fact]
+    public async Task DailyCap_CountsTheLast24HoursExactly()
+    {
+        using var app = new HostApp();
+        var day = await RunAsync(app, Enumerable.Range(1, 8).Select(i => Cart(i, $"cus_{i}", $"chk_{i}")));
+        var latest = (await Task.WhenAll(day.Select(d => CreatedAtAsync(app, d)))).Max();
+        var earliest = (await Task.WhenAll(day.Select(d => CreatedAtAsync(app, d)))).Min();
+        Assert.Equal(earliest, latest);
+
+        app.Time.SetUtcNow(latest + TimeSpan.FromHours(24));
+        var atTheBoundary = Assert.Single(await RunAsync(app, [Cart(9, "cus_9", "chk_9")]));
+        app.Time.SetUtcNow(latest + TimeSpan.FromHours(24) + TimeSpan.FromMilliseconds(1));
+        var after = Assert.Single(await RunAsync(app, [Cart(10, "cus_10", "chk_10")]));
+
+        Assert.All(day, d => Assert.Equal("escalated", d.Outcome));
+        Assert.Equal("suppressed", atTheBoundary.Outcome);
+        Assert.Equal("daily cap: 8 escalation(s) to vip-saves in the last 24 h (daily_cap 8)", atTheBoundary.Reason);
+        Assert.Equal("escalated", after.Outcome);
+    }
+
+    [Fact]
+    public async Task ChannelBudget_FreesAfter24Hours_AndCountsOtherPlaybooksInTheChannel()
+    {
+        using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 25", "daily_budget: 2");
+        using var app = new HostApp(playbooks.Path);
+        var first = await RunAsync(app, [Cart(1, "cus_1", "chk_1"), Cart(2, "cus_2", "chk_2")]);
+        var at = await CreatedAtAsync(app, first[1]);
+
+        var full = Assert.Single(await RunAsync(app, [Cart(3, "cus_3", "chk_3")]));
+        app.Time.SetUtcNow(at + TimeSpan.FromHours(24) + TimeSpan.FromMilliseconds(1));
+        var freed = Assert.Single(await RunAsync(app, [Cart(4, "cus_4", "chk_4")]));
+
+        Assert.Equal("suppressed", full.Outcome);
+        Assert.StartsWith("channel budget: 2 message(s) to vip-saves", full.Reason, StringComparison.Ordinal);
+        Assert.Equal("escalated", freed.Outcome);
     }
 
     [Fact]
@@ -44,18 +114,15 @@ public sealed class GuardrailTests
     }
 
     [Fact]
-    public async Task DailyCap_NinthCartOfTheDay_IsSuppressed_AndTheCapFreesAfter24Hours()
+    public async Task DailyCap_NinthCartOfTheDay_IsSuppressed()
     {
         using var app = new HostApp();
 
         var decisions = await RunAsync(app, Enumerable.Range(1, 9).Select(i => Cart(i, $"cus_{i}", $"chk_{i}")));
-        app.Time.Advance(TimeSpan.FromHours(24));
-        var later = await RunAsync(app, [Cart(10, "cus_10", "chk_10")]);
 
         Assert.Equal(8, decisions.Count(d => d.Outcome == "escalated"));
         var capped = Assert.Single(decisions, d => d.Outcome == "suppressed");
         Assert.Equal("daily cap: 8 escalation(s) to vip-saves in the last 24 h (daily_cap 8)", capped.Reason);
-        Assert.Equal("escalated", later[^1].Outcome);
     }
 
     [Fact]

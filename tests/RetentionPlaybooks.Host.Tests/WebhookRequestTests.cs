@@ -148,4 +148,75 @@ public sealed class WebhookRequestTests
         Assert.Equal(read, body is not null);
         if (read) Assert.Equal(bytes, body);
     }
+
+    private const string Key = "test-reporting-key-0123456789";
+    private static readonly byte[] Body = "{\"event_id\":\"01H\"}"u8.ToArray();
+
+    private static string ReportingHex(string timestamp = "1795873320", byte[]? body = null) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), (byte[])[.. Encoding.UTF8.GetBytes($"v0:{timestamp}:"), .. body ?? Body]));
+
+    [Fact]
+    public void ReportingSignature_TheRightOne_InAnyHexCaseOrWithItsPrefix_Matches()
+    {
+        var hex = ReportingHex();
+
+        Assert.True(WebhookRequest.ReportingSignatureMatches(hex, "1795873320", Body, Key));
+        Assert.True(WebhookRequest.ReportingSignatureMatches(hex.ToUpperInvariant(), "1795873320", Body, Key));
+        Assert.True(WebhookRequest.ReportingSignatureMatches("sha256=" + hex, "1795873320", Body, Key));
+        Assert.True(WebhookRequest.ReportingSignatureMatches(" " + hex + " ", "1795873320", Body, Key));
+    }
+
+    public static TheoryData<string> WrongReportingSignatures()
+    {
+        var hex = ReportingHex();
+        return new()
+        {
+            "",
+            "sha256=",
+            hex[..2],
+            hex[..32],
+            hex[..^2],
+            hex + "00",
+            hex[..^1] + (hex[^1] == '0' ? '1' : '0'),
+            "zz" + hex[2..],
+            ReportingHex(timestamp: "1795873321"),
+            ReportingHex(body: "{\"event_id\":\"01I\"}"u8.ToArray()),
+            Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), Body)),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongReportingSignatures))]
+    public void ReportingSignature_TruncatedExtendedAlteredOrOverOtherBytes_DoesNotMatch(string signature)
+    {
+        Assert.False(WebhookRequest.ReportingSignatureMatches(signature, "1795873320", Body, Key));
+    }
+
+    [Fact]
+    public void PipelinesSignature_OnlyTheFullHmacSha1OfTheBody_Matches()
+    {
+#pragma warning disable CA5350 // Data Pipelines signs with HMAC-SHA1.
+        var hex = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA1.HashData(Encoding.UTF8.GetBytes(Key), Body));
+#pragma warning restore CA5350
+
+        Assert.True(WebhookRequest.PipelinesSignatureMatches(hex, Body, Key));
+        Assert.True(WebhookRequest.PipelinesSignatureMatches("sha1=" + hex.ToUpperInvariant(), Body, Key));
+        Assert.False(WebhookRequest.PipelinesSignatureMatches("sha1=", Body, Key));
+        Assert.False(WebhookRequest.PipelinesSignatureMatches(hex[..^2], Body, Key));
+        Assert.False(WebhookRequest.PipelinesSignatureMatches(hex + "ab", Body, Key));
+        Assert.False(WebhookRequest.PipelinesSignatureMatches(hex, (byte[])[.. Body, 0x20], Key));
+        Assert.False(WebhookRequest.PipelinesSignatureMatches(hex, Body, Key + "x"));
+    }
+
+    [Theory]
+    [InlineData("test-journey-secret-0123456789", true)]
+    [InlineData("test-journey-secret-012345678", false)]     // a prefix
+    [InlineData("test-journey-secret-01234567890", false)]   // one character more
+    [InlineData("test-journey-secret-012345678X", false)]
+    [InlineData("TEST-JOURNEY-SECRET-0123456789", false)]
+    [InlineData("", false)]
+    public void SecretMatches_OnlyTheWholeSecret(string presented, bool expected)
+    {
+        Assert.Equal(expected, WebhookRequest.SecretMatches(presented, "test-journey-secret-0123456789"));
+    }
 }

@@ -135,7 +135,10 @@ public sealed class WebhookTests
     [Theory]
     [InlineData(-301, "stale-timestamp")]
     [InlineData(301, "stale-timestamp")]
+    [InlineData(-300, null)]
+    [InlineData(300, null)]
     [InlineData(-299, null)]
+    [InlineData(0, null)]
     public async Task Reporting_TimestampWindow_IsEnforced(int offsetSeconds, string? problem)
     {
         using var app = new HostApp();
