@@ -49,7 +49,7 @@ internal static class HostComposition
             if (playbooks.Watch) catalog.Watch();
             return catalog;
         });
-        services.AddSingleton<IEscalationStore>(sp => new SqliteEscalationStore(store.Sqlite, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEscalationStore>(sp => new SqliteEscalationStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout));
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();

@@ -24,6 +24,13 @@ internal sealed class StoreOptions
     /// retries) and 10 years; the default is 30 days.
     /// </summary>
     public TimeSpan KeepPayloads { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a write waits for a database another process holds locked before it fails (a webhook is then
+    /// answered 503, and Customer.io retries it). Between 1 s and 1 min; the default is 3 s, under the 4 s
+    /// Customer.io waits for an answer.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>Slack. Without a bot token, messages go to the local preview sink (console and /preview) instead.</summary>

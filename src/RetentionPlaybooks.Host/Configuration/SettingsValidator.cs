@@ -17,6 +17,7 @@ internal static class SettingsValidator
         {
             problems.Add("Slack:BotToken must be a bot token starting with \"xoxb-\"");
         }
+        Range(problems, "Store:BusyTimeout", store.BusyTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         Range(problems, "Store:KeepPayloads", store.KeepPayloads, TimeSpan.FromDays(8), TimeSpan.FromDays(3650));
         Range(problems, "Slack:Timeout", slack.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         Range(problems, "CustomerIo:SignatureTolerance", cio.SignatureTolerance, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));

@@ -21,11 +21,17 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
     private readonly Task _writer;
     private readonly SqliteConnection _writeConnection;
 
-    public SqliteEscalationStore(string path, TimeProvider time, bool fullSync = true)
+    private readonly int _busyTimeoutMs;
+
+    public SqliteEscalationStore(string path, TimeProvider time, bool fullSync = true, TimeSpan? busyTimeout = null)
     {
+        // Microsoft.Data.Sqlite retries a busy database until the command timeout, on top of SQLite's busy_timeout:
+        // both are set to the one limit, so a locked database fails a write after that long and no later.
+        var wait = busyTimeout ?? TimeSpan.FromSeconds(3);
+        _busyTimeoutMs = (int)wait.TotalMilliseconds;
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) }.ToString();
         _time = time;
         _writeConnection = Open();
         Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
@@ -332,9 +338,11 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             // At most one other write per transaction, so webhooks keep being committed every few milliseconds.
             if (_writes.Reader.TryRead(out var other)) batch.Add(other);
             if (batch.Count == 0) continue;
-            if (!TryCommit(batch))
+            if (!TryCommit(batch) && batch.Count > 1)
             {
-                // Something in the batch failed: commit each write on its own, so one bad write fails alone.
+                // Something in the batch failed: commit each write on its own, so one bad write fails alone. (A
+                // write that failed alone has been answered with its failure already: it must not be tried again,
+                // or a webhook refused with 503 could still be stored.)
                 foreach (var op in batch) TryCommit([op]);
             }
         }
@@ -381,7 +389,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA busy_timeout = 10000;");
+        Execute(connection, $"PRAGMA busy_timeout = {_busyTimeoutMs};");
         return connection;
     }
 

@@ -144,8 +144,18 @@ internal static class WebhookEndpoints
     private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)
     {
         // Not cancelled by the client going away: once verified, a signal is stored before we stop.
-        var result = await store.AcceptAsync(items, CancellationToken.None).ConfigureAwait(false);
-        if (result.Accepted > 0) signal.Signal.Notify();
+        AcceptResult result;
+        try
+        {
+            result = await store.AcceptAsync(items, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // Nothing was stored (the transaction rolled back): say so, and Customer.io sends it again later.
+            return WebhookProblems.StoreUnavailable(ex.SqliteErrorCode);
+        }
+        // A redelivery wakes the worker too: cheap, and a record stored but not yet processed is never left waiting.
+        signal.Signal.Notify();
         var response = new { status = result.Accepted > 0 ? "accepted" : "duplicate", accepted = result.Accepted, duplicates = result.Duplicates };
         return result.Accepted > 0 ? Results.Json(response, statusCode: StatusCodes.Status202Accepted) : Results.Json(response, statusCode: StatusCodes.Status200OK);
     }

@@ -35,6 +35,9 @@ internal static class WebhookProblems
     public static IResult DuplicateKey(string key, string path) =>
         Problem(422, "duplicate-key", "Duplicate key", $"the key {Quote(key)} appears more than once in {path}; send each key once");
 
+    public static IResult StoreUnavailable(int sqliteError) => new RetryLater(
+        Problem(503, "store-unavailable", "Store unavailable", $"the webhook could not be stored (SQLite error {sqliteError}); nothing was kept, send it again"));
+
     public static IResult Invalid(string detail) =>
         Problem(422, "invalid-payload", "Invalid payload", detail);
 
@@ -44,4 +47,14 @@ internal static class WebhookProblems
 
     private static IResult Problem(int status, string type, string title, string detail) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type);
+
+    /// <summary>A problem answer with <c>Retry-After</c>, for failures that pass.</summary>
+    private sealed class RetryLater(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }
