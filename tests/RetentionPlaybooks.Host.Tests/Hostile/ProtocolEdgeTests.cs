@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+
+namespace RetentionPlaybooks.Host.Tests.Hostile;
+
+/// <summary>
+/// Edges of the webhook contract: blank ids, duplicate keys, charsets, empty batches and deep nesting each get a
+/// precise 4xx (never a 5xx, never "duplicate") and store nothing.
+/// </summary>
+public sealed class ProtocolEdgeTests
+{
+    private static async Task AssertRejectedAsync(HostApp app, Reply reply, int status, string? detailContains = null)
+    {
+        Assert.False(reply.Is5xx, reply.ToString());
+        Assert.True(status == reply.Status, $"expected {status}, got {reply}");
+        Assert.Equal("application/problem+json", reply.MediaType);
+        if (detailContains is not null) Assert.Contains(detailContains, reply.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await HostileClient.InboxTotalAsync(app));
+    }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("   ")]
+    [InlineData("\t")]
+    [InlineData("\r\n")]
+    [InlineData("\u00a0")]
+    [InlineData("\u2003")]
+    public async Task Journey_WhitespaceOnlyDeliveryId_Rejected422(string deliveryId)
+    {
+        using var app = new HostApp();
+        var body = Seeds.VipCart("x");
+        body["delivery_id"] = deliveryId;
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(Endpoint.Journey, body.ToJsonString(), app.Time.GetUtcNow()));
+
+        await AssertRejectedAsync(app, reply, 422, "delivery_id");
+    }
+
+    public static TheoryData<string, string, string> DuplicateKeyCases() => new()
+    {
+        { "journey", "{\"delivery_id\":\"a\",\"delivery_id\":\"b\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}", "delivery_id" },
+        { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\",\"first_name\":\"A\",\"first_name\":\"<!channel>\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}", "first_name" },
+        { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{\"cart_value\":1,\"cart_value\":999}}}", "cart_value" },
+        { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{\"items\":[{\"sku\":\"A\",\"sku\":\"B\"}]}}}", "sku" },
+        { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\"},\"customer\":{\"id\":\"c2\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}", "customer" },
+        { "reporting", "{\"event_id\":\"01HA\",\"event_id\":\"01HB\",\"object_type\":\"email\",\"metric\":\"bounced\",\"timestamp\":1795870800,\"data\":{}}", "event_id" },
+        { "reporting", "{\"event_id\":\"01HA\",\"object_type\":\"email\",\"metric\":\"bounced\",\"timestamp\":1795870800,\"data\":{\"identifiers\":{\"id\":\"c1\",\"id\":\"c2\"}}}", "id" },
+        { "pipelines", "{\"type\":\"track\",\"messageId\":\"m1\",\"messageId\":\"m2\",\"userId\":\"c1\",\"event\":\"checkout_abandoned\"}", "messageId" },
+        { "pipelines", "{\"batch\":[{\"type\":\"identify\",\"messageId\":\"m1\",\"userId\":\"c1\",\"traits\":{\"vip\":true,\"vip\":false}}]}", "vip" },
+        { "pipelines", "{\"batch\":[{\"type\":\"identify\",\"messageId\":\"m1\",\"userId\":\"c1\"}],\"batch\":[]}", "batch" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DuplicateKeyCases))]
+    public async Task Webhook_DuplicateKeyAtAnyDepth_Rejected422NamingTheKey(string endpoint, string body, string key)
+    {
+        using var app = new HostApp();
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(Enum.Parse<Endpoint>(endpoint, ignoreCase: true), body, app.Time.GetUtcNow()));
+
+        await AssertRejectedAsync(app, reply, 422, key);
+    }
+
+    [Theory]
+    [InlineData("journey", "application/json; charset=utf-16")]
+    [InlineData("journey", "application/json; charset=UTF-16LE")]
+    [InlineData("journey", "application/json; charset=iso-8859-1")]
+    [InlineData("journey", "application/json;charset=us-ascii")]
+    [InlineData("journey", "application/json; charset=\"utf-16\"")]
+    [InlineData("reporting", "application/json; charset=utf-16")]
+    [InlineData("reporting", "application/json; charset=windows-1252")]
+    [InlineData("pipelines", "application/json; charset=utf-16")]
+    [InlineData("pipelines", "application/json; charset=UTF-32")]
+    public async Task Webhook_CharsetOtherThanUtf8_Rejected415(string endpoint, string contentType)
+    {
+        using var app = new HostApp();
+        var e = Enum.Parse<Endpoint>(endpoint, ignoreCase: true);
+        var body = e switch { Endpoint.Journey => Seeds.VipCart("cs"), Endpoint.Reporting => Seeds.Reporting("01HCS"), _ => Seeds.Track("m-cs") };
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(e, body.ToJsonString(), app.Time.GetUtcNow(), contentType));
+
+        await AssertRejectedAsync(app, reply, 415);
+    }
+
+    [Theory]
+    [InlineData("journey", "application/json")]
+    [InlineData("journey", "application/json; charset=utf-8")]
+    [InlineData("journey", "application/json; charset=UTF-8")]
+    [InlineData("journey", "application/json;charset=Utf-8")]
+    [InlineData("journey", "application/json; charset=\"utf-8\"")]
+    [InlineData("reporting", "application/json; charset=UTF-8")]
+    [InlineData("pipelines", "application/json; charset=utf-8")]
+    public async Task Webhook_Utf8OrNoCharset_Accepted202(string endpoint, string contentType)
+    {
+        using var app = new HostApp();
+        var e = Enum.Parse<Endpoint>(endpoint, ignoreCase: true);
+        var body = e switch { Endpoint.Journey => Seeds.VipCart("cs"), Endpoint.Reporting => Seeds.Reporting("01HCS"), _ => Seeds.Track("m-cs") };
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(e, body.ToJsonString(), app.Time.GetUtcNow(), contentType));
+
+        Assert.Equal(202, reply.Status);
+    }
+
+    [Theory]
+    [InlineData("{\"batch\": []}")]
+    [InlineData("{\"batch\":[],\"type\":\"track\",\"messageId\":\"m1\"}")]
+    public async Task Pipelines_EmptyBatch_Rejected422NotDuplicate(string body)
+    {
+        using var app = new HostApp();
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(Endpoint.Pipelines, body, app.Time.GetUtcNow()));
+
+        await AssertRejectedAsync(app, reply, 422, "batch");
+    }
+
+    private static string Nested(int depth, string open, string close, string inner = "1") =>
+        string.Concat(Enumerable.Repeat(open, depth)) + inner + string.Concat(Enumerable.Repeat(close, depth));
+
+    public static TheoryData<string, string> TooDeepCases()
+    {
+        var arrays = Nested(10_000, "[", "]");
+        var objects = Nested(5_000, "{\"a\":", "}");
+        return new TheoryData<string, string>
+        {
+            { "journey", arrays },
+            { "journey", objects },
+            { "journey", "{\"delivery_id\":\"deep\",\"customer\":{\"id\":\"c1\",\"notes\":" + arrays + "},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}" },
+            { "reporting", arrays },
+            { "reporting", "{\"event_id\":\"01HDEEP\",\"object_type\":\"email\",\"metric\":\"bounced\",\"timestamp\":1795870800,\"data\":" + objects + "}" },
+            { "pipelines", arrays },
+            { "pipelines", "{\"batch\":" + arrays + "}" },
+            { "pipelines", "{\"type\":\"identify\",\"messageId\":\"m-deep\",\"userId\":\"c1\",\"traits\":{\"x\":" + arrays + "}}" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(TooDeepCases))]
+    public async Task Webhook_TooDeeplyNestedJson_Rejected400(string endpoint, string body)
+    {
+        using var app = new HostApp();
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(Enum.Parse<Endpoint>(endpoint, ignoreCase: true), body, app.Time.GetUtcNow()));
+
+        await AssertRejectedAsync(app, reply, 400);
+    }
+
+    /// <summary>
+    /// Nesting just under the parser's limit is accepted at the door, but the normalizer wraps customer data in an
+    /// envelope one or two levels deeper: whatever the door accepts must then be processed, not wedge or throw.
+    /// </summary>
+    [Theory]
+    [InlineData("journey", 58)]
+    [InlineData("journey", 60)]
+    [InlineData("journey", 61)]
+    [InlineData("journey", 62)]
+    [InlineData("reporting", 59)]
+    [InlineData("reporting", 60)]
+    [InlineData("reporting", 61)]
+    [InlineData("pipelines", 60)]
+    [InlineData("pipelines", 61)]
+    [InlineData("pipelines", 62)]
+    public async Task Webhook_NestingJustUnderTheLimit_AcceptedBodiesAreProcessed(string endpoint, int depth)
+    {
+        using var app = new HostApp();
+        var e = Enum.Parse<Endpoint>(endpoint, ignoreCase: true);
+        var deep = Nested(depth, "[", "]");
+        var body = e switch
+        {
+            Endpoint.Journey => "{\"delivery_id\":\"deep\",\"customer\":{\"id\":\"c1\",\"notes\":" + deep + "},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}",
+            Endpoint.Reporting => "{\"event_id\":\"deep\",\"object_type\":\"email\",\"metric\":\"bounced\",\"timestamp\":1795870800,\"data\":{\"identifiers\":{\"id\":\"c1\",\"x\":" + deep + "}}}",
+            _ => "{\"batch\":[{\"type\":\"track\",\"messageId\":\"deep\",\"userId\":\"c1\",\"event\":\"checkout_abandoned\",\"context\":{\"traits\":{\"x\":" + deep + "}},\"properties\":{\"y\":" + deep + "}}]}",
+        };
+
+        var reply = await HostileClient.SendAsync(app, Signed.For(e, body, app.Time.GetUtcNow()));
+
+        Assert.False(reply.Is5xx, reply.ToString());
+        Assert.True(reply.Status is 202 or 400, reply.ToString());
+        var health = await HostileClient.DrainBoundedAsync(app);
+        Assert.Equal(0, health.GetProperty("inbox_pending").GetInt64());
+        if (reply.Status == 202)
+        {
+            var decisions = await HostileClient.DecisionsAsync(app, "deep", endpoint);
+            Assert.True(decisions!.Value.GetProperty("processed").GetBoolean());
+        }
+    }
+}
