@@ -144,17 +144,23 @@ public sealed class ProtocolEdgeTests
     }
 
     /// <summary>
-    /// Nesting just under the parser's limit is accepted at the door, but the normalizer wraps customer data in an
-    /// envelope one or two levels deeper: whatever the door accepts must then be processed, not wedge or throw.
+    /// Nesting just under the parser's limit is accepted at the door, but the normalizer wraps reporting and Data
+    /// Pipelines data in an envelope one or two levels deeper and parses it again. Whatever the door accepts must then
+    /// be read and evaluated — not wedge, not throw, and not be recorded as "unreadable" (accepted with 202, then
+    /// silently never evaluated). Found by the fuzzer: reporting data 62 levels deep, Pipelines properties 61 deep.
     /// </summary>
     [Theory]
     [InlineData("journey", 58)]
     [InlineData("journey", 60)]
     [InlineData("journey", 61)]
     [InlineData("journey", 62)]
+    [InlineData("reporting", 58)]
     [InlineData("reporting", 59)]
     [InlineData("reporting", 60)]
     [InlineData("reporting", 61)]
+    [InlineData("reporting", 62)]
+    [InlineData("pipelines", 58)]
+    [InlineData("pipelines", 59)]
     [InlineData("pipelines", 60)]
     [InlineData("pipelines", 61)]
     [InlineData("pipelines", 62)]
@@ -166,8 +172,8 @@ public sealed class ProtocolEdgeTests
         var body = e switch
         {
             Endpoint.Journey => "{\"delivery_id\":\"deep\",\"customer\":{\"id\":\"c1\",\"notes\":" + deep + "},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}",
-            Endpoint.Reporting => "{\"event_id\":\"deep\",\"object_type\":\"email\",\"metric\":\"bounced\",\"timestamp\":1795870800,\"data\":{\"identifiers\":{\"id\":\"c1\",\"x\":" + deep + "}}}",
-            _ => "{\"batch\":[{\"type\":\"track\",\"messageId\":\"deep\",\"userId\":\"c1\",\"event\":\"checkout_abandoned\",\"context\":{\"traits\":{\"x\":" + deep + "}},\"properties\":{\"y\":" + deep + "}}]}",
+            Endpoint.Reporting => "{\"event_id\":\"deep\",\"object_type\":\"email\",\"metric\":\"bounced\",\"timestamp\":1795870800,\"data\":{\"identifiers\":{\"id\":\"c1\"},\"campaign_id\":" + deep + "}}",
+            _ => "{\"type\":\"track\",\"messageId\":\"deep\",\"userId\":\"c1\",\"event\":\"checkout_abandoned\",\"properties\":{\"y\":" + deep + "}}",
         };
 
         var reply = await HostileClient.SendAsync(app, Signed.For(e, body, app.Time.GetUtcNow()));
@@ -178,8 +184,9 @@ public sealed class ProtocolEdgeTests
         Assert.Equal(0, health.GetProperty("inbox_pending").GetInt64());
         if (reply.Status == 202)
         {
-            var decisions = await HostileClient.DecisionsAsync(app, "deep", endpoint);
-            Assert.True(decisions!.Value.GetProperty("processed").GetBoolean());
+            var decisions = (await HostileClient.DecisionsAsync(app, "deep", endpoint))!.Value;
+            Assert.True(decisions.GetProperty("processed").GetBoolean());
+            Assert.DoesNotContain(decisions.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("outcome").GetString() == "unreadable");
         }
     }
 }
