@@ -102,6 +102,10 @@ internal sealed class FakeSlackServer : IAsyncDisposable
 
     public void Outage(bool on) => Workspace.Outage(on);
 
+    public void SetMethodError(string method, string? error) => Workspace.SetMethodError(method, error);
+
+    public void PostByOthers(string channel, int count) => Workspace.PostByOthers(channel, count);
+
     public void ClearFailures() => Workspace.ClearFailures();
 
     /// <summary>The stored body of the message at <paramref name="channel"/>/<paramref name="ts"/>, or null.</summary>

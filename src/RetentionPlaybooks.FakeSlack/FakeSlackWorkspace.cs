@@ -23,6 +23,7 @@ internal sealed class FakeSlackWorkspace
     private readonly List<FakeSlackUpdate> _updates = [];
     private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly List<FakeSlackFault> _faults = [];
+    private readonly Dictionary<string, string> _methodErrors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _permanentErrors = new(StringComparer.Ordinal);
     private readonly List<(Func<bool> Done, TaskCompletionSource Signal)> _waiters = [];
     private long _lastTsMicros;
@@ -142,6 +143,34 @@ internal sealed class FakeSlackWorkspace
         }
     }
 
+    /// <summary>
+    /// People (not the bot) post <paramref name="count"/> messages in a channel now, without metadata: a busy channel
+    /// whose history pushes the bot's own posts to later pages.
+    /// </summary>
+    public void PostByOthers(string channel, int count)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            for (var i = 0; i < count; i++)
+            {
+                var body = new JsonObject { ["channel"] = channel, ["text"] = $"chatter {i}", ["user"] = "U0SOMEONE" };
+                _messages.Add(new FakeSlackMessage(channel, NextTs(now), body, null, now, null));
+            }
+        }
+    }
+
+    /// <summary>Every call of <paramref name="method"/> (e.g. conversations.history) fails with ok:false <paramref name="error"/>
+    /// until called again with null: a missing scope, for instance.</summary>
+    public void SetMethodError(string method, string? error)
+    {
+        lock (_gate)
+        {
+            if (error is null) _methodErrors.Remove(method);
+            else _methodErrors[method] = error;
+        }
+    }
+
     /// <summary>While on, every API request gets HTTP 503.</summary>
     public void Outage(bool on)
     {
@@ -155,6 +184,7 @@ internal sealed class FakeSlackWorkspace
         {
             _faults.Clear();
             _permanentErrors.Clear();
+            _methodErrors.Clear();
             _outage = false;
         }
     }
@@ -180,6 +210,11 @@ internal sealed class FakeSlackWorkspace
         {
             InjectedFailureCount++;
             return new FakeSlackResponse(503, null, "Service Unavailable (fake Slack outage)");
+        }
+        if (_methodErrors.TryGetValue(method, out var methodError))
+        {
+            InjectedFailureCount++;
+            return FakeSlackResponse.Error(methodError);
         }
 
         return method switch

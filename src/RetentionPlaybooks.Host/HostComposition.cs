@@ -14,21 +14,22 @@ namespace RetentionPlaybooks.Host;
 internal static class HostComposition
 {
     /// <summary>Binds every settings section and validates them together; throws with all problems listed.</summary>
-    public static (PlaybooksOptions Playbooks, StoreOptions Store, SlackOptions Slack, CustomerIoOptions CustomerIo, DeliveryOptions Delivery) LoadSettings(IConfiguration config)
+    public static (PlaybooksOptions Playbooks, StoreOptions Store, SlackOptions Slack, CustomerIoOptions CustomerIo, DeliveryOptions Delivery, HealthOptions Health) LoadSettings(IConfiguration config)
     {
         var playbooks = config.GetSection(PlaybooksOptions.Section).Get<PlaybooksOptions>() ?? new();
         var store = config.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new();
         var slack = config.GetSection(SlackOptions.Section).Get<SlackOptions>() ?? new();
         var cio = config.GetSection(CustomerIoOptions.Section).Get<CustomerIoOptions>() ?? new();
         var delivery = config.GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new();
-        var problems = SettingsValidator.Validate(playbooks, store, slack, cio, delivery);
+        var health = config.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new();
+        var problems = SettingsValidator.Validate(playbooks, store, slack, cio, delivery, health);
         if (problems.Count > 0) throw new HostConfigurationException(problems);
-        return (playbooks, store, slack, cio, delivery);
+        return (playbooks, store, slack, cio, delivery, health);
     }
 
     public static WebApplicationBuilder AddRetentionPlaybooks(this WebApplicationBuilder builder)
     {
-        var (playbooks, store, slack, cio, delivery) = LoadSettings(builder.Configuration);
+        var (playbooks, store, slack, cio, delivery, health) = LoadSettings(builder.Configuration);
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(playbooks));
@@ -36,6 +37,7 @@ internal static class HostComposition
         services.AddSingleton(Options.Create(slack));
         services.AddSingleton(Options.Create(cio));
         services.AddSingleton(delivery);
+        services.AddSingleton(health);
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
@@ -61,6 +63,9 @@ internal static class HostComposition
         services.AddSingleton<PayloadScrubber>();
         services.AddHostedService(sp => sp.GetRequiredService<PayloadScrubber>());
         services.AddHostedService<StartupReport>();
+        services.AddHealthChecks()
+            .AddCheck<PlaybooksHealthCheck>("playbooks")
+            .AddCheck<StoreHealthCheck>("store");
         return builder;
     }
 

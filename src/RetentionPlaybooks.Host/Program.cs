@@ -1,6 +1,10 @@
 using RetentionPlaybooks.Host;
+using RetentionPlaybooks.Host.Playbooks;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files sit next to the binary of a published host; started from another folder, it must still find them
+// (without them it would run on bare defaults and log every request).
+var contentRoot = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory;
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
 try
 {
     builder.AddRetentionPlaybooks();
@@ -11,7 +15,21 @@ catch (HostConfigurationException ex)
     return 2;
 }
 var app = builder.Build();
-app.MapRetentionPlaybooks();
+try
+{
+    app.MapRetentionPlaybooks();
+}
+catch (PlaybookLoadException ex)
+{
+    // The diagnostics are the message: say them and stop, without a stack trace or an abort.
+    Console.Error.WriteLine($"RetentionPlaybooks host: not started, {ex.Message}");
+    return 1;
+}
+catch (Microsoft.Data.Sqlite.SqliteException ex)
+{
+    Console.Error.WriteLine($"RetentionPlaybooks host: not started, cannot open the store (Store:Sqlite): SQLite error {ex.SqliteErrorCode}: {ex.Message}");
+    return 2;
+}
 app.Run();
 return 0;
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using RetentionPlaybooks.FakeSlack;
@@ -141,6 +142,50 @@ public sealed class DeliveryTests
         Assert.Single(slack.Messages);
         Assert.Equal(1, slack.RequestCount("chat.postMessage"));
         Assert.True(slack.RequestCount("conversations.history") >= 1);
+    }
+
+    [Fact]
+    public async Task LostResponse_InABusyChannel_IsFoundOnALaterHistoryPage_AndNotPostedTwice()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.LoseResponseNext(1);
+
+        await PostAsync(app, Cart(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await slack.WaitForRequestsAsync("chat.postMessage", 1, timeout.Token);
+        // Before the host looks, the channel moves on: the lost post is now more than two pages deep.
+        slack.PostByOthers("C07VIPSAVES", 450);
+        await app.DrainAsync(TimeSpan.FromSeconds(1), maxRounds: 5000);
+
+        Assert.Equal(1, slack.RequestCount("chat.postMessage"));
+        Assert.Single(slack.MessagesIn("C07VIPSAVES"), m => m.MetadataPayloadString("escalation_id") is not null);
+        Assert.True(slack.RequestCount("conversations.history") >= 3, $"{slack.RequestCount("conversations.history")} history page(s) read");
+        var sent = await app.Services.GetRequiredService<IEscalationStore>().StatsAsync(CancellationToken.None);
+        Assert.Equal(1, sent.Sent);
+    }
+
+    [Fact]
+    public async Task LostResponse_WhenHistoryCannotBeRead_IsParkedNotResent()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        slack.LoseResponseNext(1);
+
+        await PostAsync(app, Cart(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await slack.WaitForRequestsAsync("chat.postMessage", 1, timeout.Token);
+        slack.SetMethodError("conversations.history", "missing_scope");
+        await app.DrainAsync(TimeSpan.FromSeconds(1), maxRounds: 5000);
+
+        Assert.Equal(1, slack.RequestCount("chat.postMessage"));
+        using var client = app.CreateClient();
+        var dead = await client.GetFromJsonAsync<JsonArray>("/dead-letters");
+        var letter = Assert.Single(dead!);
+        Assert.Contains("in doubt", letter!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("missing_scope", letter["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,9 +14,8 @@ public sealed class HostLifecycleTests
     public void Start_InvalidPlaybooks_RefusesWithTheCompilerDiagnostics()
     {
         using var playbooks = new PlaybookCopy().Replace("vip-cart-abandonment.yaml", "  - default: vip-saves", "  - default: vip-save");
-        using var app = new HostApp(playbooks.Path);
 
-        var ex = Assert.Throws<PlaybookLoadException>(() => app.CreateClient());
+        var ex = Assert.Throws<PlaybookLoadException>(() => new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, TimeProvider.System));
 
         var error = Assert.Single(ex.Diagnostics, d => d.IsError);
         Assert.Equal("RP0301", error.Code);

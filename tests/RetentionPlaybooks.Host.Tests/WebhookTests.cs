@@ -243,7 +243,7 @@ public sealed class WebhookTests
         Assert.Equal((HttpStatusCode)422, a.Status);
         Assert.Contains("1000", a.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode)422, b.Status);
-        Assert.Contains("event 1 has no \"messageId\"", b.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("event 1's \"messageId\" is missing", b.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await InboxTotalAsync(app));
     }
 

@@ -91,3 +91,21 @@ internal sealed class DeliveryOptions
     /// <summary>Longest retry delay. Between 1 s and 1 h; default 5 min. Transient failures are retried until they succeed.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 }
+
+/// <summary>When /health says "degraded": the thresholds it judges the store's figures by.</summary>
+internal sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    /// <summary>Oldest unprocessed webhook before the inbox counts as stuck. Between 5 s and 1 h; default 1 min.</summary>
+    public TimeSpan MaxInboxAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Oldest undelivered escalation before delivery counts as stuck. Between 1 min and 1 day; default 15 min.</summary>
+    public TimeSpan MaxDeliveryAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failed attempts in a row after which a delivery counts as failing. Between 1 and 100; default 3.</summary>
+    public int FailingAttempts { get; set; } = 3;
+
+    /// <summary>How long a dead letter or a quarantined webhook keeps /health degraded. Between 1 h and 30 days; default 1 day.</summary>
+    public TimeSpan RecentProblemWindow { get; set; } = TimeSpan.FromDays(1);
+}

@@ -3,7 +3,7 @@ namespace RetentionPlaybooks.Host.Configuration;
 /// <summary>Checks every setting at start-up and reports all problems together, each naming its key.</summary>
 internal static class SettingsValidator
 {
-    public static IReadOnlyList<string> Validate(PlaybooksOptions playbooks, StoreOptions store, SlackOptions slack, CustomerIoOptions cio, DeliveryOptions delivery)
+    public static IReadOnlyList<string> Validate(PlaybooksOptions playbooks, StoreOptions store, SlackOptions slack, CustomerIoOptions cio, DeliveryOptions delivery, HealthOptions health)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(playbooks.Directory)) problems.Add("Playbooks:Directory is empty; set it to the folder holding workspace.yaml");
@@ -36,6 +36,10 @@ internal static class SettingsValidator
         Range(problems, "Delivery:PerChannelInterval", delivery.PerChannelInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Range(problems, "Delivery:RetryBaseDelay", delivery.RetryBaseDelay, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Range(problems, "Delivery:RetryMaxDelay", delivery.RetryMaxDelay, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Range(problems, "Health:MaxInboxAge", health.MaxInboxAge, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
+        Range(problems, "Health:MaxDeliveryAge", health.MaxDeliveryAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        Range(problems, "Health:RecentProblemWindow", health.RecentProblemWindow, TimeSpan.FromHours(1), TimeSpan.FromDays(30));
+        if (health.FailingAttempts is < 1 or > 100) problems.Add($"Health:FailingAttempts must be between 1 and 100; it is {health.FailingAttempts}");
         return problems;
     }
 

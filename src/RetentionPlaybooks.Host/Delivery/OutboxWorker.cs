@@ -78,7 +78,11 @@ internal sealed class OutboxWorker(
             }
             if (found.Posted is null)
             {
-                logger.LogWarning("Escalation {Id} may already be in Slack but cannot be looked up ({Error}); sending it again", item.Id, found.Error);
+                // Slack will not tell us (a missing scope, a channel gone): never risk a second message. The operator sees
+                // it in /dead-letters and /health, checks the channel, and resends by hand if it is not there.
+                await store.MarkDeadAsync(item.Id, $"in doubt: may already be in Slack, and cannot be checked ({found.Error}); not resent to avoid a duplicate", ct).ConfigureAwait(false);
+                logger.LogError("Escalation {Id} may already be in Slack but cannot be looked up ({Error}); parked as a dead letter instead of risking a duplicate", item.Id, found.Error);
+                return true;
             }
         }
 

@@ -11,6 +11,15 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
     /// <summary>How far before an escalation's creation to look for its post (clock skew between us and Slack).</summary>
     private static readonly TimeSpan Lookback = TimeSpan.FromMinutes(5);
 
+    /// <summary>Messages per history page (Slack allows up to 999; 200 is its recommendation).</summary>
+    internal const int PageSize = 200;
+
+    /// <summary>
+    /// How many history pages one lookup reads at most (200 × 100 = 20,000 messages posted since the escalation was
+    /// created). Beyond that the answer is "cannot tell yet", never "not posted": a resend would risk a duplicate.
+    /// </summary>
+    internal const int MaxPages = 100;
+
     public string Name => "slack";
 
     /// <summary>auth.test: which workspace and bot user the token belongs to.</summary>
@@ -44,12 +53,27 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
             }
             conversation = opened.Value.Id;
         }
-        var history = await client.ConversationHistoryAsync(conversation, oldestTs, 200, includeAllMetadata: true, ct).ConfigureAwait(false);
-        if (!history.IsSuccess)
+        // Every message posted since the escalation was created, newest first, page after page: in a busy channel the
+        // post can be hundreds of messages deep. Only a full walk that does not find it means "not posted".
+        string? cursor = null;
+        for (var page = 0; page < MaxPages; page++)
         {
-            return new FindResult(null, Error: history.Error, CanRetry: history.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
+            var history = await client.ConversationHistoryAsync(conversation, oldestTs, PageSize, includeAllMetadata: true, ct, cursor).ConfigureAwait(false);
+            if (!history.IsSuccess)
+            {
+                return new FindResult(null, Error: history.Error, CanRetry: history.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
+            }
+            if (history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.Id) is { } found)
+            {
+                return new FindResult(true, conversation, found.Ts);
+            }
+            if (!history.Value.HasMore) return new FindResult(false);
+            if (history.Value.NextCursor is not { } next)
+            {
+                return new FindResult(null, Error: "conversations.history said has_more without a next_cursor", CanRetry: true);
+            }
+            cursor = next;
         }
-        var found = history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.Id);
-        return found is null ? new FindResult(false) : new FindResult(true, conversation, found.Ts);
+        return new FindResult(null, Error: $"more than {MaxPages * PageSize} messages since the escalation was created; not looked further", CanRetry: false);
     }
 }

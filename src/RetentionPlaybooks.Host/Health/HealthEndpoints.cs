@@ -1,40 +1,26 @@
-using RetentionPlaybooks.Host.Delivery;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RetentionPlaybooks.Host.Playbooks;
 using RetentionPlaybooks.Host.Storage;
 
 namespace RetentionPlaybooks.Host.Health;
 
-/// <summary>GET /alive (the process answers) and GET /health (playbooks, store and delivery state).</summary>
+/// <summary>GET /alive (the process answers), GET /health (playbooks, store and delivery state), and the operator's
+/// read-only views: /decisions, /quarantine, /dead-letters.</summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/alive", () => Results.Text("alive\n"));
-        app.MapGet("/health", async (PlaybookCatalog catalog, IEscalationStore store, ISlackSender sender, CancellationToken ct) =>
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {
-            StoreStats stats;
-            try
+            ResponseWriter = HealthResponse.WriteAsync,
+            // Degraded is still serving: a load balancer must not take the host out for a stuck delivery.
+            ResultStatusCodes =
             {
-                stats = await store.StatsAsync(ct).ConfigureAwait(false);
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
-            {
-                return Results.Json(new { status = "unhealthy", store = ex.SqliteErrorCode }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-            var rejected = catalog.RejectedDiagnostics.Count(d => d.IsError);
-            return Results.Json(new
-            {
-                status = rejected > 0 || stats.Dead > 0 ? "degraded" : "ok",
-                playbooks = catalog.Current.Playbooks.Count,
-                playbooks_loaded_at = catalog.LoadedAt,
-                rejected_reload_errors = rejected,
-                delivery = sender.Name,
-                inbox_pending = stats.InboxPending,
-                inbox_total = stats.InboxTotal,
-                outbox_pending = stats.Pending + stats.Sending,
-                sent = stats.Sent,
-                dead_letters = stats.Dead,
-            });
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
         });
         // "Why did this not escalate?": every playbook's decision about one delivery, by its id.
         app.MapGet("/decisions", async (string? delivery_id, string? source, IEscalationStore store, CancellationToken ct) =>
@@ -52,6 +38,21 @@ internal static class HealthEndpoints
                 note = found.Processed && decisions.Count == 0 ? "no playbook triggers on this signal" : null,
                 decisions = decisions.Select(d => new { playbook = d.Playbook, outcome = d.Outcome, reason = d.Reason, channel = d.Channel, escalation_id = d.EscalationId }),
             });
+        });
+
+        // Webhooks whose processing failed on their content, set aside so the rest went on: which, and why, no customer data.
+        app.MapGet("/quarantine", async (IEscalationStore store, CancellationToken ct) =>
+        {
+            var records = await store.QuarantinedAsync(100, ct).ConfigureAwait(false);
+            return Results.Json(records.Select(r => new
+            {
+                inbox_id = r.InboxId,
+                source = r.Source.ToString().ToLowerInvariant(),
+                delivery_id = r.DeliveryKey,
+                reason = r.Reason,
+                received_at = r.ReceivedAt,
+                quarantined_at = r.QuarantinedAt,
+            }));
         });
 
         // Escalations Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.

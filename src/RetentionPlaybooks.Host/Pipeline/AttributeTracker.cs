@@ -19,10 +19,12 @@ internal sealed class AttributeTracker(IEscalationStore store, CompilationResult
 
     private readonly Dictionary<string, JsonObject> _seen = new(StringComparer.Ordinal);
     private readonly List<(string, string)> _updates = [];
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<TriggerInput>> ChangesAsync(Signal signal, CancellationToken ct)
     {
         if (_watched.Count == 0 || signal.CustomerId.Length == 0 || signal.Customer.ValueKind != JsonValueKind.Object) return [];
+        _touched.Add(signal.CustomerId);
         if (!_seen.TryGetValue(signal.CustomerId, out var previous))
         {
             var stored = await store.LastSeenAttributesAsync(signal.CustomerId, ct).ConfigureAwait(false);
@@ -64,7 +66,19 @@ internal sealed class AttributeTracker(IEscalationStore store, CompilationResult
     {
         var list = _updates.ToList();
         _updates.Clear();
+        _touched.Clear();
         return list;
+    }
+
+    /// <summary>
+    /// Forgets what the current inbox record changed, because it was set aside: its updates are not written, and the
+    /// customers it touched are read again from the store.
+    /// </summary>
+    public void Abandon()
+    {
+        foreach (var customer in _touched) _seen.Remove(customer);
+        _touched.Clear();
+        _updates.Clear();
     }
 
     private static readonly JsonElement Empty = JsonDocument.Parse("{}").RootElement.Clone();

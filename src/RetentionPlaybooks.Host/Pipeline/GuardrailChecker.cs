@@ -16,6 +16,9 @@ internal sealed class GuardrailChecker(IEscalationStore store)
 
     public void Add(NewEscalation escalation) => _batch.Add(escalation);
 
+    /// <summary>Drops the batch's escalations of an inbox record that was set aside.</summary>
+    public void Forget(long inboxId) => _batch.RemoveAll(e => e.InboxId == inboxId);
+
     /// <summary>Null when the escalation may go ahead; otherwise why it is suppressed.</summary>
     public async Task<string?> CheckAsync(CompiledPlaybook playbook, ChannelSymbol channel, string customerId, string? dedupeKey, DateTimeOffset now, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using RetentionPlaybooks.Host.Delivery;
 using RetentionPlaybooks.Host.Storage;
 
@@ -43,13 +44,42 @@ internal sealed class InboxWorker(
         }
     }
 
+    private async Task CompleteOneByOneAsync(IReadOnlyList<ProcessingResult> results, CancellationToken ct)
+    {
+        foreach (var result in results)
+        {
+            try
+            {
+                await store.CompleteAsync([result], time.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (IsRecordWriteFault(ex))
+            {
+                var reason = $"SqliteException {ex.SqliteErrorCode} ({ex.SqliteExtendedErrorCode}) while writing the results";
+                logger.LogError("Inbox {InboxId} quarantined: {Reason}", result.InboxId, reason);
+                await store.CompleteAsync([ProcessingResult.Quarantined(result.InboxId, reason)], time.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>SQLite errors caused by what is written (constraint, too big, type mismatch, out of range), not by the store's state.</summary>
+    internal static bool IsRecordWriteFault(SqliteException ex) => ex.SqliteErrorCode is 18 or 19 or 20 or 25;
+
     /// <summary>Processes one batch; false when the inbox was empty.</summary>
     internal async Task<bool> ProcessBatchAsync(CancellationToken ct)
     {
         var pending = await store.PendingInboxAsync(BatchSize, ct).ConfigureAwait(false);
         if (pending.Count == 0) return false;
         var results = await processor.ProcessAsync(pending, ct).ConfigureAwait(false);
-        await store.CompleteAsync(results, time.GetUtcNow(), ct).ConfigureAwait(false);
+        try
+        {
+            await store.CompleteAsync(results, time.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (IsRecordWriteFault(ex))
+        {
+            // One record's writes broke the batch's transaction (a constraint, a value too big): write them one by one,
+            // so that only the record at fault is set aside.
+            await CompleteOneByOneAsync(results, ct).ConfigureAwait(false);
+        }
         Processed += pending.Count;
         if (results.Any(r => r.Escalations.Count > 0)) outbox.Signal.Notify();
         return true;

@@ -96,7 +96,7 @@ internal static class SignalNormalizer
         var element = doc.RootElement.Clone();
         var customerElement = element.GetProperty("customer");
         DateTimeOffset? at = element.TryGetProperty("timestamp", out var t2) && ValueReader.TryReadTimestamp(t2, out var unix)
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(unix * 1000))
+            ? ValueLimits.ToInstant(unix)
             : null;
         return type == "identify" ? [new Signal(userId, customerElement, null, at)] : [];
     }

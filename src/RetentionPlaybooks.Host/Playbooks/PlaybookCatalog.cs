@@ -14,6 +14,8 @@ internal sealed class PlaybookCatalog : IDisposable
     private readonly TimeProvider _time;
     private FileSystemWatcher? _watcher;
     private ITimer? _debounce;
+    private readonly Lock _reloading = new();
+    private readonly Lock _scheduling = new();
     private volatile CompilationResult _current;
 
     public PlaybookCatalog(string directory, ILogger<PlaybookCatalog> logger, TimeProvider time)
@@ -36,6 +38,12 @@ internal sealed class PlaybookCatalog : IDisposable
     /// <summary>Diagnostics of the last reload that was rejected, if the newest files are invalid.</summary>
     public IReadOnlyList<Diagnostic> RejectedDiagnostics { get; private set; } = [];
 
+    /// <summary>The files whose errors made the last reload be rejected; empty when the newest files are in use.</summary>
+    public IReadOnlyList<string> RejectedFiles { get; private set; } = [];
+
+    /// <summary>When the last reload was rejected, or null when the newest files are in use.</summary>
+    public DateTimeOffset? RejectedAt { get; private set; }
+
     public void Watch()
     {
         _watcher = new FileSystemWatcher(_directory) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
@@ -45,33 +53,74 @@ internal sealed class PlaybookCatalog : IDisposable
         _watcher.Created += (_, _) => Schedule();
         _watcher.Deleted += (_, _) => Schedule();
         _watcher.Renamed += (_, _) => Schedule();
+        // Too many changes at once overflow the watcher's buffer: reload anyway rather than miss one.
+        _watcher.Error += (_, _) => Schedule();
         _watcher.EnableRaisingEvents = true;
     }
 
-    /// <summary>Recompiles now; returns true when the new set was taken.</summary>
+    /// <summary>
+    /// Recompiles now; returns true when the new set was taken. Never throws: whatever goes wrong (a file that cannot
+    /// be read, a compiler defect) is logged and reported in /health, and the last good set stays in use. One reload
+    /// at a time, so two quick edits cannot install their results in the wrong order.
+    /// </summary>
     public bool Reload()
     {
-        var result = PlaybookCompiler.CompileDirectory(_directory);
-        if (result.HasErrors)
+        lock (_reloading)
         {
-            RejectedDiagnostics = result.Diagnostics;
-            _logger.LogError("Playbooks in {Directory} changed but do not compile; keeping the {Count} playbook(s) loaded at {LoadedAt:O}:\n{Diagnostics}",
-                _directory, _current.Playbooks.Count, LoadedAt, string.Join("\n", result.Diagnostics.Where(d => d.IsError)));
-            return false;
+            CompilationResult result;
+            try
+            {
+                result = PlaybookCompiler.CompileDirectory(_directory);
+            }
+            catch (Exception ex)
+            {
+                Reject([], [_directory], $"{ex.GetType().Name} while compiling");
+                _logger.LogError(ex, "Reloading the playbooks in {Directory} failed; keeping the {Count} playbook(s) loaded at {LoadedAt:O}", _directory, _current.Playbooks.Count, LoadedAt);
+                return false;
+            }
+            if (result.HasErrors)
+            {
+                var errors = result.Diagnostics.Where(d => d.IsError).ToList();
+                Reject(result.Diagnostics, errors.Select(d => d.Location.File).Distinct(StringComparer.Ordinal).ToList(), null);
+                _logger.LogError("Playbooks in {Directory} changed but do not compile; keeping the {Count} playbook(s) loaded at {LoadedAt:O}:\n{Diagnostics}",
+                    _directory, _current.Playbooks.Count, LoadedAt, string.Join("\n", errors));
+                return false;
+            }
+            _current = result;
+            LoadedAt = _time.GetUtcNow();
+            RejectedDiagnostics = [];
+            RejectedFiles = [];
+            RejectedAt = null;
+            RejectedReason = null;
+            _logger.LogInformation("Reloaded {Count} playbook(s) from {Directory}", result.Playbooks.Count, _directory);
+            return true;
         }
-        _current = result;
-        LoadedAt = _time.GetUtcNow();
-        RejectedDiagnostics = [];
-        _logger.LogInformation("Reloaded {Count} playbook(s) from {Directory}", result.Playbooks.Count, _directory);
-        return true;
+    }
+
+    /// <summary>Why the last reload failed without diagnostics (an unexpected error), or null.</summary>
+    public string? RejectedReason { get; private set; }
+
+    private void Reject(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> files, string? reason)
+    {
+        RejectedDiagnostics = diagnostics;
+        RejectedFiles = files;
+        RejectedReason = reason;
+        RejectedAt = _time.GetUtcNow();
     }
 
     // Editors write a file in several steps: wait for the burst of events to settle.
     private void Schedule()
     {
-        _debounce?.Dispose();
-        _debounce = _time.CreateTimer(_ => Reload(), null, TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+        // Watcher events arrive on several threads: restart the one timer rather than race to create two.
+        lock (_scheduling)
+        {
+            if (_debounce is null) _debounce = _time.CreateTimer(_ => Reload(), null, Debounce, Timeout.InfiniteTimeSpan);
+            else _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+        }
     }
+
+    /// <summary>How long the folder must be quiet before a reload.</summary>
+    internal static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
 
     public void Dispose()
     {

@@ -11,7 +11,7 @@ internal interface IEscalationStore
 
     Task<IReadOnlyList<InboxRecord>> PendingInboxAsync(int limit, CancellationToken ct);
 
-    /// <summary>Writes decisions, escalations and attributes, and marks the inbox records processed, atomically.</summary>
+    /// <summary>Writes decisions, escalations and attributes, and marks the inbox records processed (or quarantined), atomically.</summary>
     Task CompleteAsync(IReadOnlyList<ProcessingResult> results, DateTimeOffset at, CancellationToken ct);
 
     /// <summary>When the playbook last escalated this customer (for the cooldown), or null.</summary>
@@ -51,7 +51,12 @@ internal interface IEscalationStore
     /// <summary>The inbox record of a delivery, and whether it has been processed yet; null when never received.</summary>
     Task<(long Id, bool Processed)?> FindInboxAsync(SignalSource source, string deliveryKey, CancellationToken ct);
 
-    Task<StoreStats> StatsAsync(CancellationToken ct);
+    /// <summary>Counts for /health; <paramref name="failingAttempts"/>: how many failed attempts make a delivery "failing";
+    /// <paramref name="recentSince"/>: from when quarantined records and dead letters count as recent.</summary>
+    Task<StoreStats> StatsAsync(CancellationToken ct, int failingAttempts = 3, DateTimeOffset? recentSince = null);
+
+    /// <summary>Inbox records set aside because processing failed on them, newest first.</summary>
+    Task<IReadOnlyList<QuarantinedRecord>> QuarantinedAsync(int limit, CancellationToken ct);
 
     /// <summary>Blanks the bodies of inbox records processed before <paramref name="before"/>; returns how many.</summary>
     Task<int> ScrubPayloadsAsync(DateTimeOffset before, CancellationToken ct);

@@ -89,7 +89,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             """);
         using var attributes = Command(connection, transaction,
             "INSERT INTO customer_attributes (customer_id, attributes, updated_at) VALUES ($c, $a, $t) ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at");
-        using var done = Command(connection, transaction, "UPDATE inbox SET processed_at = $t WHERE id = $i");
+        using var done = Command(connection, transaction, "UPDATE inbox SET processed_at = $t, quarantine_reason = $q WHERE id = $i");
         foreach (var result in results)
         {
             foreach (var d in result.Decisions)
@@ -108,7 +108,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
                 Bind(attributes, ("$c", customer), ("$a", json), ("$t", now));
                 attributes.ExecuteNonQuery();
             }
-            Bind(done, ("$t", now), ("$i", result.InboxId));
+            Bind(done, ("$t", now), ("$q", result.Quarantine), ("$i", result.InboxId));
             done.ExecuteNonQuery();
         }
         return true;
@@ -175,7 +175,8 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             ("$id", id), ("$n", nextAttemptAt.ToUnixTimeMilliseconds()), ("$e", error), ("$d", inDoubt ? 1 : 0));
 
     public Task MarkDeadAsync(string id, string error, CancellationToken ct) =>
-        Update("UPDATE escalations SET state = 'Dead', last_error = $e WHERE id = $id", ct, ("$id", id), ("$e", error));
+        Update("UPDATE escalations SET state = 'Dead', last_error = $e, dead_at = $t WHERE id = $id", ct,
+            ("$id", id), ("$e", error), ("$t", _time.GetUtcNow().ToUnixTimeMilliseconds()));
 
     public Task<OutboxItem?> GetEscalationAsync(string id, CancellationToken ct) => Read(connection =>
     {
@@ -220,18 +221,44 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return command.ExecuteNonQuery();
     }, ct);
 
-    public Task<StoreStats> StatsAsync(CancellationToken ct) => Read(connection =>
+    public Task<StoreStats> StatsAsync(CancellationToken ct, int failingAttempts = 3, DateTimeOffset? recentSince = null) => Read(connection =>
     {
         using var query = Command(connection, null,
             """
             SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), (SELECT COUNT(*) FROM inbox),
                    (SELECT COUNT(*) FROM escalations WHERE state = 'Pending'), (SELECT COUNT(*) FROM escalations WHERE state = 'Sending'),
-                   (SELECT COUNT(*) FROM escalations WHERE state = 'Sent'), (SELECT COUNT(*) FROM escalations WHERE state = 'Dead')
+                   (SELECT COUNT(*) FROM escalations WHERE state = 'Sent'), (SELECT COUNT(*) FROM escalations WHERE state = 'Dead'),
+                   (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL),
+                   (SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL),
+                   (SELECT MIN(created_at) FROM escalations WHERE state IN ('Pending', 'Sending')),
+                   (SELECT COUNT(*) FROM escalations WHERE state IN ('Pending', 'Sending') AND attempts >= $f AND last_error IS NOT NULL),
+                   (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL AND processed_at >= $r),
+                   (SELECT COUNT(*) FROM escalations WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= $r)
             """);
+        Bind(query, ("$f", failingAttempts), ("$r", (recentSince ?? DateTimeOffset.MinValue).ToUnixTimeMilliseconds()));
         using var reader = query.ExecuteReader();
         reader.Read();
-        return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+        return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+            reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
     });
+
+    public Task<IReadOnlyList<QuarantinedRecord>> QuarantinedAsync(int limit, CancellationToken ct) => Read<IReadOnlyList<QuarantinedRecord>>(connection =>
+    {
+        using var query = Command(connection, null,
+            "SELECT id, source, delivery_key, quarantine_reason, received_at, processed_at FROM inbox WHERE quarantine_reason IS NOT NULL ORDER BY id DESC LIMIT $l");
+        Bind(query, ("$l", limit));
+        using var reader = query.ExecuteReader();
+        var list = new List<QuarantinedRecord>();
+        while (reader.Read())
+        {
+            list.Add(new QuarantinedRecord(reader.GetInt64(0), Enum.Parse<SignalSource>(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+        }
+        return list;
+    });
+
+    private static DateTimeOffset? At(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     public async ValueTask DisposeAsync()
     {

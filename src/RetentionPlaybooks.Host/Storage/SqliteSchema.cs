@@ -13,6 +13,7 @@ internal static class SqliteSchema
             received_at INTEGER NOT NULL,
             payload BLOB NOT NULL,
             processed_at INTEGER,
+            quarantine_reason TEXT,
             UNIQUE (source, delivery_key));
         CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (id) WHERE processed_at IS NULL;
         CREATE TABLE IF NOT EXISTS decisions (
@@ -42,6 +43,7 @@ internal static class SqliteSchema
             last_error TEXT,
             in_doubt INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,
+            dead_at INTEGER,
             sent_at INTEGER,
             UNIQUE (inbox_id, playbook));
         CREATE INDEX IF NOT EXISTS escalations_due ON escalations (next_attempt_at) WHERE state = 'Pending';
@@ -59,11 +61,23 @@ internal static class SqliteSchema
         using var command = connection.CreateCommand();
         command.CommandText = Ddl;
         command.ExecuteNonQuery();
-        // Databases created before in_doubt existed get the column added.
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('escalations') WHERE name = 'in_doubt'";
+        // Databases created before a column existed get it added.
+        AddColumn(command, "escalations", "in_doubt", "INTEGER NOT NULL DEFAULT 0");
+        AddColumn(command, "inbox", "quarantine_reason", "TEXT");
+        AddColumn(command, "escalations", "dead_at", "INTEGER");
+        command.CommandText = """
+            CREATE INDEX IF NOT EXISTS inbox_quarantined ON inbox (id) WHERE quarantine_reason IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS escalations_waiting ON escalations (created_at) WHERE state IN ('Pending', 'Sending');
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    private static void AddColumn(SqliteCommand command, string table, string column, string definition)
+    {
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
         if ((long)command.ExecuteScalar()! == 0)
         {
-            command.CommandText = "ALTER TABLE escalations ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0";
+            command.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
             command.ExecuteNonQuery();
         }
     }

@@ -32,12 +32,24 @@ internal sealed record NewEscalation(
     byte[] Body,
     DateTimeOffset CreatedAt);
 
-/// <summary>The result of processing one inbox record, written in one transaction.</summary>
+/// <summary>
+/// The result of processing one inbox record, written in one transaction. <paramref name="Quarantine"/>: processing
+/// failed on this record's content, and why (no customer data); the record is set aside so the inbox moves on.
+/// </summary>
 internal sealed record ProcessingResult(
     long InboxId,
     IReadOnlyList<DecisionRecord> Decisions,
     IReadOnlyList<NewEscalation> Escalations,
-    IReadOnlyList<(string CustomerId, string AttributesJson)> Attributes);
+    IReadOnlyList<(string CustomerId, string AttributesJson)> Attributes,
+    string? Quarantine = null)
+{
+    /// <summary>A record set aside: one decision saying why, nothing else written.</summary>
+    public static ProcessingResult Quarantined(long inboxId, string reason) =>
+        new(inboxId, [new DecisionRecord(inboxId, "-", "quarantined", reason, null, null)], [], [], reason);
+}
+
+/// <summary>An inbox record whose processing failed on its content, set aside with the reason (no customer data).</summary>
+internal sealed record QuarantinedRecord(long InboxId, SignalSource Source, string DeliveryKey, string Reason, DateTimeOffset ReceivedAt, DateTimeOffset QuarantinedAt);
 
 internal enum DeliveryState
 {
@@ -64,4 +76,21 @@ internal sealed record OutboxItem(
     bool InDoubt = false);
 
 /// <summary>Counts for /health and the operator.</summary>
-internal sealed record StoreStats(long InboxPending, long InboxTotal, long Pending, long Sending, long Sent, long Dead);
+/// <param name="OldestInboxPendingAt">When the oldest unprocessed inbox record arrived; null when none waits.</param>
+/// <param name="OldestOutboxAt">When the oldest undelivered escalation was created; null when none waits.</param>
+/// <param name="Failing">Undelivered escalations whose last <c>failingAttempts</c> or more attempts failed.</param>
+/// <param name="RecentQuarantined">Inbox records quarantined since <c>recentSince</c>.</param>
+/// <param name="RecentDead">Dead letters parked since <c>recentSince</c>.</param>
+internal sealed record StoreStats(
+    long InboxPending,
+    long InboxTotal,
+    long Pending,
+    long Sending,
+    long Sent,
+    long Dead,
+    long Quarantined = 0,
+    DateTimeOffset? OldestInboxPendingAt = null,
+    DateTimeOffset? OldestOutboxAt = null,
+    long Failing = 0,
+    long RecentQuarantined = 0,
+    long RecentDead = 0);

@@ -49,14 +49,12 @@ internal static class WebhookEndpoints
         if (!WebhookRequest.IsJson(request)) return WebhookProblems.UnsupportedMediaType(request.ContentType);
         var body = await WebhookRequest.ReadBodyAsync(request, o.MaxBodyBytes, ct).ConfigureAwait(false);
         if (body is null) return WebhookProblems.TooLarge(o.MaxBodyBytes);
-        using var doc = WebhookRequest.ParseJson(body, out var error);
-        if (doc is null) return WebhookProblems.MalformedJson(error!);
+        using var doc = WebhookRequest.ParseJson(body, out var problem);
+        if (doc is null) return problem!;
         var input = TriggerInput.Parse(doc.RootElement, out var shape);
         if (input is null) return WebhookProblems.Invalid(shape!);
-        if (input.DeliveryId is not { Length: > 0 } deliveryId)
-        {
-            return WebhookProblems.Invalid("\"delivery_id\" is missing: send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised");
-        }
+        if (DeliveryKeyProblem(input.DeliveryId, "\"delivery_id\"", "send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised") is { } bad) return bad;
+        var deliveryId = input.DeliveryId!;
         return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)]).ConfigureAwait(false);
     }
 
@@ -75,19 +73,17 @@ internal static class WebhookEndpoints
         var body = await WebhookRequest.ReadBodyAsync(request, o.MaxBodyBytes, ct).ConfigureAwait(false);
         if (body is null) return WebhookProblems.TooLarge(o.MaxBodyBytes);
         if (!WebhookRequest.ReportingSignatureMatches(signature, timestampText, body, o.ReportingSigningKey)) return WebhookProblems.WrongCredential("X-CIO-Signature");
-        using var doc = WebhookRequest.ParseJson(body, out var error);
-        if (doc is null) return WebhookProblems.MalformedJson(error!);
+        using var doc = WebhookRequest.ParseJson(body, out var problem);
+        if (doc is null) return problem!;
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid("the body must be a JSON object");
-        if (!root.TryGetProperty("event_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } eventId)
-        {
-            return WebhookProblems.Invalid("\"event_id\" is missing; reporting webhooks carry one per event");
-        }
+        var eventId = SignalNormalizer.Text(root, "event_id");
+        if (DeliveryKeyProblem(eventId, "\"event_id\"", "reporting webhooks carry one per event") is { } bad) return bad;
         if (!root.TryGetProperty("metric", out var metric) || metric.ValueKind != JsonValueKind.String)
         {
             return WebhookProblems.Invalid("\"metric\" is missing");
         }
-        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId!, body)]).ConfigureAwait(false);
     }
 
     internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
@@ -100,8 +96,8 @@ internal static class WebhookEndpoints
         var body = await WebhookRequest.ReadBodyAsync(request, o.MaxBodyBytes, ct).ConfigureAwait(false);
         if (body is null) return WebhookProblems.TooLarge(o.MaxBodyBytes);
         if (!WebhookRequest.PipelinesSignatureMatches(signature, body, o.PipelinesSecret)) return WebhookProblems.WrongCredential("X-Signature");
-        using var doc = WebhookRequest.ParseJson(body, out var error);
-        if (doc is null) return WebhookProblems.MalformedJson(error!);
+        using var doc = WebhookRequest.ParseJson(body, out var problem);
+        if (doc is null) return problem!;
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid("the body must be a JSON object: one event, or {\"batch\": [...]}");
         var events = new List<JsonElement>();
@@ -109,6 +105,7 @@ internal static class WebhookEndpoints
         {
             if (batch.ValueKind != JsonValueKind.Array) return WebhookProblems.Invalid("\"batch\" must be an array of events");
             if (batch.GetArrayLength() > MaxBatch) return WebhookProblems.Invalid($"a batch holds at most {MaxBatch} events; this one has {batch.GetArrayLength()}");
+            if (batch.GetArrayLength() == 0) return WebhookProblems.Invalid("\"batch\" is empty; send at least one event");
             events.AddRange(batch.EnumerateArray());
         }
         else
@@ -122,15 +119,26 @@ internal static class WebhookEndpoints
             var e = events[i];
             if (e.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid($"event {i} is not a JSON object");
             var messageId = SignalNormalizer.Text(e, "messageId") ?? SignalNormalizer.Text(e, "message_id");
-            if (messageId is not { Length: > 0 }) return WebhookProblems.Invalid($"event {i} has no \"messageId\"");
+            if (DeliveryKeyProblem(messageId, $"event {i}'s \"messageId\"", "Data Pipelines gives every event one") is { } bad) return bad;
             if (SignalNormalizer.Text(e, "type") is not { } type || type is not ("track" or "identify" or "page" or "screen" or "group" or "alias"))
             {
                 return WebhookProblems.Invalid($"event {i} has no valid \"type\" (track, identify, page, screen, group or alias)");
             }
             // The same messageId twice in one batch is one event.
-            if (keys.Add(messageId)) items.Add(new InboxItem(SignalSource.Pipelines, messageId, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
+            if (keys.Add(messageId!)) items.Add(new InboxItem(SignalSource.Pipelines, messageId!, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
         }
         return await AcceptAsync(store, signal, items).ConfigureAwait(false);
+    }
+
+    /// <summary>The longest delivery key accepted (ids from Customer.io are a few dozen characters).</summary>
+    public const int MaxDeliveryKeyLength = 1000;
+
+    /// <summary>A delivery key is the id redeliveries are recognised by: present, not blank, of a sane length.</summary>
+    private static IResult? DeliveryKeyProblem(string? key, string name, string hint)
+    {
+        if (string.IsNullOrWhiteSpace(key)) return WebhookProblems.Invalid($"{name} is {(key is null ? "missing" : "blank")}: {hint}");
+        if (key.Length > MaxDeliveryKeyLength) return WebhookProblems.Invalid($"{name} is {key.Length} characters long; at most {MaxDeliveryKeyLength} are accepted");
+        return null;
     }
 
     private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)

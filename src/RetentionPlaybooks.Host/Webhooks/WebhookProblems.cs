@@ -9,7 +9,7 @@ internal static class WebhookProblems
         Problem(404, "source-disabled", "Source not enabled", $"{source} webhooks are not enabled on this host: {key} is not set");
 
     public static IResult UnsupportedMediaType(string? contentType) =>
-        Problem(415, "unsupported-media-type", "Unsupported content type", $"send the body as application/json; got \"{contentType ?? "(none)"}\"");
+        Problem(415, "unsupported-media-type", "Unsupported content type", $"send the body as application/json in UTF-8; got \"{contentType ?? "(none)"}\"");
 
     public static IResult TooLarge(long limit) =>
         Problem(413, "body-too-large", "Body too large", $"the body is larger than the {limit} bytes this host accepts (CustomerIo:MaxBodyBytes)");
@@ -31,6 +31,9 @@ internal static class WebhookProblems
 
     public static IResult MalformedJson(string detail) =>
         Problem(400, "malformed-json", "Malformed JSON", detail);
+
+    public static IResult DuplicateKey(string key, string path) =>
+        Problem(422, "duplicate-key", "Duplicate key", $"the key {System.Text.Json.JsonSerializer.Serialize(key.Length <= 64 ? key : key[..64] + "…")} appears more than once in {path}; send each key once");
 
     public static IResult Invalid(string detail) =>
         Problem(422, "invalid-payload", "Invalid payload", detail);

@@ -7,13 +7,15 @@ namespace RetentionPlaybooks.Host.Webhooks;
 /// <summary>Reading and checking a webhook request: content type, bounded raw body, secrets and signatures.</summary>
 internal static class WebhookRequest
 {
+    /// <summary>application/json (or application/*+json), in UTF-8: no charset parameter, or charset=utf-8.</summary>
     public static bool IsJson(HttpRequest request)
     {
-        var type = request.ContentType;
-        if (type is null) return false;
-        var media = type.Split(';', 2)[0].Trim();
-        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)) return false;
+        var media = type.MediaType.Value ?? "";
+        var json = media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        var charset = type.Charset.Value;
+        return json && (string.IsNullOrEmpty(charset) || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The raw body bytes (signatures are computed over these, never over re-serialised JSON), or null when over the limit.</summary>
@@ -79,18 +81,102 @@ internal static class WebhookRequest
         return CryptographicOperations.FixedTimeEquals(presented, expected);
     }
 
-    /// <summary>Parses JSON, or describes where it is broken.</summary>
-    public static JsonDocument? ParseJson(byte[] body, out string? error)
+    /// <summary>
+    /// Parses a body and checks it is JSON a later stage can read in full: valid UTF-8 without a byte-order mark, at
+    /// most <see cref="MaxDepth"/> levels deep, every string decodable (no unpaired surrogate escape), and no object with
+    /// the same key twice (which one would win is up to the reader). <paramref name="problem"/> says what is wrong:
+    /// a 400 for text that is not readable JSON, a 422 for a duplicate key.
+    /// </summary>
+    public static JsonDocument? ParseJson(byte[] body, out IResult? problem)
     {
+        problem = null;
+        if (body.AsSpan().StartsWith("\uFEFF"u8))
+        {
+            problem = WebhookProblems.MalformedJson("the body starts with a UTF-8 byte-order mark; send plain UTF-8 JSON");
+            return null;
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            problem = WebhookProblems.MalformedJson($"the body is not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8(body)})");
+            return null;
+        }
+        JsonDocument doc;
         try
         {
-            error = null;
-            return JsonDocument.Parse(body);
+            doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
-            error = $"the body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): {ex.Message.Split(" LineNumber", 2)[0]}";
+            problem = WebhookProblems.MalformedJson($"the body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): {ex.Message.Split(" LineNumber", 2)[0]}");
             return null;
         }
+        problem = Check(doc.RootElement, "$");
+        if (problem is null) return doc;
+        doc.Dispose();
+        return null;
+    }
+
+    /// <summary>How deep a body may nest; Customer.io's own payloads are a few levels deep.</summary>
+    public const int MaxDepth = 32;
+
+    private static IResult? Check(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                HashSet<string>? seen = null;
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return WebhookProblems.MalformedJson($"a key in {path} is not valid Unicode (an unpaired surrogate escape such as \\ud800)");
+                    }
+                    seen ??= new HashSet<string>(StringComparer.Ordinal);
+                    if (!seen.Add(name)) return WebhookProblems.DuplicateKey(name, path);
+                    if (Check(property.Value, ChildPath(path, name)) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Check(item, $"{path}[{i++}]") is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return WebhookProblems.MalformedJson($"the string at {path} is not valid Unicode (an unpaired surrogate escape such as \\ud800)");
+                }
+            default:
+                return null;
+        }
+    }
+
+    // Paths name keys as they are when they are plain identifiers; anything else is quoted, and long keys are cut.
+    private static string ChildPath(string path, string name) =>
+        name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? $"{path}.{name}"
+            : $"{path}[{JsonSerializer.Serialize(name.Length <= 64 ? name : name[..64] + "…")}]";
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        var offset = 0;
+        while (offset < body.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return offset;
     }
 }

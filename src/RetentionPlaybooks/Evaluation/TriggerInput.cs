@@ -69,7 +69,7 @@ internal sealed class TriggerInput
         DateTimeOffset? timestamp = null;
         if (root.TryGetProperty("timestamp", out var ts) && ValueReader.TryReadTimestamp(ts, out var unix))
         {
-            timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)(unix * 1000));
+            timestamp = ValueLimits.ToInstant(unix);
         }
         string? deliveryId = root.TryGetProperty("delivery_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         if (eventName is null && segment is null && attribute is null)

@@ -64,7 +64,7 @@ internal readonly struct Value
         TypeKind.Number => _number.ToString("0.########", System.Globalization.CultureInfo.InvariantCulture),
         TypeKind.Money => _number.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
         TypeKind.Boolean => AsBoolean ? "true" : "false",
-        TypeKind.Timestamp => DateTimeOffset.FromUnixTimeMilliseconds((long)(_number * 1000)).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        TypeKind.Timestamp => ValueLimits.ToInstant(_number).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         TypeKind.Duration => DurationSyntax.Format(AsDuration),
         TypeKind.List => $"list of {AsList.Length}",
         TypeKind.Object => "object",

@@ -44,7 +44,7 @@ internal static class ValueReader
             case TypeKind.Duration:
                 return json.ValueKind == JsonValueKind.String && DurationSyntax.TryParse(json.GetString()!, out var span)
                     ? Value.Duration(span)
-                    : TryReadNumber(json, out var secs) ? Value.Duration(TimeSpan.FromSeconds(secs)) : Value.Missing;
+                    : TryReadNumber(json, out var secs) && ValueLimits.TryReadDuration(secs, out var fromSeconds) ? Value.Duration(fromSeconds) : Value.Missing;
             case TypeKind.List:
                 if (json.ValueKind != JsonValueKind.Array) return Value.Missing;
                 var items = new Value[json.GetArrayLength()];
@@ -58,32 +58,43 @@ internal static class ValueReader
         }
     }
 
+    /// <summary>A JSON number or numeric string; false for anything else, and for values out of <see cref="ValueLimits"/> (NaN, 1e300).</summary>
     public static bool TryReadNumber(JsonElement json, out double value)
     {
         value = 0;
-        return json.ValueKind switch
+        var read = json.ValueKind switch
         {
             JsonValueKind.Number => json.TryGetDouble(out value),
             JsonValueKind.String => double.TryParse(json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
+        if (read && ValueLimits.IsSaneNumber(value)) return true;
+        value = 0;
+        return false;
     }
 
-    /// <summary>Unix seconds (or milliseconds, told apart by size), numeric strings, or ISO 8601 text.</summary>
+    /// <summary>
+    /// Unix seconds or milliseconds (told apart by magnitude, see <see cref="ValueLimits.MillisecondsFrom"/>), as numbers
+    /// or numeric strings, or ISO 8601 text; false when no reading gives a time between 1900 and 2200.
+    /// </summary>
     public static bool TryReadTimestamp(JsonElement json, out double unixSeconds)
     {
         unixSeconds = 0;
-        if (TryReadNumber(json, out var n))
+        if (json.ValueKind == JsonValueKind.Number || (json.ValueKind == JsonValueKind.String && LooksNumeric(json.GetString()!)))
         {
-            unixSeconds = n > 100_000_000_000 ? n / 1000 : n;
-            return true;
+            var read = json.ValueKind == JsonValueKind.Number
+                ? json.TryGetDouble(out var n)
+                : double.TryParse(json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out n);
+            return read && ValueLimits.TryReadUnix(n, out unixSeconds);
         }
-        if (json.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(json.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto))
-        {
-            unixSeconds = dto.ToUnixTimeMilliseconds() / 1000.0;
-            return true;
-        }
-        return false;
+        return json.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(json.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto)
+            && ValueLimits.TryReadInstant(dto, out unixSeconds);
+    }
+
+    private static bool LooksNumeric(string text)
+    {
+        var t = text.AsSpan().Trim();
+        return t.Length > 0 && (char.IsAsciiDigit(t[0]) || t[0] is '-' or '+' or '.') && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
     }
 }

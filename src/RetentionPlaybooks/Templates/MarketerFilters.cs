@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fluid;
 using Fluid.Values;
+using RetentionPlaybooks.Evaluation;
 
 namespace RetentionPlaybooks.Templates;
 
@@ -133,13 +134,13 @@ internal static class MarketerFilters
         }
         if (TryGetNumber(input, out var number))
         {
-            // Same rule as ValueReader: numbers this large are unix milliseconds.
-            var seconds = number > 100_000_000_000m ? number / 1000 : number;
-            if (seconds is < -62_135_596_800m or > 253_402_300_799m) return false;
-            instant = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+            // Same rule as ValueReader: seconds or milliseconds by magnitude, and nothing outside 1900–2200.
+            if (!ValueLimits.TryReadUnix((double)number, out var seconds)) return false;
+            instant = ValueLimits.ToInstant(seconds);
             return true;
         }
         return input.Type == FluidValues.String
-            && DateTimeOffset.TryParse(input.ToStringValue(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
+            && DateTimeOffset.TryParse(input.ToStringValue(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant)
+            && ValueLimits.TryReadInstant(instant, out _);
     }
 }

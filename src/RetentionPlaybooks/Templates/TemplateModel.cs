@@ -38,7 +38,7 @@ internal static class TemplateModel
         TypeKind.String => value.AsString,
         TypeKind.Number or TypeKind.Money => ToDecimal(value.AsNumber),
         TypeKind.Boolean => value.AsBoolean,
-        TypeKind.Timestamp => DateTimeOffset.FromUnixTimeMilliseconds((long)(value.AsUnixSeconds * 1000)),
+        TypeKind.Timestamp => ValueLimits.ToInstant(value.AsUnixSeconds),
         TypeKind.Duration => DurationSyntax.Format(value.AsDuration),
         TypeKind.List => value.AsList.Select(FromValue).ToList(),
         TypeKind.Object => FromJson(value.AsObject),

@@ -67,9 +67,10 @@ internal sealed class SlackApiClient
 
     /// <summary>conversations.history, newest first: up to <paramref name="limit"/> (1 to 999) messages posted at or after
     /// <paramref name="oldestTs"/>, with their metadata when <paramref name="includeAllMetadata"/>. The bound is sent as inclusive
-    /// (Slack's default is exclusive) so that crash recovery cannot miss a message whose ts equals the recorded bound.</summary>
+    /// (Slack's default is exclusive) so that crash recovery cannot miss a message whose ts equals the recorded bound.
+    /// <paramref name="cursor"/> is the previous page's <see cref="ConversationHistory.NextCursor"/>, for the next (older) page.</summary>
     public Task<SlackCall<ConversationHistory>> ConversationHistoryAsync(
-        string channel, string? oldestTs, int limit, bool includeAllMetadata, CancellationToken ct)
+        string channel, string? oldestTs, int limit, bool includeAllMetadata, CancellationToken ct, string? cursor = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -86,6 +87,7 @@ internal sealed class SlackApiClient
         }
 
         if (includeAllMetadata) fields.Add(new("include_all_metadata", "true"));
+        if (cursor is { Length: > 0 }) fields.Add(new("cursor", cursor));
         return CallAsync("conversations.history", Form(fields), ReadHistory, ct);
     }
 
