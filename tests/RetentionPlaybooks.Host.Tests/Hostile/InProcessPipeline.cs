@@ -34,6 +34,8 @@ internal sealed class InProcessPipeline : IDisposable
     private readonly SignalProcessor _processor;
     private readonly IServiceProvider _services;
     private long _inboxId;
+    private AttributeTracker? _attributes;
+    private long _attributeRecords;
 
     public InProcessPipeline(string playbooksDirectory)
     {
@@ -140,7 +142,10 @@ internal sealed class InProcessPipeline : IDisposable
             var compilation = _catalog.Current;
             var renderer = new MessageRenderer(compilation.Workspace!, compilation.DataModel!);
             var reader = new RecordReader(compilation.DataModel!);
-            var attributes = new AttributeTracker(_store.Proxy, compilation);
+            // One tracker for many records, so a watched attribute's changes across inputs become triggers (renewed
+            // now and then: it remembers every customer it has seen).
+            if (_attributes is null || ++_attributeRecords % 10_000 == 0) _attributes = new AttributeTracker(_store.Proxy, compilation);
+            var attributes = _attributes;
             IReadOnlyList<Signal> signals;
             try
             {
@@ -158,6 +163,7 @@ internal sealed class InProcessPipeline : IDisposable
                 var triggers = new List<TriggerInput>();
                 if (signal.Trigger is { } t) triggers.Add(t);
                 triggers.AddRange(await attributes.ChangesAsync(signal, CancellationToken.None));
+                attributes.TakeUpdates();
                 foreach (var input in triggers)
                 {
                     stage = "read";

@@ -60,7 +60,13 @@ internal static class FuzzBodies
     [
         "journey:vip-cart", "journey:delivery-delayed", "journey:subscription-cancel", "journey:winback-segment",
         "reporting:email-bounced", "reporting:customer-unsubscribed", "pipelines:track", "pipelines:identify", "pipelines:batch",
+        "pipelines:identify-watched", "journey:attribute-change",
     ];
+
+    /// <summary>Personal data in the seeds that no playbook shows: a rendered message containing any of it leaks PII.</summary>
+    public static readonly string[] NeverShown = ["maria@example.com", "555 0134", "aiko@example.com"];
+
+    private static readonly string[] Statuses = ["active", "paused", "cancel_pending", "active", "paused", "cancelled"];
 
     /// <summary>Numbers and values at and beyond every range the pipeline converts to (raw JSON text).</summary>
     public static readonly string[] Extremes =
@@ -72,7 +78,9 @@ internal static class FuzzBodies
         "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "\"1e400\"", "\"-1e400\"", "\"1e300\"", "\"99999999999999999999\"", "\"0x10\"", "\"1,5\"",
         "\"\"", "\" \"", "\"\\t\"", "null", "true", "false", "[]", "{}", "[1,2,3]", "[null]", "{\"a\":{}}", "\"true\"", "\"1\"", "\"0\"",
         "\"9999-12-31T23:59:59Z\"", "\"0001-01-01T00:00:00Z\"", "\"10000-01-01T00:00:00Z\"", "\"2026-13-45T25:61:61Z\"", "\"2026-11-28\"",
-        "\"2026-11-28T13:42:00+14:00\"", "\"2026-11-28T13:42:00-14:00\"", "\"30d\"", "\"-30d\"", "\"99999999d\"", "\"P1D\"",
+        "\"2026-11-28T13:42:00+14:00\"", "\"2026-11-28T13:42:00-14:00\"", "\"9999-12-31T23:59:59-14:00\"", "\"0001-01-01T00:00:00+14:00\"",
+        "\"+275760-09-13T00:00:00Z\"", "\"2026-11-28T13:42:00.99999999999Z\"", "\"1795870800\"", "\"1795870800000\"", "\"Sat, 28 Nov 2026 13:42:00 GMT\"",
+        "\"1899-12-31T23:59:59Z\"", "\"2200-01-01T00:00:01Z\"", "4102444800", "4102444801", "-2208988801", "1e15", "1000000000000001", "-1e15", "\"30d\"", "\"-30d\"", "\"99999999d\"", "\"P1D\"",
         "\"<!channel>\"", "\"<https://evil.example|Refund>\"", "\"\\ud800\"", "\"\\u0000\"",
     ];
 
@@ -153,8 +161,18 @@ internal static class FuzzBodies
     {
         switch (seed % SeedNames.Length)
         {
-            case 0: return (Endpoint.Journey, Seeds.VipCart("f" + uniq));
-            case 1: return (Endpoint.Journey, Seeds.DeliveryDelayed("f" + uniq));
+            case 0:
+            {
+                var j = Seeds.VipCart("f" + uniq);
+                j["customer"]!["phone"] = "+1 415 555 0134";
+                return (Endpoint.Journey, j);
+            }
+            case 1:
+            {
+                var j = Seeds.DeliveryDelayed("f" + uniq);
+                j["customer"]!["email"] = "aiko@example.com";
+                return (Endpoint.Journey, j);
+            }
             case 2:
             {
                 var j = Seeds.Sample("subscription-cancel-requested.json");
@@ -181,6 +199,27 @@ internal static class FuzzBodies
             }
             case 6: return (Endpoint.Pipelines, Seeds.Track("mf" + uniq));
             case 7: return (Endpoint.Pipelines, Seeds.Identify("mf" + uniq));
+            case 9:
+            {
+                // A few customers whose watched attribute (subscription_status) changes from input to input.
+                var h = (uint)uniq.GetHashCode(StringComparison.Ordinal);
+                return (Endpoint.Pipelines, new JsonObject
+                {
+                    ["type"] = "identify",
+                    ["messageId"] = "mw" + uniq,
+                    ["userId"] = "cus_watch" + (h % 3),
+                    ["timestamp"] = "2026-11-28T13:40:00Z",
+                    ["traits"] = new JsonObject { ["subscription_status"] = Statuses[h / 3 % (uint)Statuses.Length], ["ltv"] = 420, ["first_name"] = "Ana", ["email"] = "maria@example.com", ["cio_id"] = "a3f00077" },
+                });
+            }
+            case 10:
+                return (Endpoint.Journey, new JsonObject
+                {
+                    ["delivery_id"] = "fc" + uniq,
+                    ["timestamp"] = 1795870800,
+                    ["customer"] = new JsonObject { ["id"] = "cus_fc" + uniq, ["first_name"] = "Ana", ["ltv"] = 420, ["subscription_status"] = "paused", ["email"] = "maria@example.com", ["cio_id"] = "a3f00078" },
+                    ["change"] = new JsonObject { ["attribute"] = "subscription_status", ["from"] = "active", ["to"] = "paused" },
+                });
             default:
             {
                 var page = new JsonObject { ["type"] = "page", ["messageId"] = "mfp" + uniq, ["anonymousId"] = "anon-" + uniq, ["name"] = "Cart" };
@@ -446,6 +485,10 @@ internal static class MessageSafety
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                 var s = v.GetValue<string>();
+                foreach (var pii in FuzzBodies.NeverShown)
+                {
+                    if (s.Contains(pii, StringComparison.Ordinal)) found.Add($"{key}: personal data \"{pii}\" that no playbook shows");
+                }
                 if (key is "url")
                 {
                     if (!s.StartsWith("https://", StringComparison.Ordinal) && !s.StartsWith("http://", StringComparison.Ordinal)) found.Add($"url \"{Short(s)}\" is not http(s)");

@@ -189,4 +189,38 @@ public sealed class ProtocolEdgeTests
             Assert.DoesNotContain(decisions.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("outcome").GetString() == "unreadable");
         }
     }
+
+    /// <summary>A body sent without Content-Length (chunked): the limit is enforced while reading, not from the header.</summary>
+    [Theory]
+    [InlineData(60_000, 202)]
+    [InlineData(65_536, 202)]
+    [InlineData(65_537, 413)]
+    [InlineData(300_000, 413)]
+    public async Task Journey_ChunkedBodyWithoutContentLength_LimitEnforcedWhileReading(int size, int expected)
+    {
+        using var app = new HostApp();
+        var body = Seeds.VipCart("chunked");
+        body["customer"]!["notes"] = "";
+        var padding = size - System.Text.Encoding.UTF8.GetByteCount(body.ToJsonString());
+        body["customer"]!["notes"] = new string('x', padding);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        Assert.Equal(size, bytes.Length);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/customerio/journey") { Content = new StreamContent(new UnknownLengthStream(bytes)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Headers.Add("X-Webhook-Secret", HostApp.JourneySecret);
+
+        var reply = await HostileClient.SendAsync(app, request);
+
+        Assert.False(reply.Is5xx, reply.ToString());
+        Assert.True(reply.Status == expected, $"expected {expected}, got {reply}");
+        Assert.Equal(expected == 202 ? 1 : 0, await HostileClient.InboxTotalAsync(app));
+    }
+
+    /// <summary>A stream that cannot tell its length, so HttpClient sends it chunked.</summary>
+    private sealed class UnknownLengthStream(byte[] data) : MemoryStream(data, writable: false)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+    }
 }
