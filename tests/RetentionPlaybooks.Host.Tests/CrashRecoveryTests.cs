@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using RetentionPlaybooks.FakeSlack;
 
@@ -20,7 +18,7 @@ public sealed class CrashRecoveryTests
         using var playbooks = PlaybookCopy.Unthrottled();
         await using var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = 5 });
         var db = Path.Combine(playbooks.Path, "crash.db");
-        var port = FreePort();
+        var port = HostRun.FreePort();
         var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
@@ -38,10 +36,10 @@ public sealed class CrashRecoveryTests
         // The first post is stored by Slack but answered only after 30 s: the host is killed while waiting.
         slack.DelayNext(1, TimeSpan.FromSeconds(30));
 
-        var first = StartHost(env);
+        using var first = HostRun.Start(env);
         try
         {
-            await WaitAliveAsync(http);
+            await first.WaitAliveAsync(http);
             for (var i = 0; i < 6; i++)
             {
                 var body = Webhooks.Sample("vip-cart-abandoned.json", j =>
@@ -59,15 +57,14 @@ public sealed class CrashRecoveryTests
         }
         finally
         {
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            await first.KillAsync();
         }
         Assert.Single(slack.Messages);
 
-        var second = StartHost(env);
+        using var second = HostRun.Start(env);
         try
         {
-            await WaitAliveAsync(http);
+            await second.WaitAliveAsync(http);
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await slack.WaitForMessagesAsync(6, wait.Token);
             var health = await WaitDrainedAsync(http);
@@ -76,51 +73,13 @@ public sealed class CrashRecoveryTests
         }
         finally
         {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
+            await second.KillAsync();
         }
 
         var ids = slack.Messages.Select(m => m.MetadataPayloadString("escalation_id")).ToList();
         Assert.Equal(6, ids.Count);
         Assert.Equal(6, ids.Distinct().Count());
         Assert.True(slack.RequestCount("conversations.history") >= 1, "the in-doubt send was not checked against Slack");
-    }
-
-    private static Process StartHost(IReadOnlyDictionary<string, string> env)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "RetentionPlaybooks.Host.dll");
-        var info = new ProcessStartInfo("dotnet", [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitAliveAsync(HttpClient http)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/alive");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the host process did not start");
     }
 
     private static async Task<JsonElement> WaitDrainedAsync(HttpClient http)
@@ -132,12 +91,5 @@ public sealed class CrashRecoveryTests
             await Task.Delay(50);
         }
         throw new TimeoutException("the host did not drain");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

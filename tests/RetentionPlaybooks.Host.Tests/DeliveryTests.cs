@@ -144,17 +144,22 @@ public sealed class DeliveryTests
         Assert.True(slack.RequestCount("conversations.history") >= 1);
     }
 
+    /// <summary>One cart escalates; Slack posts it and the answer is lost. Returns once the post has reached Slack.</summary>
+    private static async Task PostAndLoseTheAnswerAsync(HostApp app, FakeSlackServer slack)
+    {
+        slack.LoseResponseNext(1);
+        await PostAsync(app, Cart(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await slack.WaitForRequestsAsync("chat.postMessage", 1, timeout.Token);
+    }
+
     [Fact]
     public async Task LostResponse_InABusyChannel_IsFoundOnALaterHistoryPage_AndNotPostedTwice()
     {
         var (app, slack) = await StartAsync();
         await using var _ = slack;
         using var __ = app;
-        slack.LoseResponseNext(1);
-
-        await PostAsync(app, Cart(1));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await slack.WaitForRequestsAsync("chat.postMessage", 1, timeout.Token);
+        await PostAndLoseTheAnswerAsync(app, slack);
         // Before the host looks, the channel moves on: the lost post is now more than two pages deep.
         slack.PostByOthers("C07VIPSAVES", 450);
         await app.DrainAsync(TimeSpan.FromSeconds(1), maxRounds: 5000);
@@ -172,11 +177,7 @@ public sealed class DeliveryTests
         var (app, slack) = await StartAsync();
         await using var _ = slack;
         using var __ = app;
-        slack.LoseResponseNext(1);
-
-        await PostAsync(app, Cart(1));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await slack.WaitForRequestsAsync("chat.postMessage", 1, timeout.Token);
+        await PostAndLoseTheAnswerAsync(app, slack);
         slack.SetMethodError("conversations.history", "missing_scope");
         await app.DrainAsync(TimeSpan.FromSeconds(1), maxRounds: 5000);
 

@@ -114,10 +114,20 @@ internal sealed class PlaybookCatalog : IDisposable
         // Watcher events arrive on several threads: restart the one timer rather than race to create two.
         lock (_scheduling)
         {
-            if (_debounce is null) _debounce = _time.CreateTimer(_ => Reload(), null, Debounce, Timeout.InfiniteTimeSpan);
+            ReloadPending = true;
+            if (_debounce is null) _debounce = _time.CreateTimer(_ => ReloadNow(), null, Debounce, Timeout.InfiniteTimeSpan);
             else _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private void ReloadNow()
+    {
+        ReloadPending = false;
+        Reload();
+    }
+
+    /// <summary>True from a change in the folder until the debounced reload starts.</summary>
+    public bool ReloadPending { get; private set; }
 
     /// <summary>How long the folder must be quiet before a reload.</summary>
     internal static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);

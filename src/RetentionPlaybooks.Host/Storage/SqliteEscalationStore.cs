@@ -368,8 +368,10 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             foreach (var op in batch) op.Complete();
             return true;
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Whatever a write throws fails that write alone; the writer loop itself must never end, or every later
+            // write would wait forever.
             if (batch.Count == 1) batch[0].Fail(ex);
             return false;
         }

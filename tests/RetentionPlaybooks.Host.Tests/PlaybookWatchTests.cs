@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using RetentionPlaybooks.Host.Playbooks;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>The playbook folder as an editor changes it while the host runs: real file events, the debounce on a fake clock.</summary>
+public sealed class PlaybookWatchTests
+{
+    [Fact]
+    public async Task Watch_FileSaved_ReloadsOnceTheFolderIsQuiet_NotBefore()
+    {
+        using var playbooks = new PlaybookCopy();
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
+        catalog.Watch();
+
+        playbooks.Replace("vip-cart-abandonment.yaml", "sla: 2h", "sla: 3h");
+        // The watcher reports on its own thread: wait (bounded, real time) until its debounce timer is armed.
+        await WaitForAsync(() => catalog.ReloadPending);
+        time.Advance(PlaybookCatalog.Debounce - TimeSpan.FromMilliseconds(1));
+        var before = Sla(catalog);
+        // A save can raise more than one event; each restarts the wait, so step on until the reload has happened.
+        await WaitForAsync(() => Step(time, TimeSpan.FromMilliseconds(1)) && Sla(catalog) == TimeSpan.FromHours(3));
+
+        Assert.Equal(TimeSpan.FromHours(2), before);
+        Assert.True(catalog.LoadedAt >= HostApp.Start + PlaybookCatalog.Debounce, $"reloaded at {catalog.LoadedAt:O}, before the folder was quiet");
+        Assert.False(catalog.ReloadPending);
+    }
+
+    [Fact]
+    public async Task Watch_BrokenSave_KeepsTheLastGoodSet_AndSaysWhichFile()
+    {
+        using var playbooks = new PlaybookCopy();
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
+        var good = catalog.Current;
+        catalog.Watch();
+
+        playbooks.Replace("subscription-cancel-save.yaml", "sla: 4h", "sla: four hours");
+        await WaitForAsync(() => catalog.ReloadPending);
+        await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && catalog.RejectedAt is not null);
+
+        Assert.Same(good, catalog.Current);
+        Assert.EndsWith("subscription-cancel-save.yaml", Assert.Single(catalog.RejectedFiles), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reload_AFileThatCannotBeRead_IsRejected_NotThrown()
+    {
+        using var playbooks = new PlaybookCopy();
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, TimeProvider.System);
+        var good = catalog.Current;
+        // A dangling link: listed as a YAML file, unreadable.
+        File.CreateSymbolicLink(Path.Combine(playbooks.Path, "gone.yaml"), Path.Combine(playbooks.Path, "nowhere", "gone.yaml"));
+
+        var taken = catalog.Reload();
+
+        Assert.False(taken);
+        Assert.Same(good, catalog.Current);
+        Assert.NotNull(catalog.RejectedAt);
+        Assert.NotEmpty(catalog.RejectedFiles);
+    }
+
+    private static TimeSpan? Sla(PlaybookCatalog catalog) => catalog.Current.Playbooks.Single(p => p.Id == "vip-cart-abandonment").Sla;
+
+    private static bool Step(FakeTimeProvider time, TimeSpan by)
+    {
+        time.Advance(by);
+        return true;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            if (condition()) return;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("the condition was not reached within 10 s");
+    }
+}
