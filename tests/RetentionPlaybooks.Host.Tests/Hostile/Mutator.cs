@@ -93,6 +93,8 @@ internal static class FuzzBodies
         "👩‍👩‍👧‍👦🇺🇦", "\u0000", "a\r\nb\u2028c\u2029", "\ufeff\ufffe\uffff", new string('<', 3000), new string('&', 3000),
         "javascript:alert(1)", "https://evil.example/<!channel>", "https://fly.customer.io.evil.example/", " ", "", "null", "Maria <!channel>", ">",
         "\\", "\"", "'", "|", "<", "<https://evil.example>", "<tel:+14155550134|call>", "ｈｔｔｐｓ://evil", "\u0085\u00a0", "%3C!channel%3E",
+        string.Concat(Enumerable.Repeat("😀", 1600)), "A" + string.Concat(Enumerable.Repeat("👩‍👩‍👧‍👦", 40)), string.Concat(Enumerable.Repeat("e\u0301", 2000)),
+        string.Concat(Enumerable.Repeat("&lt;", 800)), string.Concat(Enumerable.Repeat("<!channel>", 400)),
     ];
 
     /// <summary>Fields the playbooks read or show (customer data), by path; missing segments are created.</summary>

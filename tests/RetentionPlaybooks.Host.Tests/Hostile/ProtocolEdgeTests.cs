@@ -38,6 +38,7 @@ public sealed class ProtocolEdgeTests
     public static TheoryData<string, string, string> DuplicateKeyCases() => new()
     {
         { "journey", "{\"delivery_id\":\"a\",\"delivery_id\":\"b\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}", "delivery_id" },
+        { "journey", "{\"delivery_id\":\"a\",\"delivery\\u005fid\":\"b\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}", "delivery_id" },
         { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\",\"first_name\":\"A\",\"first_name\":\"<!channel>\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{}}}", "first_name" },
         { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{\"cart_value\":1,\"cart_value\":999}}}", "cart_value" },
         { "journey", "{\"delivery_id\":\"a\",\"customer\":{\"id\":\"c1\"},\"event\":{\"name\":\"checkout_abandoned\",\"data\":{\"items\":[{\"sku\":\"A\",\"sku\":\"B\"}]}}}", "sku" },
@@ -222,5 +223,20 @@ public sealed class ProtocolEdgeTests
         public override bool CanSeek => false;
 
         public override long Length => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task Journey_SameDeliveryIdSentConcurrently_StoredOnceAndEscalatedOnce()
+    {
+        using var app = new HostApp();
+        var body = Seeds.VipCart("concurrent").ToJsonString();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => HostileClient.SendAsync(app, Signed.For(Endpoint.Journey, body, app.Time.GetUtcNow()))));
+        var health = await HostileClient.DrainBoundedAsync(app);
+
+        Assert.Single(replies, r => r.Status == 202);
+        Assert.Equal(29, replies.Count(r => r.Status == 200));
+        Assert.Equal(1, health.GetProperty("inbox_total").GetInt64());
+        Assert.Single(app.Preview.Messages);
     }
 }
