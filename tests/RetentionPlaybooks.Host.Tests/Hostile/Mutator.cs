@@ -493,7 +493,8 @@ internal static class MessageSafety
                 }
                 if (key is "url")
                 {
-                    if (!s.StartsWith("https://", StringComparison.Ordinal) && !s.StartsWith("http://", StringComparison.Ordinal)) found.Add($"url \"{Short(s)}\" is not http(s)");
+                    // Schemes are case-insensitive (RFC 3986): "hTtps://" is https.
+                    if (!s.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !s.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) found.Add($"url \"{Short(s)}\" is not http(s)");
                     break;
                 }
                 if (key is "action_id" or "block_id" or "value" or "channel" or "event_type" or "escalation_id" or "playbook") break;
