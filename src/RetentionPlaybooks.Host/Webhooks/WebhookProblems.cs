@@ -33,10 +33,14 @@ internal static class WebhookProblems
         Problem(400, "malformed-json", "Malformed JSON", detail);
 
     public static IResult DuplicateKey(string key, string path) =>
-        Problem(422, "duplicate-key", "Duplicate key", $"the key {System.Text.Json.JsonSerializer.Serialize(key.Length <= 64 ? key : key[..64] + "…")} appears more than once in {path}; send each key once");
+        Problem(422, "duplicate-key", "Duplicate key", $"the key {Quote(key)} appears more than once in {path}; send each key once");
 
     public static IResult Invalid(string detail) =>
         Problem(422, "invalid-payload", "Invalid payload", detail);
+
+    /// <summary>A key as a message quotes it: in double quotes, backslash-escaped, cut after 64 characters.</summary>
+    internal static string Quote(string key) =>
+        "\"" + (key.Length <= 64 ? key : key[..64] + "…").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static IResult Problem(int status, string type, string title, string detail) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type);

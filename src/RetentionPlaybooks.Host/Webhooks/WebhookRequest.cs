@@ -14,7 +14,7 @@ internal static class WebhookRequest
         var media = type.MediaType.Value ?? "";
         var json = media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-        var charset = type.Charset.Value;
+        var charset = type.Charset.Value?.Trim('"');
         return json && (string.IsNullOrEmpty(charset) || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -167,7 +167,7 @@ internal static class WebhookRequest
     private static string ChildPath(string path, string name) =>
         name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
             ? $"{path}.{name}"
-            : $"{path}[{JsonSerializer.Serialize(name.Length <= 64 ? name : name[..64] + "…")}]";
+            : $"{path}[{WebhookProblems.Quote(name)}]";
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)
     {
