@@ -48,16 +48,29 @@ internal sealed class HostApp : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_dataDir, "test.db");
 
+    /// <summary>No console output from the preview sink and only warnings logged: for fuzzing, where thousands of messages are rendered.</summary>
+    public bool Quiet { get; init; }
+
     public PreviewSender Preview => Services.GetRequiredService<PreviewSender>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+        if (Quiet)
+        {
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+            builder.UseSetting("Logging:LogLevel:RetentionPlaybooks", "Warning");
+        }
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
             if (RemoteAddress is { } address) services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFilter(address));
+            if (Quiet)
+            {
+                services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), TextWriter.Null));
+            }
         });
     }
 
