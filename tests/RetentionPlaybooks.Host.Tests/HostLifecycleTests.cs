@@ -77,30 +77,7 @@ public sealed class HostLifecycleTests
     [Fact]
     public async Task AttributeChange_FromIdentifyCalls_TriggersWithThePreviousValue()
     {
-        using var playbooks = new PlaybookCopy().Write("subscription-paused.yaml", """
-            # yaml-language-server: $schema=../schemas/playbook.schema.json
-            description: A subscriber who pauses is one step from cancelling.
-            trigger:
-              attribute: subscription_status
-              from: active
-              to: paused
-            gates:
-              - customer.ltv >= 100
-            route:
-              - default: subscription-saves
-            owner: retention-lead
-            sla: 1d
-            guardrails: { cooldown: 30d, daily_cap: 5 }
-            pii: [name]
-            message:
-              title: "Subscription paused"
-              fields:
-                Subscriber: "{{ customer.first_name | default: 'Subscriber' }}"
-              next_step: Call before the next renewal date.
-              links:
-                - label: Customer.io profile
-                  url: "{{ links.customerio_profile }}"
-            """).Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
+        using var playbooks = PlaybookCopy.WithSubscriptionPaused();
         using var app = new HostApp(playbooks.Path);
         using var client = app.CreateClient();
 

@@ -26,6 +26,36 @@ internal sealed class PlaybookCopy : IDisposable
         return this;
     }
 
+    /// <summary>The shipped playbooks plus one on an attribute change (none ships one): subscription_status active → paused.</summary>
+    public static PlaybookCopy WithSubscriptionPaused() => new PlaybookCopy()
+        .Write("subscription-paused.yaml", SubscriptionPaused)
+        .Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
+
+    public const string SubscriptionPaused = """
+        # yaml-language-server: $schema=../schemas/playbook.schema.json
+        description: A subscriber who pauses is one step from cancelling.
+        trigger:
+          attribute: subscription_status
+          from: active
+          to: paused
+        gates:
+          - customer.ltv >= 100
+        route:
+          - default: subscription-saves
+        owner: retention-lead
+        sla: 1d
+        guardrails: { cooldown: 30d, daily_cap: 5 }
+        pii: [name]
+        message:
+          title: "Subscription paused"
+          fields:
+            Subscriber: "{{ customer.first_name | default: 'Subscriber' }}"
+          next_step: Call before the next renewal date.
+          links:
+            - label: Customer.io profile
+              url: "{{ links.customerio_profile }}"
+        """;
+
     /// <summary>Budgets and caps large enough for burst tests, so only pacing limits delivery.</summary>
     public static PlaybookCopy Unthrottled() => new PlaybookCopy()
         .Replace("workspace.yaml", "daily_budget: 25", "daily_budget: 1000")

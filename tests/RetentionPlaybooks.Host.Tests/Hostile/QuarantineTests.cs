@@ -13,30 +13,7 @@ namespace RetentionPlaybooks.Host.Tests.Hostile;
 public sealed class QuarantineTests
 {
     /// <summary>An attribute-change playbook, so the processor reads the customer's last-seen attributes from the store.</summary>
-    private static PlaybookCopy WithAttributePlaybook() => new PlaybookCopy().Write("subscription-paused.yaml", """
-        # yaml-language-server: $schema=../schemas/playbook.schema.json
-        description: A subscriber who pauses is one step from cancelling.
-        trigger:
-          attribute: subscription_status
-          from: active
-          to: paused
-        gates:
-          - customer.ltv >= 100
-        route:
-          - default: subscription-saves
-        owner: retention-lead
-        sla: 1d
-        guardrails: { cooldown: 30d, daily_cap: 5 }
-        pii: [name]
-        message:
-          title: "Subscription paused"
-          fields:
-            Subscriber: "{{ customer.first_name | default: 'Subscriber' }}"
-          next_step: Call before the next renewal date.
-          links:
-            - label: Customer.io profile
-              url: "{{ links.customerio_profile }}"
-        """).Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
+    private static PlaybookCopy WithAttributePlaybook() => PlaybookCopy.WithSubscriptionPaused();
 
     /// <summary>
     /// A last-seen attributes row that is JSON but not an object (a hand edit, a bad migration): reading it throws
