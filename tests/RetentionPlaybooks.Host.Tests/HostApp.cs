@@ -53,6 +53,9 @@ internal sealed class HostApp : WebApplicationFactory<Program>
 
     public PreviewSender Preview => Services.GetRequiredService<PreviewSender>();
 
+    /// <summary>When set, every log line at every level goes here too (formatted, with its exception).</summary>
+    public LogCapture? Logs { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -63,8 +66,10 @@ internal sealed class HostApp : WebApplicationFactory<Program>
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
             builder.UseSetting("Logging:LogLevel:RetentionPlaybooks", "Warning");
         }
+        if (Logs is not null) builder.UseSetting("Logging:LogLevel:Default", "Trace");
         builder.ConfigureTestServices(services =>
         {
+            if (Logs is { } capture) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(capture);
             services.AddSingleton<TimeProvider>(Time);
             if (RemoteAddress is { } address) services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFilter(address));
             if (Quiet)
