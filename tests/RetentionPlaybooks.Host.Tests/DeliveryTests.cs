@@ -144,6 +144,45 @@ public sealed class DeliveryTests
         Assert.True(slack.RequestCount("conversations.history") >= 1);
     }
 
+    [Fact]
+    public async Task PoisonBurst_ThenValidCarts_TheCartsReachSlack_AndThePoisonIsQuarantinedOrRefused()
+    {
+        var (app, slack) = await StartAsync();
+        await using var _ = slack;
+        using var __ = app;
+        using var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<IEscalationStore>();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            // Absurd values: accepted, processed, read as missing.
+            var absurd = Webhooks.Sample("vip-cart-abandoned.json", j =>
+            {
+                j["delivery_id"] = $"absurd-{i}";
+                j["customer"]!["id"] = $"cus_absurd_{i}";
+                j["customer"]!["last_refund_at"] = i % 2 == 0 ? 1e300 : -10000000000000;
+                j["timestamp"] = i % 2 == 0 ? -1e15 : 1e20;
+                j["event"]!["data"]!["cart_value"] = 1e300;
+            });
+            using (var response = await client.SendAsync(Webhooks.Journey(absurd))) statuses.Add(response.StatusCode);
+            // Text that is not Unicode: refused at the door.
+            var surrogate = Webhooks.Sample("vip-cart-abandoned.json", j => j["delivery_id"] = $"surrogate-{i}").Replace("\"Maria\"", "\"Ma\\ud800ria\"", StringComparison.Ordinal);
+            using (var response = await client.SendAsync(Webhooks.Journey(surrogate))) statuses.Add(response.StatusCode);
+        }
+        // What an older host stored before the door checked: processing fails on it.
+        await store.AcceptAsync([.. Enumerable.Range(0, 5).Select(i => new InboxItem(SignalSource.Journey, $"stored-{i}", "{\"customer\": {\"id\": \"x\"\"}}"u8.ToArray()))], CancellationToken.None);
+        for (var i = 1; i <= 3; i++) await PostAsync(app, Cart(i));
+        var health = await app.DrainAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Accepted));
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.BadRequest));
+        Assert.Equal(3, slack.MessagesIn("C07VIPSAVES").Count);
+        Assert.Equal(3, slack.Messages.Count);
+        Assert.Equal(5, health.GetProperty("quarantined").GetInt64());
+        Assert.Equal(0, health.GetProperty("inbox_pending").GetInt64());
+        Assert.Equal(0, health.GetProperty("outbox_pending").GetInt64());
+    }
+
     /// <summary>One cart escalates; Slack posts it and the answer is lost. Returns once the post has reached Slack.</summary>
     private static async Task PostAndLoseTheAnswerAsync(HostApp app, FakeSlackServer slack)
     {
