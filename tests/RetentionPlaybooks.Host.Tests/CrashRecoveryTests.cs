@@ -18,10 +18,8 @@ public sealed class CrashRecoveryTests
         using var playbooks = PlaybookCopy.Unthrottled();
         await using var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = 5 });
         var db = Path.Combine(playbooks.Path, "crash.db");
-        var port = HostRun.FreePort();
         var env = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Playbooks__Directory"] = playbooks.Path,
             ["Playbooks__Watch"] = "false",
@@ -32,14 +30,13 @@ public sealed class CrashRecoveryTests
             ["Delivery__PerChannelInterval"] = "00:00:00.250",
             ["Delivery__RetryBaseDelay"] = "00:00:00.250",
         };
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         // The first post is stored by Slack but answered only after 30 s: the host is killed while waiting.
         slack.DelayNext(1, TimeSpan.FromSeconds(30));
 
-        using var first = HostRun.Start(env);
+        using var first = await HostRun.StartListeningAsync(env);
         try
         {
-            await first.WaitAliveAsync(http);
+            using var http = first.Client();
             for (var i = 0; i < 6; i++)
             {
                 var body = Webhooks.Sample("vip-cart-abandoned.json", j =>
@@ -61,10 +58,10 @@ public sealed class CrashRecoveryTests
         }
         Assert.Single(slack.Messages);
 
-        using var second = HostRun.Start(env);
+        using var second = await HostRun.StartListeningAsync(env);
         try
         {
-            await second.WaitAliveAsync(http);
+            using var http = second.Client();
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await slack.WaitForMessagesAsync(6, wait.Token);
             var health = await WaitDrainedAsync(http);

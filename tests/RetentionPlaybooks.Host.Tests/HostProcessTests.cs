@@ -9,7 +9,7 @@ public sealed class HostProcessTests
     public async Task Start_InvalidPlaybooks_ExitsWithTheDiagnostics_NotAnAbort()
     {
         using var playbooks = new PlaybookCopy().Replace("vip-cart-abandonment.yaml", "  - default: vip-saves", "  - default: vip-save");
-        var env = Environment(playbooks.Path, Path.Combine(playbooks.Path, "host.db"), HostRun.FreePort());
+        var env = Environment(playbooks.Path, Path.Combine(playbooks.Path, "host.db"));
 
         using var run = HostRun.Start(env);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -29,11 +29,9 @@ public sealed class HostProcessTests
         var elsewhere = Directory.CreateTempSubdirectory("rp-elsewhere-").FullName;
         try
         {
-            var port = HostRun.FreePort();
-            var env = Environment(playbooks.Path, Path.Combine(elsewhere, "host.db"), port);
-            using var host = HostRun.Start(env, elsewhere);
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-            await host.WaitAliveAsync(http);
+            var env = Environment(playbooks.Path, Path.Combine(elsewhere, "host.db"));
+            using var host = await HostRun.StartListeningAsync(env, elsewhere);
+            using var http = host.Client();
             for (var i = 0; i < 5; i++) (await http.GetAsync("/alive")).Dispose();
             using var response = await http.SendAsync(Webhooks.Journey(Webhooks.Sample("vip-cart-abandoned.json")));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -51,9 +49,9 @@ public sealed class HostProcessTests
         }
     }
 
-    private static Dictionary<string, string> Environment(string playbooks, string db, int port) => new()
+    private static Dictionary<string, string> Environment(string playbooks, string db) => new()
     {
-        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Playbooks__Directory"] = playbooks,
         ["Playbooks__Watch"] = "false",

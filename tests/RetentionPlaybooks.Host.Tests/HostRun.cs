@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace RetentionPlaybooks.Host.Tests;
@@ -25,6 +23,33 @@ internal sealed class HostRun : IDisposable
         get { lock (_stderr) return _stderr.ToString(); }
     }
 
+    /// <summary>Where the host listens, once it has said so.</summary>
+    public Uri? BaseAddress { get; private set; }
+
+    /// <summary>
+    /// Starts the host on a port the system picks (port 0: no race between finding a free port and taking it) and
+    /// waits, bounded, until the host prints the address it listens on.
+    /// </summary>
+    public static async Task<HostRun> StartListeningAsync(IReadOnlyDictionary<string, string> env, string? workingDirectory = null)
+    {
+        var run = Start(new Dictionary<string, string>(env) { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" }, workingDirectory);
+        for (var i = 0; i < 600 && !run.Process.HasExited; i++)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"Now listening on: (http://127\.0\.0\.1:\d+)");
+            if (match.Success)
+            {
+                run.BaseAddress = new Uri(match.Groups[1].Value);
+                return run;
+            }
+            await Task.Delay(50);
+        }
+        run.Dispose();
+        throw new TimeoutException($"the host process did not start listening: {run.Stderr}");
+    }
+
+    /// <summary>A client for the listening host.</summary>
+    public HttpClient Client() => new() { BaseAddress = BaseAddress ?? throw new InvalidOperationException("not listening"), Timeout = TimeSpan.FromSeconds(10) };
+
     /// <summary>Starts RetentionPlaybooks.Host.dll from the test's output folder, in <paramref name="workingDirectory"/>.</summary>
     public static HostRun Start(IReadOnlyDictionary<string, string> env, string? workingDirectory = null)
     {
@@ -45,37 +70,11 @@ internal sealed class HostRun : IDisposable
         return run;
     }
 
-    /// <summary>Waits (bounded, real time) until the process answers /alive.</summary>
-    public async Task WaitAliveAsync(HttpClient http)
-    {
-        for (var i = 0; i < 300 && !Process.HasExited; i++)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/alive");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the host process did not start: {Stderr}");
-    }
-
     /// <summary>Kills the process at once, as SIGKILL would: no graceful stop.</summary>
     public async Task KillAsync()
     {
         if (!Process.HasExited) Process.Kill(entireProcessTree: true);
         await Process.WaitForExitAsync();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()
