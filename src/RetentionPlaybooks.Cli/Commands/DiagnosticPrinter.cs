@@ -6,6 +6,8 @@ namespace RetentionPlaybooks.Cli.Commands;
 /// <summary>Writes diagnostics like a compiler (with the source line and a caret), as GitHub annotations, or as JSON.</summary>
 internal static class DiagnosticPrinter
 {
+    private const int MaxShownLine = 160;
+
     public static void Text(IReadOnlyList<Diagnostic> diagnostics, TextWriter output)
     {
         var lines = new Dictionary<string, string[]?>(StringComparer.Ordinal);
@@ -15,8 +17,15 @@ internal static class DiagnosticPrinter
             var source = SourceLine(d, lines);
             if (source is null) continue;
             var expanded = source.Replace("\t", "    ", StringComparison.Ordinal);
-            output.WriteLine("    " + expanded);
             var column = Math.Max(1, d.Location.Column);
+            if (expanded.Length > MaxShownLine)
+            {
+                // A very long line (a minified or generated file) is shown as a window around the column.
+                var from = Math.Clamp(column - (MaxShownLine / 2), 0, expanded.Length - MaxShownLine);
+                expanded = expanded.Substring(from, MaxShownLine);
+                column -= from;
+            }
+            output.WriteLine("    " + expanded);
             var length = Math.Clamp(d.Location.Length, 1, Math.Max(1, expanded.Length - column + 1));
             output.WriteLine("    " + new string(' ', column - 1) + new string('^', length));
         }

@@ -34,16 +34,28 @@ internal sealed class YamlFile
 
     public JToken Json { get; }
 
+    /// <summary>
+    /// Loads a file, or reports why it cannot be loaded (one error) and returns null. Never throws for any text:
+    /// <see cref="YamlGuard"/> refuses what could crash or slow the passes below before a tree is built.
+    /// </summary>
     public static YamlFile? Load(string displayPath, string text, DiagnosticBag diagnostics)
     {
+        // An editor's byte-order mark is invisible: drop it, so it neither becomes part of the first key nor shifts columns.
+        if (text.StartsWith('\uFEFF')) text = text[1..];
+        if (!YamlGuard.Check(displayPath, text, diagnostics)) return null;
+        var scanner = new Scanner(new StringReader(text), skipComments: true);
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            stream.Load(new Parser(scanner));
+            if (stream.Documents.Count == 0)
             {
-                var at = stream.Documents.Count == 0 ? new SourceLocation(displayPath, 1, 1) : Location(displayPath, stream.Documents[0].RootNode);
-                diagnostics.ReportNotAMapping(at);
+                diagnostics.ReportEmptyFile(new SourceLocation(displayPath, 1, 1));
+                return null;
+            }
+            if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                diagnostics.ReportNotAMapping(Location(displayPath, stream.Documents[0].RootNode));
                 return null;
             }
             if (stream.Documents.Count > 1)
@@ -60,20 +72,8 @@ internal sealed class YamlFile
         }
         catch (YamlException ex)
         {
-            var line = (int)Math.Max(1, ex.Start.Line);
-            var column = (int)Math.Max(1, ex.Start.Column);
-            var message = ex.InnerException?.Message ?? ex.Message;
-            // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the location is shown separately.
-            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-            if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
-            if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
-            {
-                diagnostics.ReportDuplicateKey(new SourceLocation(displayPath, line, column), message["Duplicate key ".Length..]);
-            }
-            else
-            {
-                diagnostics.ReportYamlSyntax(new SourceLocation(displayPath, line, column), message);
-            }
+            // The guard has read the same events, so this is a duplicate key (found while building mappings).
+            YamlGuard.ReportSyntax(displayPath, text, ex, scanner.CurrentPosition, diagnostics);
             return null;
         }
     }
