@@ -64,6 +64,9 @@ internal sealed partial class DiagnosticBag
     public void ReportStrayByteOrderMark(SourceLocation at) =>
         Error("RP0011", at, "an invisible byte-order mark (U+FEFF) is here, inside the file; delete it (it would become part of a key or a value)");
 
+    public void ReportUnicodeLineBreak(SourceLocation at, int codePoint) =>
+        Error("RP0011", at, $"the invisible line separator U+{codePoint:X4} is here; YAML reads it as a line break, editors do not: replace it with a normal line break or a space");
+
     public void ReportEmptyFile(SourceLocation at) =>
         Error("RP0012", at, "the file is empty (nothing but blank lines or comments); it must be a YAML mapping of keys to values");
 

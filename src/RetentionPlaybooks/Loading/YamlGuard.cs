@@ -36,6 +36,11 @@ internal static class YamlGuard
                 diagnostics.ReportStrayByteOrderMark(TextPosition.At(path, text, i));
                 return false;
             }
+            if (c is '\u0085' or '\u2028' or '\u2029')
+            {
+                diagnostics.ReportUnicodeLineBreak(TextPosition.At(path, text, i), c);
+                return false;
+            }
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 i++;
@@ -51,7 +56,7 @@ internal static class YamlGuard
     }
 
     private static bool IsPrintable(char c) =>
-        c is '\t' or '\n' or '\r' or '\u0085' or (>= ' ' and <= '~') or (>= '\u00A0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
+        c is '\t' or '\n' or '\r' or (>= ' ' and <= '~') or (>= '\u00A0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
 
     private static bool CheckEvents(string path, string text, DiagnosticBag diagnostics)
     {
@@ -67,16 +72,16 @@ internal static class YamlGuard
                 switch (e)
                 {
                     case AnchorAlias alias:
-                        diagnostics.ReportAlias(Location(path, e.Start), alias.Value.Value);
+                        diagnostics.ReportAlias(Location(path, text, e.Start), alias.Value.Value);
                         return false;
                     case NodeEvent { Anchor.IsEmpty: false } anchored:
-                        diagnostics.ReportAnchor(Location(path, e.Start), anchored.Anchor.Value);
+                        diagnostics.ReportAnchor(Location(path, text, e.Start), anchored.Anchor.Value);
                         return false;
                     case MappingStart or SequenceStart:
                         open.Push(e);
                         if (open.Count > LoaderLimits.MaxDepth)
                         {
-                            diagnostics.ReportTooDeep(Location(path, e.Start), LoaderLimits.MaxDepth);
+                            diagnostics.ReportTooDeep(Location(path, text, e.Start), LoaderLimits.MaxDepth);
                             return false;
                         }
                         break;
@@ -86,7 +91,7 @@ internal static class YamlGuard
                 }
                 if (e is NodeEvent && ++nodes > LoaderLimits.MaxNodes)
                 {
-                    diagnostics.ReportTooManyNodes(Location(path, e.Start), LoaderLimits.MaxNodes);
+                    diagnostics.ReportTooManyNodes(Location(path, text, e.Start), LoaderLimits.MaxNodes);
                     return false;
                 }
             }
@@ -101,27 +106,35 @@ internal static class YamlGuard
         catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            // These come from a flow collection left open (the scanner fails ahead of the parser, so the "[" may
-            // not have become an event yet); point at the bracket rather than where the scanner gave up.
-            var stopped = (int)Math.Clamp(scanner.CurrentPosition.Index, 0, text.Length);
-            var bracket = open.LastOrDefault(IsFlow) is { } flow ? (int)flow.Start.Index : UnclosedBracket(text, stopped);
-            if (bracket >= 0 && bracket < text.Length && text[bracket] is '[' or '{')
-            {
-                var list = text[bracket] == '[';
-                diagnostics.ReportUnclosedFlow(TextPosition.At(path, text, bracket), text[bracket], list ? ']' : '}', list ? "list" : "mapping");
-            }
-            else
-            {
-                diagnostics.ReportParserStopped(Position(path, text, scanner.CurrentPosition));
-            }
+            ReportUnexpected(path, text, scanner.CurrentPosition, open.LastOrDefault(IsFlow), diagnostics);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Reports an exception YamlDotNet threw without a position (not a <see cref="YamlException"/>). Most come from a
+    /// flow collection left open, and the scanner fails ahead of the parser, so the "[" may not have become an event
+    /// yet: point at the bracket rather than where the scanner gave up.
+    /// </summary>
+    public static void ReportUnexpected(string path, string text, Mark scannerPosition, ParsingEvent? openFlow, DiagnosticBag diagnostics)
+    {
+        var stopped = (int)Math.Clamp(scannerPosition.Index, 0, text.Length);
+        var bracket = openFlow is not null ? (int)openFlow.Start.Index : UnclosedBracket(text, stopped);
+        if (bracket >= 0 && bracket < text.Length && text[bracket] is '[' or '{')
+        {
+            var list = text[bracket] == '[';
+            diagnostics.ReportUnclosedFlow(TextPosition.At(path, text, bracket), text[bracket], list ? ']' : '}', list ? "list" : "mapping");
+        }
+        else
+        {
+            diagnostics.ReportParserStopped(Location(path, text, scannerPosition));
         }
     }
 
     /// <summary>Reports a YamlDotNet syntax error at its mark, or where the scanner stopped when it has none.</summary>
     public static void ReportSyntax(string path, string text, YamlException ex, Mark scannerPosition, DiagnosticBag diagnostics)
     {
-        var at = ex.Start.Line >= 1 ? Location(path, ex.Start) : Position(path, text, scannerPosition);
+        var at = Location(path, text, ex.Start.Line >= 1 ? ex.Start : scannerPosition);
         var message = ex.InnerException?.Message ?? ex.Message;
         // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the location is shown separately.
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
@@ -172,10 +185,10 @@ internal static class YamlGuard
     private static bool IsFlow(ParsingEvent e) =>
         e is SequenceStart { Style: YamlDotNet.Core.Events.SequenceStyle.Flow } or MappingStart { Style: YamlDotNet.Core.Events.MappingStyle.Flow };
 
-    private static SourceLocation Location(string path, Mark mark) =>
-        new(path, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
-
-    /// <summary>The scanner's position, or the end of the file when it has none.</summary>
-    private static SourceLocation Position(string path, string text, Mark mark) =>
-        mark.Line >= 1 ? Location(path, mark) : TextPosition.End(path, text);
+    /// <summary>
+    /// A YamlDotNet mark as a file position, counted from its offset: at the end of the stream its line can run one
+    /// past the file's last line. A mark with no position (line 0) means the end of the file.
+    /// </summary>
+    private static SourceLocation Location(string path, string text, Mark mark) =>
+        mark.Line >= 1 ? TextPosition.At(path, text, (int)Math.Clamp(mark.Index, 0, text.Length)) : TextPosition.End(path, text);
 }

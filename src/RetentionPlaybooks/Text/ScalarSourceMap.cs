@@ -47,6 +47,9 @@ internal sealed class ScalarSourceMap
             }
         }
         var col = offset - lineStart;
+        // A location spans one line: a token that runs on (an unterminated string) is cut at the line's end.
+        var lineEnd = _value.IndexOf('\n', offset);
+        if (lineEnd >= 0) length = Math.Min(length, lineEnd - offset);
         length = Math.Max(1, length);
         switch (_kind)
         {

@@ -97,4 +97,16 @@ public sealed class GateErrorTests
             Assert.Empty(diagnostics);
         }
     }
+
+    [Fact]
+    public void Compile_UnterminatedStringRunningOntoTheNextLine_SpansOnlyTheRestOfItsLine()
+    {
+        const string expression = "customer.plan == \"annual\nor customer.vip";
+        var diagnostics = new DiagnosticBag();
+
+        GateCompiler.Compile(expression, ScalarSourceMap.ForText(expression), GateTestModel.EventScope, diagnostics);
+
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(("RP0201", 1, 18, "\"annual".Length), (d.Code, d.Location.Line, d.Location.Column, d.Location.Length));
+    }
 }
