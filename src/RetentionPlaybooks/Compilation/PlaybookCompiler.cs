@@ -72,7 +72,7 @@ internal static class PlaybookCompiler
             playbooks.Add(playbook);
         }
         if (workspace is not null) CheckChannelBudgets(workspace, playbooks, diagnostics);
-        return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks);
+        return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks, playbookFiles.Select(f => f.Path).ToList());
     }
 
     private static CompiledPlaybook? CompilePlaybook(SourceFile f, WorkspaceSymbols? workspace, DataModelSymbols? model, DiagnosticBag diagnostics)
