@@ -16,7 +16,11 @@ internal static class DiagnosticPrinter
             output.WriteLine(d.ToString());
             var source = SourceLine(d, lines);
             if (source is null) continue;
-            var expanded = source.Replace("\t", "    ", StringComparison.Ordinal);
+            // Control characters (a NUL in a binary file) would garble the terminal: each shows as "?", keeping the caret's column.
+            var expanded = string.Create(source.Length, source, static (span, line) =>
+            {
+                for (var i = 0; i < line.Length; i++) span[i] = char.IsControl(line[i]) && line[i] != '\t' ? '?' : line[i];
+            }).Replace("\t", "    ", StringComparison.Ordinal);
             var column = Math.Max(1, d.Location.Column);
             if (expanded.Length > MaxShownLine)
             {

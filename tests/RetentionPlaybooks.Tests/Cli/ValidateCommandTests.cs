@@ -157,4 +157,22 @@ public sealed class ValidateCommandTests
         Assert.Equal(1, exit);
         Assert.Contains(": 4 playbook(s): 0 compiled, 0 with errors, 4 not checked until workspace.yaml and data-model.yaml compile; 1 error(s)", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_NulByteInAFile_ShowsTheLineWithAQuestionMarkUnderTheCaret()
+    {
+        using var dir = new TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "sla: 2h", "sla: 2\0h");
+
+        var (exit, output, _) = CliRunner.Run("validate", dir.Path);
+
+        Assert.Equal(1, exit);
+        var lines = output.Split('\n');
+        var i = Array.FindIndex(lines, l => l.Contains("RP0011", StringComparison.Ordinal));
+        Assert.True(i >= 0, output);
+        Assert.EndsWith("(21,7): error RP0011: the file is not text: it holds a NUL character (U+0000) here; is it a binary file? Playbooks are UTF-8 text", lines[i], StringComparison.Ordinal);
+        Assert.Equal("    sla: 2?h", lines[i + 1]);
+        Assert.Equal("          ^", lines[i + 2]);
+        Assert.DoesNotContain('\0', output);
+    }
 }
