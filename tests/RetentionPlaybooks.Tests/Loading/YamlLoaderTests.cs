@@ -179,4 +179,31 @@ public sealed class YamlLoaderTests
         Assert.Contains("workspace.yaml(1,1): error RP0011", output, StringComparison.Ordinal);
         Assert.DoesNotContain("RP0005", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void Load_CarriageReturnLineBreaks_CountLinesLikeAnEditor(string lineBreak)
+    {
+        var playbook = ShippedWorkspace.Playbook("vip-cart-abandonment.yaml");
+        var schemaError = playbook.Replace("sla: 2h", "sla: 2 hours", StringComparison.Ordinal).Replace("\n", lineBreak, StringComparison.Ordinal);
+        var characterError = playbook.Replace("sla: 2h", "sla: 2\u0007h", StringComparison.Ordinal).Replace("\n", lineBreak, StringComparison.Ordinal);
+
+        var fromTheTree = Assert.Single(ShippedWorkspace.Compile("vip-cart-abandonment.yaml", schemaError).Diagnostics);
+        var fromTheText = Assert.Single(ShippedWorkspace.Compile("vip-cart-abandonment.yaml", characterError).Diagnostics);
+
+        Assert.Equal(("RP0105", 21, 6), (fromTheTree.Code, fromTheTree.Location.Line, fromTheTree.Location.Column));
+        Assert.Equal(("RP0011", 21, 7), (fromTheText.Code, fromTheText.Location.Line, fromTheText.Location.Column));
+    }
+
+    [Theory]
+    [InlineData('\u2028')]
+    [InlineData('\u0085')]
+    public void Load_UnicodeLineSeparator_IsRefusedWhereItStands(char separator)
+    {
+        var d = Assert.Single(ShippedWorkspace.Compile("sep.yaml", $"description: one{separator}two\n").Diagnostics);
+
+        Assert.Equal(("RP0011", 1, 17), (d.Code, d.Location.Line, d.Location.Column));
+        Assert.Contains("YAML reads it as a line break", d.Message, StringComparison.Ordinal);
+    }
 }
