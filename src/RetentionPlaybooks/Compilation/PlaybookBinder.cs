@@ -24,7 +24,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
 
     public CompiledPlaybook? Bind()
     {
-        var errorsBefore = diagnostics.Count(d => d.IsError);
+        var errorsBefore = diagnostics.ErrorCount;
         var fileId = System.IO.Path.GetFileNameWithoutExtension(file.Path);
         var idNode = file.Scalar(_root, "id");
         var id = idNode?.Value ?? fileId;
@@ -76,7 +76,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         var pii = BindPii();
         var message = BindMessage(id, scope, pii);
 
-        if (diagnostics.Count(d => d.IsError) > errorsBefore || trigger is null || owner is null || sla is null || message is null)
+        if (diagnostics.ErrorCount > errorsBefore || trigger is null || owner is null || sla is null || message is null)
         {
             return null;
         }

@@ -206,4 +206,18 @@ public sealed class YamlLoaderTests
         Assert.Equal(("RP0011", 1, 17), (d.Code, d.Location.Line, d.Location.Column));
         Assert.Contains("YAML reads it as a line break", d.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Compile_FortyFiveThousandBadGates_TakesSecondsNotAMinute()
+    {
+        // Each gate counted every error reported so far (before and after it): quadratic in the number of errors.
+        var text = ShippedWorkspace.Playbook("vip-cart-abandonment.yaml")
+            .Replace("  - event.cart_value >= 150\n", "  - event.cart_value >= 150\n" + string.Concat(Enumerable.Repeat("  - customer.nope\n", 45_000)), StringComparison.Ordinal);
+        var clock = Stopwatch.StartNew();
+
+        var result = ShippedWorkspace.Compile("vip-cart-abandonment.yaml", text);
+
+        Assert.Equal(45_000, result.Diagnostics.Count(d => d.Code == "RP0202"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
 }
