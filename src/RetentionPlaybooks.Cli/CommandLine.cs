@@ -40,7 +40,21 @@ internal static class CommandLine
             (args.Length == 0 ? stderr : stdout).WriteLine(Help);
             return args.Length == 0 ? Usage : Ok;
         }
-        if (args[0] == "demo") return DemoCommand.Run(args[1..], stdout, stderr, time);
+        try
+        {
+            return args[0] == "demo" ? DemoCommand.Run(args[1..], stdout, stderr, time) : Dispatch(args, stdout, stderr, time);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file the command writes or reads that the file system refuses (--out in a missing folder, a snapshot
+            // in a read-only one): one line, not a stack trace. Playbook files themselves are compiler diagnostics.
+            stderr.WriteLine($"playbooks {args[0]}: {ex.Message}");
+            return Failed;
+        }
+    }
+
+    private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
         var options = Options.Parse(args.Skip(1), out var error);
         if (options is null)
         {

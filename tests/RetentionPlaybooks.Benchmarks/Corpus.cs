@@ -7,7 +7,7 @@ internal static class Corpus
 {
     public static string PlaybooksDirectory { get; } = FindPlaybooks();
 
-    public static IReadOnlyList<SourceFile> Shipped => SourceFile.ReadDirectory(PlaybooksDirectory);
+    public static IReadOnlyList<SourceFile> Shipped => SourceFile.ReadDirectory(PlaybooksDirectory, new RetentionPlaybooks.Diagnostics.DiagnosticBag());
 
     /// <summary>workspace.yaml, data-model.yaml and <paramref name="count"/> playbooks cycled from the shipped ones.</summary>
     public static IReadOnlyList<SourceFile> Scaled(int count)

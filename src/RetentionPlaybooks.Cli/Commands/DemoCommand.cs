@@ -64,6 +64,7 @@ internal static class DemoCommand
         var before = await TryHealthAsync(http, baseUrl).ConfigureAwait(false);
         var run = time.GetUtcNow();
         var suffix = Guid.NewGuid().ToString("N")[..8];
+        var posted = new List<(string Sample, string DeliveryId)>();
         foreach (var file in files)
         {
             var sample = Path.GetFileNameWithoutExtension(file);
@@ -107,13 +108,15 @@ internal static class DemoCommand
                     return CommandLine.Failed;
                 }
             }
+            posted.Add((sample, deliveryId));
         }
 
         var drained = await WaitForDrainAsync(http, baseUrl, time, drainTimeout, stdout).ConfigureAwait(false);
         if (drained is { } after && before is { } start && after.Sent - start.Sent is var sent)
         {
-            stdout.WriteLine($"{sent} message(s) delivered by this run (0 for a sample means a guardrail such as a cooldown held it back; GET /health counts them)");
+            stdout.WriteLine($"{sent} message(s) delivered by this run (GET /health counts them)");
         }
+        await ReportDecisionsAsync(http, baseUrl, posted, stdout).ConfigureAwait(false);
         stdout.WriteLine($"look at the messages: {new Uri(baseUrl, "/preview")}   (without a Slack bot token the host delivers to this preview page)");
         stdout.WriteLine($"host state: {new Uri(baseUrl, "/health")}");
         return CommandLine.Ok;
@@ -141,6 +144,67 @@ internal static class DemoCommand
             await Task.Delay(PollInterval, time).ConfigureAwait(false);
         }
     }
+
+    /// <summary>What each playbook decided about each sample, from the host's GET /decisions: a held sample names its guardrail.</summary>
+    private static async Task ReportDecisionsAsync(HttpClient http, Uri baseUrl, List<(string Sample, string DeliveryId)> posted, TextWriter stdout)
+    {
+        stdout.WriteLine("what the playbooks decided about each sample:");
+        foreach (var (sample, deliveryId) in posted)
+        {
+            var link = new Uri(baseUrl, $"/decisions?delivery_id={Uri.EscapeDataString(deliveryId)}");
+            stdout.WriteLine($"  {sample}: {link}");
+            var lines = await TryDecisionsAsync(http, link).ConfigureAwait(false);
+            foreach (var line in lines ?? ["(not available yet: open the link above)"]) stdout.WriteLine($"    {line}");
+        }
+    }
+
+    private static async Task<List<string>?> TryDecisionsAsync(HttpClient http, Uri link)
+    {
+        try
+        {
+            using var response = await http.GetAsync(link).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return null;
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+            var root = doc.RootElement;
+            var lines = new List<string>();
+            if (root.TryGetProperty("decisions", out var decisions) && decisions.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var d in decisions.EnumerateArray()) lines.Add(Describe(d));
+            }
+            if (lines.Count == 0) lines.Add(Text(root, "note") ?? "no decision recorded yet");
+            return lines;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(JsonElement decision)
+    {
+        var playbook = Text(decision, "playbook") ?? "?";
+        var reason = Text(decision, "reason") ?? "";
+        switch (Text(decision, "outcome"))
+        {
+            case "escalated":
+                return $"{playbook}: escalated to {Text(decision, "channel")}";
+            case "suppressed":
+            {
+                // Guardrail reasons start with the guardrail's name: "cooldown: ...", "daily cap: ...".
+                var cut = reason.IndexOf(": ", StringComparison.Ordinal);
+                return cut > 0
+                    ? $"{playbook}: held by guardrail \"{reason[..cut]}\" ({reason[(cut + 2)..]}); nothing was sent to {Text(decision, "channel")}"
+                    : $"{playbook}: held by a guardrail ({reason}); nothing was sent";
+            }
+            case { } outcome:
+                return $"{playbook}: {outcome}: {reason}";
+            default:
+                return $"{playbook}: {reason}";
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static async Task<Health?> TryHealthAsync(HttpClient http, Uri baseUrl)
     {

@@ -6,6 +6,8 @@ namespace RetentionPlaybooks.Cli.Commands;
 /// <summary>Writes diagnostics like a compiler (with the source line and a caret), as GitHub annotations, or as JSON.</summary>
 internal static class DiagnosticPrinter
 {
+    private const int MaxShownLine = 160;
+
     public static void Text(IReadOnlyList<Diagnostic> diagnostics, TextWriter output)
     {
         var lines = new Dictionary<string, string[]?>(StringComparer.Ordinal);
@@ -14,9 +16,20 @@ internal static class DiagnosticPrinter
             output.WriteLine(d.ToString());
             var source = SourceLine(d, lines);
             if (source is null) continue;
-            var expanded = source.Replace("\t", "    ", StringComparison.Ordinal);
-            output.WriteLine("    " + expanded);
+            // Control characters (a NUL in a binary file) would garble the terminal: each shows as "?", keeping the caret's column.
+            var expanded = string.Create(source.Length, source, static (span, line) =>
+            {
+                for (var i = 0; i < line.Length; i++) span[i] = char.IsControl(line[i]) && line[i] != '\t' ? '?' : line[i];
+            }).Replace("\t", "    ", StringComparison.Ordinal);
             var column = Math.Max(1, d.Location.Column);
+            if (expanded.Length > MaxShownLine)
+            {
+                // A very long line (a minified or generated file) is shown as a window around the column.
+                var from = Math.Clamp(column - (MaxShownLine / 2), 0, expanded.Length - MaxShownLine);
+                expanded = expanded.Substring(from, MaxShownLine);
+                column -= from;
+            }
+            output.WriteLine("    " + expanded);
             var length = Math.Clamp(d.Location.Length, 1, Math.Max(1, expanded.Length - column + 1));
             output.WriteLine("    " + new string(' ', column - 1) + new string('^', length));
         }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 
@@ -10,17 +8,8 @@ internal static class ExplainCommand
 {
     public static int Run(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        var eventFile = options.Get("--event");
-        if (eventFile is null)
-        {
-            stderr.WriteLine("playbooks explain: --event FILE is required");
-            return CommandLine.Usage;
-        }
-        if (!File.Exists(eventFile))
-        {
-            stderr.WriteLine($"playbooks explain: no such file {eventFile}");
-            return CommandLine.Usage;
-        }
+        if (SignalFile.Read(options, "explain", stderr, time, out var exit) is not { } signal) return exit;
+        var (input, now) = signal;
         var result = PlaybookCompiler.CompileDirectory(options.Directory);
         if (result.HasErrors)
         {
@@ -28,69 +17,38 @@ internal static class ExplainCommand
             stderr.WriteLine($"playbooks explain: {options.Directory} has errors; run playbooks validate");
             return CommandLine.Failed;
         }
-        JsonDocument doc;
-        try
+        var record = new RecordReader(result.DataModel!).Read(input, now);
+        stdout.WriteLine($"signal: {Describe(input)} at {now:yyyy-MM-ddTHH:mm:ssZ}");
+        var matched = result.Match(input).ToList();
+        if (matched.Count == 0)
         {
-            doc = JsonDocument.Parse(File.ReadAllText(eventFile));
-        }
-        catch (JsonException ex)
-        {
-            stderr.WriteLine($"{eventFile}({(ex.LineNumber ?? 0) + 1},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
-            return CommandLine.Failed;
-        }
-        using (doc)
-        {
-            var input = TriggerInput.Parse(doc.RootElement, out var error);
-            if (input is null)
-            {
-                stderr.WriteLine($"{eventFile}: error: {error}");
-                return CommandLine.Failed;
-            }
-            DateTimeOffset now;
-            if (options.Get("--now") is { } nowText)
-            {
-                if (!DateTimeOffset.TryParse(nowText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out now))
-                {
-                    stderr.WriteLine($"playbooks explain: --now \"{nowText}\" is not an ISO 8601 time");
-                    return CommandLine.Usage;
-                }
-            }
-            else
-            {
-                now = input.Timestamp ?? time.GetUtcNow();
-            }
-            var record = new RecordReader(result.DataModel!).Read(input, now);
-            stdout.WriteLine($"signal: {Describe(input)} at {now:yyyy-MM-ddTHH:mm:ssZ}");
-            var matched = result.Match(input).ToList();
-            if (matched.Count == 0)
-            {
-                stdout.WriteLine($"no playbook triggers on this signal ({result.Playbooks.Count} playbook(s) loaded)");
-                return CommandLine.Ok;
-            }
-            foreach (var playbook in matched)
-            {
-                var decision = PlaybookEvaluator.Explain(playbook, record);
-                stdout.WriteLine();
-                stdout.WriteLine($"playbook {playbook.Id} ({playbook.File}): {(decision.Escalates ? "ESCALATE" : "skip")}");
-                foreach (var check in decision.Checks)
-                {
-                    var mark = check.Kind switch
-                    {
-                        "exclude" => check.Result ? "EXCLUDED" : "ok",
-                        "route" => check.Result ? "match" : "-",
-                        _ => check.Result ? "pass" : "FAIL",
-                    };
-                    stdout.WriteLine($"  {check.Kind,-7} {mark,-8} {check.Expression}");
-                    if (!string.IsNullOrEmpty(check.Reason)) stdout.WriteLine($"                   {check.Reason}");
-                }
-                stdout.WriteLine($"  => {decision.Reason}");
-                if (decision.Escalates)
-                {
-                    stdout.WriteLine($"     channel {decision.Channel!.Name} ({decision.Channel.SlackTarget}), owner {playbook.Owner.Name}, sla {Evaluation.DurationSyntax.Format(playbook.Sla)}");
-                }
-            }
+            stdout.WriteLine($"no playbook triggers on this signal ({result.Playbooks.Count} playbook(s) loaded)");
             return CommandLine.Ok;
         }
+        foreach (var playbook in matched)
+        {
+            var decision = PlaybookEvaluator.Explain(playbook, record);
+            stdout.WriteLine();
+            stdout.WriteLine($"playbook {playbook.Id} ({playbook.File}): {(decision.Escalates ? "ESCALATE" : "skip")}");
+            foreach (var check in decision.Checks)
+            {
+                var mark = check.Kind switch
+                {
+                    "exclude" => check.Result ? "EXCLUDED" : "ok",
+                    "route" => check.Result ? "match" : "-",
+                    _ => check.Result ? "pass" : "FAIL",
+                };
+                stdout.WriteLine($"  {check.Kind,-7} {mark,-8} {check.Expression}");
+                var reason = check.Kind == "exclude" ? $"{(check.Result ? "excluded" : "not excluded")}: {check.Reason}" : check.Reason;
+                if (!string.IsNullOrEmpty(check.Reason)) stdout.WriteLine($"                   {reason}");
+            }
+            stdout.WriteLine($"  => {decision.Reason}");
+            if (decision.Escalates)
+            {
+                stdout.WriteLine($"     channel {decision.Channel!.Name} ({decision.Channel.SlackTarget}), owner {playbook.Owner.Name}, sla {Evaluation.DurationSyntax.Format(playbook.Sla)}");
+            }
+        }
+        return CommandLine.Ok;
     }
 
     private static string Describe(TriggerInput input) =>

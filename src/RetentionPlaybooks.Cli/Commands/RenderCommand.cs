@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
@@ -41,6 +40,8 @@ internal static class RenderCommand
             stderr.WriteLine("playbooks render: give a playbook and --event FILE, or --format html for every test case");
             return CommandLine.Usage;
         }
+        if (SignalFile.Read(options, "render", stderr, time, out var exit) is not { } signal) return exit;
+        var (input, now) = signal;
         var (id, directory) = Locate(options.Positional[0], options.Positional.Count > 1 ? options.Positional[1] : null);
         var compilation = PlaybookCompiler.CompileDirectory(directory);
         if (compilation.HasErrors)
@@ -54,21 +55,6 @@ internal static class RenderCommand
             stderr.WriteLine($"playbooks render: no playbook \"{id}\" in {directory}");
             return CommandLine.Usage;
         }
-        if (!File.Exists(eventFile))
-        {
-            stderr.WriteLine($"playbooks render: no such file {eventFile}");
-            return CommandLine.Usage;
-        }
-        using var doc = JsonDocument.Parse(File.ReadAllText(eventFile));
-        var input = TriggerInput.Parse(doc.RootElement, out var error);
-        if (input is null)
-        {
-            stderr.WriteLine($"{eventFile}: error: {error}");
-            return CommandLine.Failed;
-        }
-        var now = options.Get("--now") is { } n
-            ? DateTimeOffset.Parse(n, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-            : input.Timestamp ?? time.GetUtcNow();
         var record = new RecordReader(compilation.DataModel!).Read(input, now);
         var decision = PlaybookEvaluator.Decide(playbook, record);
         // A skipped signal is still rendered (to the default route) so a reviewer can see the message.

@@ -29,9 +29,20 @@ internal static class ValidateCommand
         var warnings = diagnostics.Count - errors;
         if (format != "json")
         {
-            var summary = $"{options.Directory}: {result.Playbooks.Count} playbook(s) compiled, {errors} error(s), {warnings} warning(s)";
+            var summary = $"{options.Directory}: {Count(result, diagnostics)}; {errors} error(s), {warnings} warning(s)";
             (format == "github" ? stderr : stdout).WriteLine(summary);
         }
         return errors > 0 ? CommandLine.Failed : CommandLine.Ok;
+    }
+
+    /// <summary>"4 playbook(s): 1 compiled, 3 with errors" — a playbook with an error in its file did not compile.</summary>
+    private static string Count(CompilationResult result, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var withErrors = diagnostics.Where(d => d.IsError).Select(d => d.Location.File).ToHashSet(StringComparer.Ordinal);
+        var failed = result.PlaybookFiles.Count(withErrors.Contains);
+        var compiled = result.Playbooks.Count(p => !withErrors.Contains(p.File));
+        var notChecked = result.PlaybookFiles.Count - failed - compiled;
+        var text = $"{result.PlaybookFiles.Count} playbook(s): {compiled} compiled, {failed} with errors";
+        return notChecked > 0 ? $"{text}, {notChecked} not checked until workspace.yaml and data-model.yaml compile" : text;
     }
 }

@@ -10,8 +10,9 @@ internal sealed class CompilationResult
 {
     private readonly Dictionary<(TriggerKind, string), CompiledPlaybook[]> _byTrigger;
 
-    public CompilationResult(IReadOnlyList<Diagnostic> diagnostics, WorkspaceSymbols? workspace, DataModelSymbols? dataModel, IReadOnlyList<CompiledPlaybook> playbooks)
+    public CompilationResult(IReadOnlyList<Diagnostic> diagnostics, WorkspaceSymbols? workspace, DataModelSymbols? dataModel, IReadOnlyList<CompiledPlaybook> playbooks, IReadOnlyList<string>? playbookFiles = null)
     {
+        PlaybookFiles = playbookFiles ?? playbooks.Select(p => p.File).ToList();
         Diagnostics = diagnostics;
         Workspace = workspace;
         DataModel = dataModel;
@@ -32,6 +33,9 @@ internal sealed class CompilationResult
     public DataModelSymbols? DataModel { get; }
 
     public IReadOnlyList<CompiledPlaybook> Playbooks { get; }
+
+    /// <summary>The path of every playbook file given, compiled or not (not workspace.yaml or data-model.yaml).</summary>
+    public IReadOnlyList<string> PlaybookFiles { get; }
 
     /// <summary>The enabled playbooks whose trigger matches the input, found by index rather than by scanning all playbooks.</summary>
     public IEnumerable<CompiledPlaybook> Match(TriggerInput input)

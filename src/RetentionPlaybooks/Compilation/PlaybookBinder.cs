@@ -19,9 +19,12 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
 {
     private readonly YamlMappingNode _root = (YamlMappingNode)file.Root;
 
+    // Every channel a route entry names, with its YAML value: PII policy errors point at the route that sends.
+    private readonly List<(ChannelSymbol Channel, YamlScalarNode Node)> _routeTargets = [];
+
     public CompiledPlaybook? Bind()
     {
-        var errorsBefore = diagnostics.Count(d => d.IsError);
+        var errorsBefore = diagnostics.ErrorCount;
         var fileId = System.IO.Path.GetFileNameWithoutExtension(file.Path);
         var idNode = file.Scalar(_root, "id");
         var id = idNode?.Value ?? fileId;
@@ -70,10 +73,10 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         var guardrails = new Guardrails(Duration("cooldown", guardNode), dedupe, cap);
         if (guardrails.IsEmpty && YamlAccess.KeyNode(_root, "guardrails") is null) Lint()?.ReportNoGuardrail(whole, id);
 
-        var pii = BindPii(routes);
+        var pii = BindPii();
         var message = BindMessage(id, scope, pii);
 
-        if (diagnostics.Count(d => d.IsError) > errorsBefore || trigger is null || owner is null || sla is null || message is null)
+        if (diagnostics.ErrorCount > errorsBefore || trigger is null || owner is null || sla is null || message is null)
         {
             return null;
         }
@@ -192,7 +195,11 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
                     diagnostics.ReportRouteDefault(file.Location(map), "a \"default\" route entry takes no \"when\" or \"channel\"");
                 }
                 sawDefault = true;
-                if (ResolveChannel(fallback, id) is { } ch) routes.Add(new CompiledRoute(null, ch));
+                if (ResolveChannel(fallback, id) is { } ch)
+                {
+                    routes.Add(new CompiledRoute(null, ch));
+                    _routeTargets.Add((ch, fallback));
+                }
                 continue;
             }
             if (when is null || channel is null)
@@ -201,7 +208,11 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
                 continue;
             }
             var gate = scope is null ? null : GateCompiler.Compile(when.Value ?? "", file.SourceMap(when), scope.Gates, diagnostics);
-            if (ResolveChannel(channel, id) is { } target && gate is not null) routes.Add(new CompiledRoute(gate, target));
+            if (ResolveChannel(channel, id) is { } target)
+            {
+                _routeTargets.Add((target, channel));
+                if (gate is not null) routes.Add(new CompiledRoute(gate, target));
+            }
         }
         if (!sawDefault) diagnostics.ReportRouteDefault(file.Location(node), "route has no \"default\" entry: end it with \"- default: <channel>\" so every escalation has a place to go");
         return routes;
@@ -215,7 +226,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
     }
 
     /// <summary>The PII classes the playbook declares, or null when the list itself has errors (then templates are not checked against it).</summary>
-    private HashSet<string>? BindPii(List<CompiledRoute> routes)
+    private HashSet<string>? BindPii()
     {
         var pii = new HashSet<string>(StringComparer.Ordinal);
         var reliable = file.Sequence(_root, "pii") is not null || YamlAccess.KeyNode(_root, "pii") is null;
@@ -230,9 +241,11 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
                 continue;
             }
             pii.Add(s.Value);
-            foreach (var channel in routes.Select(r => r.Channel).Distinct())
+            foreach (var (channel, target) in _routeTargets.DistinctBy(t => t.Channel))
             {
-                if (!channel.AllowedPii.Contains(s.Value)) diagnostics.ReportPiiNotAllowedInChannel(file.Location(s), s.Value, channel.Name, channel.AllowedPii);
+                if (channel.AllowedPii.Contains(s.Value)) continue;
+                var allowing = workspace.Channels.Values.Where(c => c.AllowedPii.Contains(s.Value)).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+                diagnostics.ReportPiiNotAllowedInChannel(file.Location(target), s.Value, channel.Name, channel.AllowedPii, allowing);
             }
         }
         return reliable ? pii : null;

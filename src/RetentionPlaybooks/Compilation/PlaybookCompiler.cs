@@ -12,20 +12,35 @@ namespace RetentionPlaybooks.Compilation;
 /// </summary>
 internal static class PlaybookCompiler
 {
+    /// <summary>Compiles a playbooks folder. Never throws: a missing folder or an unreadable file is a diagnostic.</summary>
     public static CompilationResult CompileDirectory(string directory)
     {
+        var diagnostics = new DiagnosticBag();
+        var shown = directory.Replace('\\', '/');
         if (!Directory.Exists(directory))
         {
-            var bag = new DiagnosticBag();
-            bag.ReportUnreadableFile(SourceLocation.None(directory), "no such directory");
-            return CompilationResult.Failed(bag);
+            if (File.Exists(directory)) diagnostics.ReportNotADirectory(SourceLocation.None(shown));
+            else diagnostics.ReportNoSuchDirectory(SourceLocation.None(shown));
+            return CompilationResult.Failed(diagnostics);
         }
-        return Compile(SourceFile.ReadDirectory(directory), directory.Replace('\\', '/'));
+        IReadOnlyList<SourceFile> files;
+        try
+        {
+            files = SourceFile.ReadDirectory(directory, diagnostics);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.ReportUnreadableFile(SourceLocation.None(shown), ex.Message);
+            return CompilationResult.Failed(diagnostics);
+        }
+        return Compile(files, shown, diagnostics);
     }
 
-    public static CompilationResult Compile(IReadOnlyList<SourceFile> files, string directory = ".")
+    public static CompilationResult Compile(IReadOnlyList<SourceFile> files, string directory = ".") =>
+        Compile(files, directory, new DiagnosticBag());
+
+    private static CompilationResult Compile(IReadOnlyList<SourceFile> files, string directory, DiagnosticBag diagnostics)
     {
-        var diagnostics = new DiagnosticBag();
         SourceFile? workspaceFile = null, modelFile = null;
         var playbookFiles = new List<SourceFile>();
         foreach (var f in files.OrderBy(f => f.Path, StringComparer.Ordinal))
@@ -38,18 +53,15 @@ internal static class PlaybookCompiler
             }
         }
 
-        var workspace = LoadWorkspace(workspaceFile, directory, diagnostics);
-        var model = LoadDataModel(modelFile, directory, diagnostics);
+        var workspace = Guarded(workspaceFile, "loading the workspace", diagnostics, () => LoadWorkspace(workspaceFile, directory, diagnostics));
+        var model = Guarded(modelFile, "loading the data model", diagnostics, () => LoadDataModel(modelFile, directory, diagnostics));
 
         var playbooks = new List<CompiledPlaybook>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in playbookFiles)
         {
-            var yaml = YamlFile.Load(f.Path, f.Text, diagnostics);
-            if (yaml is null) continue;
-            SchemaValidator.Validate(yaml, SchemaValidator.Playbook, diagnostics);
-            if (workspace is null || model is null) continue;
-            var playbook = new PlaybookBinder(yaml, workspace, model, diagnostics).Bind();
+            if (f.Unreadable) continue;
+            var playbook = Guarded(f, "compiling the playbook", diagnostics, () => CompilePlaybook(f, workspace, model, diagnostics));
             if (playbook is null) continue;
             if (ids.TryGetValue(playbook.Id, out var other))
             {
@@ -60,7 +72,37 @@ internal static class PlaybookCompiler
             playbooks.Add(playbook);
         }
         if (workspace is not null) CheckChannelBudgets(workspace, playbooks, diagnostics);
-        return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks);
+        return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks, playbookFiles.Select(f => f.Path).ToList());
+    }
+
+    private static CompiledPlaybook? CompilePlaybook(SourceFile f, WorkspaceSymbols? workspace, DataModelSymbols? model, DiagnosticBag diagnostics)
+    {
+        var yaml = YamlFile.Load(f.Path, f.Text, diagnostics);
+        if (yaml is null) return null;
+        SchemaValidator.Validate(yaml, SchemaValidator.Playbook, diagnostics);
+        if (workspace is null || model is null) return null;
+        return new PlaybookBinder(yaml, workspace, model, diagnostics).Bind();
+    }
+
+    /// <summary>
+    /// Defence in depth: an exception the compiler did not expect (a bug, not a mistake in the file) becomes an
+    /// internal-error diagnostic naming the file, so one file cannot stop the others from compiling or a host
+    /// from keeping its last good set. The fuzz tests fail on any such diagnostic.
+    /// </summary>
+    private static T? Guarded<T>(SourceFile? file, string stage, DiagnosticBag diagnostics, Func<T?> compile)
+        where T : class
+    {
+        try
+        {
+            return compile();
+        }
+#pragma warning disable CA1031 // Any exception here is a compiler bug; it is reported, not rethrown, so other files still compile.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            diagnostics.ReportInternalError(new SourceLocation(file?.Path ?? ".", 1, 1), stage, ex.GetType().Name);
+            return null;
+        }
     }
 
     private static WorkspaceSymbols? LoadWorkspace(SourceFile? file, string directory, DiagnosticBag diagnostics)
@@ -70,6 +112,7 @@ internal static class PlaybookCompiler
             diagnostics.ReportMissingWorkspace(SourceLocation.None(directory), SourceFile.WorkspaceFileName);
             return null;
         }
+        if (file.Unreadable) return null;
         var yaml = YamlFile.Load(file.Path, file.Text, diagnostics);
         if (yaml is null) return null;
         SchemaValidator.Validate(yaml, SchemaValidator.Workspace, diagnostics);
@@ -83,6 +126,7 @@ internal static class PlaybookCompiler
             diagnostics.ReportMissingWorkspace(SourceLocation.None(directory), SourceFile.DataModelFileName);
             return null;
         }
+        if (file.Unreadable) return null;
         var yaml = YamlFile.Load(file.Path, file.Text, diagnostics);
         if (yaml is null) return null;
         SchemaValidator.Validate(yaml, SchemaValidator.DataModel, diagnostics);

@@ -35,6 +35,9 @@ internal sealed partial class DiagnosticBag
     public void ReportPiiInDedupeKey(SourceLocation at, string path, string pii) =>
         Error("RP0407", at, $"dedupe_key reads {path} (PII: {pii}); dedupe keys are stored, so build them from ids such as customer.id or event.checkout_id");
 
-    public void ReportPiiNotAllowedInChannel(SourceLocation at, string pii, string channel, IReadOnlyCollection<string> allowed) =>
-        Error("RP0406", at, $"PII class \"{pii}\" may not appear in channel \"{channel}\"; its policy allows {(allowed.Count == 0 ? "no PII" : string.Join(", ", allowed.Order(StringComparer.Ordinal)))}");
+    public void ReportPiiNotAllowedInChannel(SourceLocation at, string pii, string channel, IReadOnlyCollection<string> allowed, IReadOnlyList<string> allowing) =>
+        Error("RP0406", at, $"this route sends PII class \"{pii}\" (listed under pii) to channel \"{channel}\", whose policy allows {(allowed.Count == 0 ? "no PII" : string.Join(", ", allowed.Order(StringComparer.Ordinal)))}; "
+            + (allowing.Count == 0
+                ? $"no channel in workspace.yaml allows \"{pii}\", so remove it from pii and from the message"
+                : $"route it to a channel that allows \"{pii}\" ({string.Join(", ", allowing)}) or remove it from pii"));
 }

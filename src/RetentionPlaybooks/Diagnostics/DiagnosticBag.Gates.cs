@@ -67,4 +67,10 @@ internal sealed partial class DiagnosticBag
 
     internal void ReportBadDuration(SourceLocation location, string text) =>
         Error("RP0207", location, $"invalid duration \"{text}\"; expected a whole number and one unit of s, m, h, d or w, such as 30d");
+
+    internal void ReportGateTooDeep(SourceLocation location, int limit) =>
+        Error("RP0208", location, $"the gate nests more than {limit} levels of parentheses, lists, calls or \"not\" here; split it into several gates (every gate must pass)");
+
+    internal void ReportGateTooManyOperators(SourceLocation location, int limit) =>
+        Error("RP0208", location, $"the gate has more than {limit} operators (\"and\", \"or\", comparisons); split it into several gates (every gate must pass)");
 }

@@ -2,7 +2,7 @@ using RetentionPlaybooks.Text;
 
 namespace RetentionPlaybooks.Diagnostics;
 
-/// <summary>Messages for reading files: YAML syntax and JSON Schema shape (RP00xx, RP01xx).</summary>
+/// <summary>Messages for reading files: YAML syntax and JSON Schema shape (RP00xx, RP01xx), including the loader limits.</summary>
 internal sealed partial class DiagnosticBag
 {
     public void ReportYamlSyntax(SourceLocation at, string detail) =>
@@ -22,6 +22,56 @@ internal sealed partial class DiagnosticBag
 
     public void ReportUnreadableFile(SourceLocation at, string detail) =>
         Error("RP0006", at, $"cannot read file: {detail}");
+
+    public void ReportNoSuchDirectory(SourceLocation at) =>
+        Error("RP0006", at, "cannot read the playbooks folder: no such directory");
+
+    public void ReportNotADirectory(SourceLocation at) =>
+        Error("RP0006", at, "cannot read the playbooks folder: this is a file; give the folder that holds workspace.yaml and the playbooks");
+
+    public void ReportUnclosedFlow(SourceLocation at, char open, char close, string what) =>
+        Error("RP0001", at, $"YAML syntax error: this \"{open}\" is never closed; end the {what} with \"{close}\", or put the value in quotes if it is text");
+
+    public void ReportParserStopped(SourceLocation at) =>
+        Error("RP0001", at, "YAML syntax error: the YAML cannot be read past this point; check the quotes, brackets and indentation here");
+
+    public void ReportAnchor(SourceLocation at, string name) =>
+        Error("RP0007", at, $"YAML anchors are not supported (\"&{name}\"); write the value out in full wherever it is used");
+
+    public void ReportAlias(SourceLocation at, string name) =>
+        Error("RP0007", at, $"YAML aliases are not supported (\"*{name}\"); write the value out in full here");
+
+    public void ReportTooDeep(SourceLocation at, int limit) =>
+        Error("RP0008", at, $"the YAML nests more than {limit} levels deep here; a playbook needs fewer than 10, so flatten the lists and mappings");
+
+    public void ReportFileTooLarge(SourceLocation at, long size, int limit) =>
+        Error("RP0009", at, $"the file is {size:N0} bytes, over the limit of {limit:N0} bytes (1 MiB); a playbook is a few kilobytes, so remove what does not belong or split it into several playbooks");
+
+    public void ReportTooManyNodes(SourceLocation at, int limit) =>
+        Error("RP0010", at, $"the file holds more than {limit:N0} YAML values (counted up to here); a playbook needs a few hundred, so remove the generated or repeated content");
+
+    public void ReportInvalidUtf8(SourceLocation at, byte value) =>
+        Error("RP0011", at, $"the file is not UTF-8 text: byte 0x{value:X2} here is not valid UTF-8; save the file as UTF-8");
+
+    public void ReportUtf16(SourceLocation at) =>
+        Error("RP0011", at, "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8");
+
+    public void ReportControlCharacter(SourceLocation at, int codePoint) =>
+        Error("RP0011", at, codePoint == 0
+            ? "the file is not text: it holds a NUL character (U+0000) here; is it a binary file? Playbooks are UTF-8 text"
+            : $"the file holds the control character U+{codePoint:X4} here, which YAML does not allow; delete it");
+
+    public void ReportStrayByteOrderMark(SourceLocation at) =>
+        Error("RP0011", at, "an invisible byte-order mark (U+FEFF) is here, inside the file; delete it (it would become part of a key or a value)");
+
+    public void ReportUnicodeLineBreak(SourceLocation at, int codePoint) =>
+        Error("RP0011", at, $"the invisible line separator U+{codePoint:X4} is here; YAML reads it as a line break, editors do not: replace it with a normal line break or a space");
+
+    public void ReportEmptyFile(SourceLocation at) =>
+        Error("RP0012", at, "the file is empty (nothing but blank lines or comments); it must be a YAML mapping of keys to values");
+
+    public void ReportInternalError(SourceLocation at, string stage, string exceptionType) =>
+        Error("RP0013", at, $"internal compiler error while {stage} ({exceptionType}); this file was skipped. This is a bug in the compiler, not in the file: please report it with the file attached");
 
     public void ReportUnknownKey(SourceLocation at, string key, string where, string? suggestion) =>
         Error("RP0101", at, $"unknown key \"{key}\" in {where}{DidYouMean(suggestion)}");

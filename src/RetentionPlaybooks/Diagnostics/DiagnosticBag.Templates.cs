@@ -19,4 +19,10 @@ internal sealed partial class DiagnosticBag
 
     internal void ReportUnknownTemplateFilter(SourceLocation location, string name, string? suggestion) =>
         Error("RP0405", location, $"unknown filter \"{name}\"{DidYouMean(suggestion)}");
+
+    internal void ReportTemplateTooDeep(SourceLocation location, int limit) =>
+        Error("RP0408", location, $"the template nests more than {limit} blocks (if, unless, for, case, capture) here; flatten it");
+
+    internal void ReportTemplateTagTooLong(SourceLocation location, int limit) =>
+        Error("RP0408", location, $"this tag is longer than {limit:N0} characters; split the logic into several smaller tags");
 }

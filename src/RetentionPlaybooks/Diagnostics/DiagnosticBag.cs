@@ -13,9 +13,21 @@ internal sealed partial class DiagnosticBag : IEnumerable<Diagnostic>
 
     public int Count => _items.Count;
 
-    public bool HasErrors => _items.Exists(d => d.IsError);
+    /// <summary>How many errors so far; kept as they are added, because passes compare it before and after each gate.</summary>
+    public int ErrorCount { get; private set; }
 
-    public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
+    public bool HasErrors => ErrorCount > 0;
+
+    public void AddRange(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics) Add(d);
+    }
+
+    private void Add(Diagnostic diagnostic)
+    {
+        _items.Add(diagnostic);
+        if (diagnostic.IsError) ErrorCount++;
+    }
 
     public IEnumerator<Diagnostic> GetEnumerator() => _items.GetEnumerator();
 
@@ -30,10 +42,10 @@ internal sealed partial class DiagnosticBag : IEnumerable<Diagnostic>
             .ToList();
 
     private void Error(string code, SourceLocation location, string message) =>
-        _items.Add(new Diagnostic(code, DiagnosticSeverity.Error, location, message));
+        Add(new Diagnostic(code, DiagnosticSeverity.Error, location, message));
 
     private void Warning(string code, SourceLocation location, string message) =>
-        _items.Add(new Diagnostic(code, DiagnosticSeverity.Warning, location, message));
+        Add(new Diagnostic(code, DiagnosticSeverity.Warning, location, message));
 
     /// <summary>Formats a "did you mean" tail, or nothing when no candidate is close.</summary>
     internal static string DidYouMean(string? suggestion) =>

@@ -35,7 +35,7 @@ internal static class PlaybookEvaluator
         foreach (var exclude in playbook.Excludes)
         {
             if (!explainAll && skip is null && !exclude.Evaluate(record)) continue;
-            var e = exclude.Explain(record);
+            var e = exclude.Explain(record, Gates.ExplainWording.Exclusion);
             checks.Add(new CheckResult("exclude", exclude.Source, e.Result, e.Reason));
             if (e.Result && skip is null)
             {

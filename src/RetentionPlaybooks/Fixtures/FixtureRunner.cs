@@ -51,7 +51,9 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
 
     private void RunFile(string path, bool update, DiagnosticBag diagnostics, List<FixtureResult> results, HashSet<string> expectedSnapshots)
     {
-        var yaml = YamlFile.Load(path, File.ReadAllText(path), diagnostics);
+        var file = SourceFile.Read(path, diagnostics);
+        if (file.Unreadable) return;
+        var yaml = YamlFile.Load(file.Path, file.Text, diagnostics);
         if (yaml is null) return;
         var before = diagnostics.Count;
         SchemaValidator.Validate(yaml, SchemaValidator.PlaybookTests, diagnostics);

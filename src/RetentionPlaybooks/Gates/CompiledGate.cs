@@ -29,7 +29,7 @@ internal sealed class CompiledGate
     public bool Evaluate(Record record) => _evaluate(record);
 
     /// <summary>The result with a reason naming the values that decided it; slower than <see cref="Evaluate"/>.</summary>
-    public GateExplanation Explain(Record record) => GateExplainer.Explain(_bound, Source, record);
+    public GateExplanation Explain(Record record, ExplainWording wording = ExplainWording.Gate) => GateExplainer.Explain(_bound, Source, record, wording);
 
     public override string ToString() => Source;
 }

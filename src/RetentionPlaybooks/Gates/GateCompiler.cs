@@ -21,19 +21,17 @@ internal static class GateCompiler
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(diagnostics);
 
-        var errorsBefore = ErrorCount(diagnostics);
+        var errorsBefore = diagnostics.ErrorCount;
         var parser = new Parser(source, map, diagnostics);
         var syntax = parser.ParseGate();
         // A tree with a syntax error has holes; binding it would only echo the same mistake.
         if (parser.HasSyntaxErrors) return null;
 
         var bound = new Binder(source, map, scope, diagnostics).BindGate(syntax);
-        if (ErrorCount(diagnostics) > errorsBefore) return null;
+        if (diagnostics.ErrorCount > errorsBefore) return null;
 
         return new CompiledGate(source, bound, GateEmitter.EmitCondition(bound), CollectReads(bound));
     }
-
-    private static int ErrorCount(DiagnosticBag diagnostics) => diagnostics.Count(d => d.IsError);
 
     private static List<FieldSymbol> CollectReads(BoundExpression gate)
     {

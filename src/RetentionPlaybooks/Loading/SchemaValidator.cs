@@ -170,19 +170,22 @@ internal static class SchemaValidator
 
     private static string KeyName(string path)
     {
-        var trimmed = path.TrimEnd(']');
         var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('/'));
-        if (path.EndsWith(']'))
-        {
-            var open = path.LastIndexOf('[');
-            return KeyName(path[..open]) + path[open..];
-        }
-        return cut >= 0 ? trimmed[(cut + 1)..] : trimmed;
+        if (IndexStart(path) is var open and >= 0) return KeyName(path[..open]) + path[open..];
+        return cut >= 0 ? path[(cut + 1)..] : path;
+    }
+
+    /// <summary>Where a trailing list index such as "[2]" starts, or -1; a key may itself contain "]" ("links]:").</summary>
+    private static int IndexStart(string path)
+    {
+        if (!path.EndsWith(']')) return -1;
+        var open = path.LastIndexOf('[');
+        return open > 0 && path.AsSpan(open + 1, path.Length - open - 2) is { Length: > 0 } digits && !digits.ContainsAnyExceptInRange('0', '9') ? open : -1;
     }
 
     private static string ParentPath(string path)
     {
-        if (path.EndsWith(']')) return path[..path.LastIndexOf('[')];
+        if (IndexStart(path) is var open and >= 0) return path[..open];
         var cut = path.LastIndexOf('.');
         if (cut < 0) cut = path.LastIndexOf('/') + 1;
         return cut <= 1 ? "#" : path[..cut];

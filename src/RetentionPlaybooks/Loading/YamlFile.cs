@@ -34,57 +34,68 @@ internal sealed class YamlFile
 
     public JToken Json { get; }
 
+    /// <summary>
+    /// Loads a file, or reports why it cannot be loaded (one error) and returns null. Never throws for any text:
+    /// <see cref="YamlGuard"/> refuses what could crash or slow the passes below before a tree is built.
+    /// </summary>
     public static YamlFile? Load(string displayPath, string text, DiagnosticBag diagnostics)
     {
+        // An editor's byte-order mark is invisible: drop it, so it neither becomes part of the first key nor shifts columns.
+        if (text.StartsWith('\uFEFF')) text = text[1..];
+        // YAML reads a lone CR as a line break, as editors do; one kind of break keeps every line count in step.
+        if (text.Contains('\r', StringComparison.Ordinal)) text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        if (!YamlGuard.Check(displayPath, text, diagnostics)) return null;
+        var scanner = new Scanner(new StringReader(text), skipComments: true);
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            stream.Load(new Parser(scanner));
+            if (stream.Documents.Count == 0)
             {
-                var at = stream.Documents.Count == 0 ? new SourceLocation(displayPath, 1, 1) : Location(displayPath, stream.Documents[0].RootNode);
-                diagnostics.ReportNotAMapping(at);
+                diagnostics.ReportEmptyFile(new SourceLocation(displayPath, 1, 1));
+                return null;
+            }
+            if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                diagnostics.ReportNotAMapping(Location(displayPath, text, stream.Documents[0].RootNode));
                 return null;
             }
             if (stream.Documents.Count > 1)
             {
-                diagnostics.ReportMultipleDocuments(Location(displayPath, stream.Documents[1].RootNode));
+                diagnostics.ReportMultipleDocuments(Location(displayPath, text, stream.Documents[1].RootNode));
             }
             var duplicate = FindDuplicateKey(root);
             if (duplicate is not null)
             {
-                diagnostics.ReportDuplicateKey(Location(displayPath, duplicate), duplicate.Value ?? "");
+                diagnostics.ReportDuplicateKey(Location(displayPath, text, duplicate), duplicate.Value ?? "");
                 return null;
             }
             return new YamlFile(displayPath, text, root);
         }
         catch (YamlException ex)
         {
-            var line = (int)Math.Max(1, ex.Start.Line);
-            var column = (int)Math.Max(1, ex.Start.Column);
-            var message = ex.InnerException?.Message ?? ex.Message;
-            // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the location is shown separately.
-            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-            if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut > 0) message = message[(cut + 3)..];
-            if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
-            {
-                diagnostics.ReportDuplicateKey(new SourceLocation(displayPath, line, column), message["Duplicate key ".Length..]);
-            }
-            else
-            {
-                diagnostics.ReportYamlSyntax(new SourceLocation(displayPath, line, column), message);
-            }
+            // The guard has read the same events, so this is a duplicate key (found while building mappings).
+            YamlGuard.ReportSyntax(displayPath, text, ex, scanner.CurrentPosition, diagnostics);
+            return null;
+        }
+#pragma warning disable CA1031 // The tree builder also throws ArgumentException on some event orders the parser accepts (a key with no value at the end).
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            YamlGuard.ReportUnexpected(displayPath, text, scanner.CurrentPosition, null, diagnostics);
             return null;
         }
     }
 
-    public static SourceLocation Location(string file, YamlNode node)
+    private static SourceLocation Location(string file, string text, YamlNode node)
     {
+        // An empty node at the very end of the file ("key:" as the last line) is marked one line past it.
+        if (node.Start.Index >= text.Length) return TextPosition.End(file, text);
         var length = node is YamlScalarNode s && s.End.Line == s.Start.Line ? (int)(s.End.Column - s.Start.Column) : 1;
         return new SourceLocation(file, (int)node.Start.Line, (int)node.Start.Column, Math.Max(1, length));
     }
 
-    public SourceLocation Location(YamlNode node) => Location(Path, node);
+    public SourceLocation Location(YamlNode node) => Location(Path, Text, node);
 
     /// <summary>The YAML node for a schema error path such as <c>#/route[1].channel</c>.</summary>
     public YamlNode? NodeAt(string jsonPath) => _nodesByPath.GetValueOrDefault(jsonPath);

@@ -20,6 +20,9 @@ internal static class LiquidEngine
 
     private static readonly FluidParser Parser = new();
 
+    /// <summary>The most parsed templates kept: 4,096. Every edit of a playbook that a host reloads adds new sources, so an unbounded cache only grows.</summary>
+    private const int MaxCachedTemplates = 4096;
+
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
 
     // The render form of each parsed template (outputs wrapped so lists are escaped too), built once.
@@ -63,6 +66,8 @@ internal static class LiquidEngine
             error ??= "the template could not be parsed";
             return false;
         }
+        // Dropping the whole cache is rare and cheap: the next compile parses the live templates again.
+        if (Parsed.Count >= MaxCachedTemplates) Parsed.Clear();
         template = Parsed.GetOrAdd(source, template);
         error = null;
         return true;

@@ -18,6 +18,7 @@ internal static partial class TemplateAnalyzer
         {
             diagnostics.ReportRawBroadcastMention(map.Map(mention.Index, mention.Length), mention.Value);
         }
+        if (!TemplateLimits.Check(source, map, diagnostics)) return null;
         if (!LiquidEngine.TryParse(source, out var template, out var error))
         {
             ReportSyntaxError(source, map, error, diagnostics);

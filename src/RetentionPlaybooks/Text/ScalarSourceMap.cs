@@ -12,6 +12,7 @@ internal sealed class ScalarSourceMap
     private readonly ScalarKind _kind;
     private readonly string _value;
     private readonly int _blockIndent;
+    private List<int>? _lineStarts;
 
     public ScalarSourceMap(string file, int line, int column, ScalarKind kind, string value, int blockIndent = 0)
     {
@@ -35,18 +36,16 @@ internal sealed class ScalarSourceMap
     public SourceLocation Map(int offset, int length = 1)
     {
         offset = Math.Clamp(offset, 0, _value.Length);
-        // Count lines inside the value up to the offset.
-        var lineInValue = 0;
-        var lineStart = 0;
-        for (var i = 0; i < offset; i++)
-        {
-            if (_value[i] == '\n')
-            {
-                lineInValue++;
-                lineStart = i + 1;
-            }
-        }
+        // The line inside the value: a binary search over its line starts, so a template of thousands of tags
+        // mapped tag by tag stays linear.
+        var starts = _lineStarts ??= LineStarts(_value);
+        var lineInValue = starts.BinarySearch(offset);
+        if (lineInValue < 0) lineInValue = ~lineInValue - 1;
+        var lineStart = starts[lineInValue];
         var col = offset - lineStart;
+        // A location spans one line: a token that runs on (an unterminated string) is cut at the line's end.
+        var lineEnd = _value.IndexOf('\n', offset);
+        if (lineEnd >= 0) length = Math.Min(length, lineEnd - offset);
         length = Math.Max(1, length);
         switch (_kind)
         {
@@ -64,6 +63,13 @@ internal sealed class ScalarSourceMap
                     ? new SourceLocation(_file, _line, _column + col, length)
                     : new SourceLocation(_file, _line + lineInValue, col + 1, length);
         }
+    }
+
+    private static List<int> LineStarts(string value)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = value.IndexOf('\n', StringComparison.Ordinal); i >= 0; i = value.IndexOf('\n', i + 1)) starts.Add(i + 1);
+        return starts;
     }
 }
 

@@ -37,6 +37,21 @@ public sealed class DemoCommandTests
     }
 
     [Fact]
+    public async Task Demo_GuardrailHoldsASample_NamesTheGuardrailAndLinksTheDecisions()
+    {
+        using var host = new StubHost(202);
+
+        var (exit, output, _) = await RunAsync("--url", host.Url, "--samples", Samples);
+
+        Assert.Equal(0, exit);
+        var id = host.Requests.Select(r => r.Body).Where(b => b.Length > 0).Select(DeliveryId).Single(d => d.EndsWith("-vip-cart-abandoned", StringComparison.Ordinal));
+        Assert.Contains($"  vip-cart-abandoned: {host.Url}/decisions?delivery_id={id}\n", output, StringComparison.Ordinal);
+        Assert.Contains("    vip-cart-abandonment: held by guardrail \"cooldown\" (this customer was escalated 5m ago (cooldown 7d)); nothing was sent to vip-saves", output, StringComparison.Ordinal);
+        Assert.Contains("    post-purchase-risk: escalated to cx-escalations", output, StringComparison.Ordinal);
+        Assert.Equal(Directory.GetFiles(Samples, "*.json").Length, host.Requests.Count(r => r.Path == "/decisions"));
+    }
+
+    [Fact]
     public async Task Demo_RunTwice_SendsDifferentDeliveryIds()
     {
         using var host = new StubHost(202);
@@ -183,6 +198,14 @@ public sealed class DemoCommandTests
                 {
                     "/health" when _drained => (200, """{"inbox_pending":0,"outbox_pending":0,"sent":4}"""),
                     "/health" => (200, """{"inbox_pending":3,"outbox_pending":1,"sent":0}"""),
+                    "/decisions" when request.QueryString["delivery_id"]?.EndsWith("-vip-cart-abandoned", StringComparison.Ordinal) == true => (200, """
+                        {"delivery_id":"x","source":"journey","processed":true,"decisions":[
+                          {"playbook":"vip-cart-abandonment","outcome":"suppressed","reason":"cooldown: this customer was escalated 5m ago (cooldown 7d)","channel":"vip-saves","escalation_id":null}]}
+                        """),
+                    "/decisions" => (200, """
+                        {"delivery_id":"x","source":"journey","processed":true,"decisions":[
+                          {"playbook":"post-purchase-risk","outcome":"escalated","reason":"escalates to cx-escalations (default route)","channel":"cx-escalations","escalation_id":7}]}
+                        """),
                     _ when _status == 202 => (202, """{"status":"accepted","accepted":1,"duplicates":0}"""),
                     _ => (_status, """{"title":"Bad credential"}"""),
                 };

@@ -48,7 +48,7 @@ public sealed class ExplainCommandTests
 
         var (_, output, _) = CliRunner.Run("explain", "--event", file, RepoPaths.Playbooks);
 
-        Assert.Contains("exclude EXCLUDED customer.last_refund_at within 30d", output, StringComparison.Ordinal);
+        Assert.Contains("exclude EXCLUDED customer.last_refund_at within 30d\n                   excluded: customer.last_refund_at = 2026-11-20T00:00:00Z (8d ago) (excluded when within 30d)\n", output, StringComparison.Ordinal);
         Assert.Contains("=> excluded by \"customer.last_refund_at within 30d\"", output, StringComparison.Ordinal);
     }
 
@@ -101,5 +101,25 @@ public sealed class ExplainCommandTests
 
         Assert.Equal(1, exit);
         Assert.Contains("invalid JSON", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_ExclusionThatDoesNotApply_SaysNotExcludedAndWhenItWouldBe()
+    {
+        var (exit, output, _) = CliRunner.Run("explain", "--event", Sample("vip-cart-abandoned.json"), RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("exclude ok       customer.open_support_case\n                   not excluded: customer.open_support_case = false (excluded when true)\n", output, StringComparison.Ordinal);
+        Assert.Contains("not excluded: customer.unsubscribed is missing\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("needs true", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_EventFileIsADirectory_IsAUsageError()
+    {
+        var (exit, _, error) = CliRunner.Run("explain", "--event", Path.Combine(RepoPaths.Playbooks, "samples"), RepoPaths.Playbooks);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is a directory; give a JSON payload file", error, StringComparison.Ordinal);
     }
 }

@@ -82,4 +82,49 @@ public sealed class RenderCommandTests
             File.Delete(summary);
         }
     }
+
+    [Fact]
+    public void Render_MalformedEventFile_PrintsTheJsonErrorAndExitsOne()
+    {
+        using var dir = new TempPlaybooks();
+        var file = dir.FilePath("broken.json");
+        File.WriteAllText(file, "{\"event\": {\n  \"name\": ");
+
+        var (exit, output, error) = CliRunner.Run("render", "vip-cart-abandonment", "--event", file, RepoPaths.Playbooks);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"{file}(2,", error, StringComparison.Ordinal);
+        Assert.Contains("error: invalid JSON:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_BadNow_IsAUsageError()
+    {
+        var (exit, _, error) = CliRunner.Run("render", "vip-cart-abandonment", "--event", Sample("vip-cart-abandoned.json"), "--now", "tomorrow", RepoPaths.Playbooks);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("playbooks render: --now \"tomorrow\" is not an ISO 8601 time, e.g. 2026-11-28T15:00:00Z\n", error.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Render_EventIsADirectory_IsAUsageError()
+    {
+        var (exit, _, error) = CliRunner.Run("render", "vip-cart-abandonment", "--event", Path.Combine(RepoPaths.Playbooks, "samples"), RepoPaths.Playbooks);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is a directory; give a JSON payload file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_OutInAMissingFolder_PrintsOneLineAndExitsOne()
+    {
+        var (exit, _, error) = CliRunner.Run("render", "vip-cart-abandonment", "--event", Sample("vip-cart-abandoned.json"), "--out", "/no/such/folder/out.txt", RepoPaths.Playbooks);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("playbooks render: ", error, StringComparison.Ordinal);
+        Assert.Contains("/no/such/folder/out.txt", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
 }

@@ -11,7 +11,7 @@ public sealed class ValidateCommandTests
         var (exit, output, _) = CliRunner.Run("validate", RepoPaths.Playbooks, "--warnaserror");
 
         Assert.Equal(0, exit);
-        Assert.Contains("4 playbook(s) compiled, 0 error(s), 0 warning(s)", output, StringComparison.Ordinal);
+        Assert.Contains("4 playbook(s): 4 compiled, 0 with errors; 0 error(s), 0 warning(s)", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ValidateCommandTests
         Assert.Contains("error RP0302", output, StringComparison.Ordinal);
         Assert.Contains("error RP0105", output, StringComparison.Ordinal);
         Assert.Contains("error RP0101", output, StringComparison.Ordinal);
-        Assert.Contains("3 error(s)", output, StringComparison.Ordinal);
+        Assert.Contains(": 4 playbook(s): 1 compiled, 3 with errors; 3 error(s), 0 warning(s)", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,5 +114,65 @@ public sealed class ValidateCommandTests
 
         Assert.Equal(1, exit);
         Assert.Contains("RP0006", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MissingDirectory_ReportsItAndExitsOne()
+    {
+        var (exit, output, _) = CliRunner.Run("validate", "/no/such/playbooks");
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("/no/such/playbooks: error RP0006: cannot read the playbooks folder: no such directory\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_FileGivenForTheFolder_SaysToGiveTheFolder()
+    {
+        var file = Path.Combine(RepoPaths.Playbooks, "workspace.yaml");
+
+        var (exit, output, _) = CliRunner.Run("validate", file);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{file}: error RP0006: cannot read the playbooks folder: this is a file; give the folder that holds workspace.yaml and the playbooks", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_FileGivenForTheFolder_ExitsOneWithoutAStackTrace()
+    {
+        var (exit, output, error) = CliRunner.Run("test", Path.Combine(RepoPaths.Playbooks, "workspace.yaml"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error RP0006", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_BrokenWorkspace_SaysThePlaybooksWereNotChecked()
+    {
+        using var dir = new TempPlaybooks();
+        dir.Replace("workspace.yaml", "channels:", "channels: [");
+
+        var (exit, output, _) = CliRunner.Run("validate", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(": 4 playbook(s): 0 compiled, 0 with errors, 4 not checked until workspace.yaml and data-model.yaml compile; 1 error(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_NulByteInAFile_ShowsTheLineWithAQuestionMarkUnderTheCaret()
+    {
+        using var dir = new TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "sla: 2h", "sla: 2\0h");
+
+        var (exit, output, _) = CliRunner.Run("validate", dir.Path);
+
+        Assert.Equal(1, exit);
+        var lines = output.Split('\n');
+        var i = Array.FindIndex(lines, l => l.Contains("RP0011", StringComparison.Ordinal));
+        Assert.True(i >= 0, output);
+        Assert.EndsWith("(21,7): error RP0011: the file is not text: it holds a NUL character (U+0000) here; is it a binary file? Playbooks are UTF-8 text", lines[i], StringComparison.Ordinal);
+        Assert.Equal("    sla: 2?h", lines[i + 1]);
+        Assert.Equal("          ^", lines[i + 2]);
+        Assert.DoesNotContain('\0', output);
     }
 }

@@ -52,7 +52,61 @@ public sealed class GateErrorTests
     {
         var codes = Cases().Select(row => (string)row[2]).ToHashSet();
 
-        Assert.Superset(new HashSet<string> { "RP0201", "RP0202", "RP0203", "RP0204", "RP0205", "RP0206", "RP0207" }, codes);
-        Assert.Equal(7, codes.Count);
+        Assert.Superset(new HashSet<string> { "RP0201", "RP0202", "RP0203", "RP0204", "RP0205", "RP0206", "RP0207", "RP0208" }, codes);
+        Assert.Equal(8, codes.Count);
+    }
+
+    [Theory]
+    [InlineData("(", ")")]
+    [InlineData("[", "]")]
+    [InlineData("not ", "")]
+    [InlineData("count(", ")")]
+    public void Compile_HundredThousandLevelsDeep_ReportsOneDiagnosticInsteadOfOverflowingTheStack(string open, string close)
+    {
+        var expression = string.Concat(Enumerable.Repeat(open, 100_000)) + "customer.vip" + string.Concat(Enumerable.Repeat(close, 100_000));
+        var diagnostics = new DiagnosticBag();
+
+        var gate = GateCompiler.Compile(expression, ScalarSourceMap.ForText(expression), GateTestModel.EventScope, diagnostics);
+
+        Assert.Null(gate);
+        Assert.Equal("RP0208", Assert.Single(diagnostics).Code);
+    }
+
+    [Fact]
+    public void Compile_HundredThousandOperators_ReportsOneDiagnosticInsteadOfOverflowingTheStack()
+    {
+        var expression = string.Join(" and ", Enumerable.Repeat("customer.ltv > 1", 100_000));
+        var diagnostics = new DiagnosticBag();
+
+        var gate = GateCompiler.Compile(expression, ScalarSourceMap.ForText(expression), GateTestModel.EventScope, diagnostics);
+
+        Assert.Null(gate);
+        Assert.Equal("RP0208", Assert.Single(diagnostics).Code);
+    }
+
+    [Fact]
+    public void Compile_AtTheLimits_Compiles()
+    {
+        var nested = new string('(', 32) + "customer.vip" + new string(')', 32);
+        var chained = string.Join(" or ", Enumerable.Repeat("customer.vip", 257));
+
+        foreach (var expression in new[] { nested, chained })
+        {
+            var diagnostics = new DiagnosticBag();
+            Assert.NotNull(GateCompiler.Compile(expression, ScalarSourceMap.ForText(expression), GateTestModel.EventScope, diagnostics));
+            Assert.Empty(diagnostics);
+        }
+    }
+
+    [Fact]
+    public void Compile_UnterminatedStringRunningOntoTheNextLine_SpansOnlyTheRestOfItsLine()
+    {
+        const string expression = "customer.plan == \"annual\nor customer.vip";
+        var diagnostics = new DiagnosticBag();
+
+        GateCompiler.Compile(expression, ScalarSourceMap.ForText(expression), GateTestModel.EventScope, diagnostics);
+
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(("RP0201", 1, 18, "\"annual".Length), (d.Code, d.Location.Line, d.Location.Column, d.Location.Length));
     }
 }

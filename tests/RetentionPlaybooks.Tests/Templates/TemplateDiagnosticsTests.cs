@@ -173,4 +173,37 @@ public sealed class TemplateDiagnosticsTests
             {% capture who %}{{ customer.id }}{% endcapture %}{{ who | truncate: 10 }}
             """);
     }
+
+    [Fact]
+    public void Check_HundredThousandNestedBlocks_ReportsRP0408InsteadOfOverflowingTheStack()
+    {
+        var source = string.Concat(Enumerable.Repeat("{% if true %}", 100_000)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 100_000));
+
+        var (template, diagnostics) = Check(source);
+
+        Assert.Null(template);
+        var d = Single(diagnostics);
+        Assert.Equal("RP0408", d.Code);
+        Assert.Contains("nests more than 32 blocks", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_TagOfTenThousandOperators_ReportsRP0408InsteadOfOverflowingTheStack()
+    {
+        var source = "{% if " + string.Join(" or ", Enumerable.Repeat("customer.vip", 10_000)) + " %}x{% endif %}";
+
+        var (template, diagnostics) = Check(source);
+
+        Assert.Null(template);
+        Assert.Equal("RP0408", Single(diagnostics).Code);
+    }
+
+    [Fact]
+    public void Check_RawAndCommentBlocks_AreNotCountedAsTags()
+    {
+        var (template, diagnostics) = Check("{% raw %}" + string.Concat(Enumerable.Repeat("{% if %}", 40)) + "{% endraw %}{% comment %}{% if {% endcomment %}ok");
+
+        Assert.NotNull(template);
+        Assert.Empty(diagnostics);
+    }
 }

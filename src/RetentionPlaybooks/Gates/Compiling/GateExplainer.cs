@@ -10,13 +10,13 @@ namespace RetentionPlaybooks.Gates.Compiling;
 /// same closures as the fast path, and says which one decided the result and with what values. A
 /// <c>not</c> is pushed down to the comparisons (De Morgan), so a reason always states what was needed.
 /// </summary>
-internal sealed class GateExplainer(string source, Record record)
+internal sealed class GateExplainer(string source, Record record, ExplainWording wording)
 {
     private const int MaxListItemsShown = 5;
 
-    public static GateExplanation Explain(BoundExpression gate, string source, Record record)
+    public static GateExplanation Explain(BoundExpression gate, string source, Record record, ExplainWording wording = ExplainWording.Gate)
     {
-        var (result, reason) = new GateExplainer(source, record).Explain(gate, negated: false);
+        var (result, reason) = new GateExplainer(source, record, wording).Explain(gate, negated: false);
         return new GateExplanation(result, reason);
     }
 
@@ -50,7 +50,7 @@ internal sealed class GateExplainer(string source, Record record)
                 var value = GateEmitter.EmitValue(node)(record);
                 var reason = value.IsMissing
                     ? $"{Text(node)} is missing"
-                    : $"{Text(node)} = {Format(value, node)}, needs {(negated ? "false" : "true")}";
+                    : Needs($"{Text(node)} = {Format(value, node)}", negated ? "false" : "true");
                 return (Evaluate(node) != negated, reason);
             }
         }
@@ -74,8 +74,12 @@ internal sealed class GateExplainer(string source, Record record)
             rightText = $"{Text(node.Right)} = {Format(right, node.Right)}";
         }
         var leftText = node.Left is BoundLiteralExpression ? Text(node.Left) : $"{Text(node.Left)} = {Format(left, node.Left)}";
-        return $"{leftText}, needs {(negated ? Negate(node.Operator.Text) : node.Operator.Text)} {rightText}";
+        return Needs(leftText, $"{(negated ? Negate(node.Operator.Text) : node.Operator.Text)} {rightText}");
     }
+
+    /// <summary>A fact and what would make the expression true, in the wording of a gate or an exclusion.</summary>
+    private string Needs(string fact, string requirement) =>
+        wording == ExplainWording.Exclusion ? $"{fact} (excluded when {requirement})" : $"{fact}, needs {requirement}";
 
     private static string Negate(string op) => op switch
     {

@@ -16,6 +16,8 @@ internal sealed class Parser
     private readonly ScalarSourceMap _map;
     private readonly DiagnosticBag _diagnostics;
     private int _position;
+    private int _nesting;
+    private int _operators;
 
     public Parser(string text, ScalarSourceMap map, DiagnosticBag diagnostics)
     {
@@ -75,6 +77,7 @@ internal sealed class Parser
         var left = ParseAnd();
         while (Current.Kind == SyntaxKind.OrKeyword)
         {
+            if (TooManyOperators()) return left;
             var op = Next();
             left = new BinaryExpressionSyntax(left, op, ParseAnd());
         }
@@ -86,6 +89,7 @@ internal sealed class Parser
         var left = ParseNot();
         while (Current.Kind == SyntaxKind.AndKeyword)
         {
+            if (TooManyOperators()) return left;
             var op = Next();
             left = new BinaryExpressionSyntax(left, op, ParseNot());
         }
@@ -96,8 +100,12 @@ internal sealed class Parser
     {
         if (Current.Kind == SyntaxKind.NotKeyword)
         {
+            if (TooDeep()) return new ErrorExpressionSyntax(Current);
             var op = Next();
-            return new UnaryExpressionSyntax(op, ParseNot());
+            _nesting++;
+            var operand = ParseNot();
+            _nesting--;
+            return new UnaryExpressionSyntax(op, operand);
         }
         return ParseComparison();
     }
@@ -105,32 +113,29 @@ internal sealed class Parser
     private ExpressionSyntax ParseComparison()
     {
         var left = ParsePrimary();
-        if (!SyntaxFacts.IsComparison(Current.Kind)) return left;
+        if (!SyntaxFacts.IsComparison(Current.Kind) || TooManyOperators()) return left;
         var op = Next();
         return new BinaryExpressionSyntax(left, op, ParsePrimary());
     }
 
     private ExpressionSyntax ParsePrimary()
     {
+        if (Current.Kind is SyntaxKind.OpenParen or SyntaxKind.OpenBracket || (Current.Kind == SyntaxKind.Identifier && Peek(1).Kind == SyntaxKind.OpenParen))
+        {
+            if (TooDeep()) return new ErrorExpressionSyntax(Current);
+            _nesting++;
+            var nested = ParseNested();
+            _nesting--;
+            return nested;
+        }
         switch (Current.Kind)
         {
-            case SyntaxKind.OpenParen:
-            {
-                var open = Next();
-                var expression = ParseOr();
-                var close = Match(SyntaxKind.CloseParen, "expected \")\"");
-                return new ParenthesizedExpressionSyntax(open, expression, close);
-            }
-            case SyntaxKind.OpenBracket:
-                return ParseList();
             case SyntaxKind.Number:
             case SyntaxKind.String:
             case SyntaxKind.Duration:
             case SyntaxKind.TrueKeyword:
             case SyntaxKind.FalseKeyword:
                 return new LiteralExpressionSyntax(Next());
-            case SyntaxKind.Identifier when Peek(1).Kind == SyntaxKind.OpenParen:
-                return ParseCall();
             case SyntaxKind.Identifier:
                 return new PathExpressionSyntax(Next());
             default:
@@ -142,6 +147,38 @@ internal sealed class Parser
                 return new ErrorExpressionSyntax(token);
             }
         }
+    }
+
+    private ExpressionSyntax ParseNested()
+    {
+        if (Current.Kind == SyntaxKind.OpenBracket) return ParseList();
+        if (Current.Kind == SyntaxKind.Identifier) return ParseCall();
+        var open = Next();
+        var expression = ParseOr();
+        var close = Match(SyntaxKind.CloseParen, "expected \")\"");
+        return new ParenthesizedExpressionSyntax(open, expression, close);
+    }
+
+    /// <summary>Past <see cref="GateLimits.MaxNesting"/>: reports once and skips to the end, so parsing unwinds at once.</summary>
+    private bool TooDeep()
+    {
+        if (_nesting < GateLimits.MaxNesting) return false;
+        Stop(location => _diagnostics.ReportGateTooDeep(location, GateLimits.MaxNesting));
+        return true;
+    }
+
+    private bool TooManyOperators()
+    {
+        if (++_operators <= GateLimits.MaxOperators) return false;
+        Stop(location => _diagnostics.ReportGateTooManyOperators(location, GateLimits.MaxOperators));
+        return true;
+    }
+
+    private void Stop(Action<SourceLocation> report)
+    {
+        if (!HasSyntaxErrors) report(_map.Map(Current.Start, Current.Length));
+        HasSyntaxErrors = true;
+        _position = _tokens.Count - 1;
     }
 
     private ListExpressionSyntax ParseList()
