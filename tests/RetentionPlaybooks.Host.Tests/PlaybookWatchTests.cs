@@ -37,7 +37,7 @@ public sealed class PlaybookWatchTests
         var good = catalog.Current;
         catalog.Watch();
 
-        playbooks.Replace("subscription-cancel-save.yaml", "sla: 4h", "sla: four hours");
+        playbooks.Replace("subscription-cancel-save.yaml", "sla: 4h", "sla: {4h");
         await WaitForAsync(() => catalog.ReloadPending);
         await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && catalog.RejectedAt is not null);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using RetentionPlaybooks.Tests.Cli;
 using Xunit;
@@ -72,16 +71,14 @@ public sealed class YamlLoaderTests
     }
 
     [Fact]
-    public void Load_AliasBomb_IsRefusedQuickly()
+    public void Load_AliasBomb_IsRefusedAtItsFirstAnchor_BeforeAnythingIsExpanded()
     {
         var text = new StringBuilder("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
         for (var c = 'b'; c <= 'k'; c++) text.Append($"{c}: &{c} [{string.Join(",", Enumerable.Repeat($"*{(char)(c - 1)}", 10))}]\n");
-        var clock = Stopwatch.StartNew();
 
         var d = Assert.Single(ShippedWorkspace.Compile("bomb.yaml", text.ToString()).Diagnostics);
 
         Assert.Equal("bomb.yaml(1,4): error RP0007: YAML anchors are not supported (\"&a\"); write the value out in full wherever it is used", d.ToString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
     [Fact]
@@ -208,16 +205,15 @@ public sealed class YamlLoaderTests
     }
 
     [Fact]
-    public void Compile_FortyFiveThousandBadGates_TakesSecondsNotAMinute()
+    public void Compile_ThousandsOfBadGates_EachReportedOnce()
     {
-        // Each gate counted every error reported so far (before and after it): quadratic in the number of errors.
+        // Each gate used to count every error reported so far, before and after it: quadratic in the number of
+        // errors. How long 45,000 take is measured in PathologicalInputBenchmarks, not here.
         var text = ShippedWorkspace.Playbook("vip-cart-abandonment.yaml")
-            .Replace("  - event.cart_value >= 150\n", "  - event.cart_value >= 150\n" + string.Concat(Enumerable.Repeat("  - customer.nope\n", 45_000)), StringComparison.Ordinal);
-        var clock = Stopwatch.StartNew();
+            .Replace("  - event.cart_value >= 150\n", "  - event.cart_value >= 150\n" + string.Concat(Enumerable.Repeat("  - customer.nope\n", 5_000)), StringComparison.Ordinal);
 
         var result = ShippedWorkspace.Compile("vip-cart-abandonment.yaml", text);
 
-        Assert.Equal(45_000, result.Diagnostics.Count(d => d.Code == "RP0202"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(5_000, result.Diagnostics.Count(d => d.Code == "RP0202"));
     }
 }
