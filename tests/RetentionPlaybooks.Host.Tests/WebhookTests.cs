@@ -233,6 +233,21 @@ public sealed class WebhookTests
         Assert.Equal(0, await InboxTotalAsync(app));
     }
 
+    [Theory]
+    [InlineData(1000, HttpStatusCode.Accepted)]
+    [InlineData(1001, (HttpStatusCode)422)]
+    public async Task Pipelines_BatchAtTheLimit_Accepted_OneOver_RefusedWhole(int events, HttpStatusCode expected)
+    {
+        using var app = new HostApp(settings: new Dictionary<string, string?> { ["CustomerIo:MaxBodyBytes"] = "1048576" });
+        var batch = new JsonObject { ["batch"] = new JsonArray([.. Enumerable.Range(0, events).Select(i => (JsonNode)Track($"m{i}"))]) }.ToJsonString();
+
+        var (status, body, _) = await SendAsync(app, Webhooks.Pipelines(batch));
+
+        Assert.Equal(expected, status);
+        Assert.Equal(expected == HttpStatusCode.Accepted ? events : 0, await InboxTotalAsync(app));
+        if (expected == HttpStatusCode.Accepted) Assert.Equal(events, body.GetProperty("accepted").GetInt32());
+    }
+
     [Fact]
     public async Task Pipelines_BatchOverLimitOrEventWithoutId_RejectedWhole()
     {

@@ -198,6 +198,53 @@ public sealed partial class MessageRendererTests
     }
 
     [Fact]
+    public void Render_TemplateThatPrintsEmail_ShowsNothingWhenThePlaybooksOwnPolicyLeavesEmailOut()
+    {
+        // The other half of the defence in depth: the channel allows email, the playbook does not. The compiler
+        // refuses such a playbook (RP0403), so the compiled one is changed after the fact, as a defect would.
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
+        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
+        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var playbook = compilation.Playbooks.Single(p => p.Id == "vip-cart-abandonment");
+        typeof(CompiledPlaybook).GetProperty(nameof(CompiledPlaybook.Pii))!.SetValue(playbook, new HashSet<string>(StringComparer.Ordinal) { "name" });
+
+        var (message, _) = RenderHarness.Render("vip-cart-abandonment", RenderHarness.Sample("vip-cart-abandoned.json"), compilation);
+
+        var json = message.ToPrettyJson();
+        Assert.DoesNotContain("maria@example.com", json, StringComparison.Ordinal);
+        Assert.Contains("Maria", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(150, 150, false)]   // exactly at the limit: untouched
+    [InlineData(149, 150, false)]
+    [InlineData(151, 150, true)]    // one over: cut to the limit, ending in the ellipsis
+    [InlineData(4000, 4000, false)]
+    [InlineData(4001, 4000, true)]
+    public void Trim_AtTheLimitKeepsTheText_OneOverCutsToTheLimit(int length, int limit, bool cut)
+    {
+        var text = new string('x', length);
+
+        var trimmed = BlockKitLimits.Trim(text, limit);
+
+        Assert.Equal(cut ? limit : length, trimmed.Length);
+        Assert.Equal(cut, trimmed.EndsWith(BlockKitLimits.Ellipsis, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Trim_DoesNotSplitASurrogatePair()
+    {
+        var text = new string('a', 8) + "😀😀😀";
+
+        var trimmed = BlockKitLimits.Trim(text, 10);
+
+        Assert.Equal("aaaaaaaa…", trimmed);
+    }
+
+    [Fact]
     public void Trim_DoesNotSplitAnEscapedEntity()
     {
         var text = new string('a', 8) + "&amp;bc";

@@ -22,6 +22,12 @@ public sealed class MrkdwnEscapingTests
     [InlineData("a & b <c>", "a &amp; b &lt;c&gt;")]
     [InlineData("plain", "plain")]
     [InlineData("&amp;", "&amp;amp;")]
+    [InlineData(">", "&gt;")]                       // each control character alone, so no fast path skips one
+    [InlineData("<", "&lt;")]
+    [InlineData("&", "&amp;")]
+    [InlineData("quote > reply", "quote &gt; reply")]
+    [InlineData("", "")]
+    [InlineData("<<>>&&", "&lt;&lt;&gt;&gt;&amp;&amp;")]
     public void Escape_ReplacesTheThreeControlCharacters(string text, string expected)
     {
         Assert.Equal(expected, Mrkdwn.Escape(text));
