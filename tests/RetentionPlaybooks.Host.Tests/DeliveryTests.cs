@@ -110,20 +110,29 @@ public sealed class DeliveryTests
 
         await PostAsync(app, Cart(1));
         await PostAsync(app, Cart(2));
-        await app.WaitUntilAsync(h => h.GetProperty("inbox_pending").GetInt64() == 0 && h.GetProperty("outbox_pending").GetInt64() == 2);
-        for (var i = 0; i < 200; i++)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await slack.WaitForRequestsAsync("chat.postMessage", 1, timeout.Token);
+        // Step the clock past the longest backoff until each next attempt has been made (bounded): every attempt is
+        // one the clock made due, not one a busy machine happened to fit into a real-time window.
+        for (var attempts = 2; attempts <= 8; attempts++)
         {
-            app.Time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(5);
+            var next = slack.WaitForRequestsAsync("chat.postMessage", attempts, timeout.Token);
+            while (!next.IsCompleted)
+            {
+                app.Time.Advance(TimeSpan.FromMinutes(5));
+                await Task.WhenAny(next, Task.Delay(20, timeout.Token));
+            }
+            await next;
         }
-        var during = await app.HealthAsync();
-        var attemptsDuringOutage = slack.RequestCount("chat.postMessage");
+        var during = await app.WaitUntilAsync(h => h.GetProperty("failing_deliveries").GetInt64() == 2);
         slack.Outage(false);
         await app.DrainAsync(TimeSpan.FromSeconds(30), maxRounds: 5000);
 
         Assert.Equal(2, during.GetProperty("outbox_pending").GetInt64());
         Assert.Equal(0, during.GetProperty("sent").GetInt64());
-        Assert.True(attemptsDuringOutage >= 4, $"only {attemptsDuringOutage} attempts during the outage");
+        Assert.Equal("degraded", during.GetProperty("status").GetString());
+        Assert.Contains(during.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("failed 3 or more attempts in a row", StringComparison.Ordinal));
+        Assert.Equal("ok", (await app.HealthAsync()).GetProperty("status").GetString());
         Assert.Equal(2, slack.Messages.Count);
         Assert.Equal(2, slack.Messages.Select(m => m.MetadataPayloadString("escalation_id")).Distinct().Count());
     }
