@@ -11,31 +11,10 @@ namespace RetentionPlaybooks.Host.Tests.Hostile;
 internal static class FuzzSettings
 {
     /// <summary>An attribute-change playbook (none ships), so the fuzzers reach the attribute tracker and change triggers.</summary>
-    public const string AttributePlaybook = """
-        # yaml-language-server: $schema=../schemas/playbook.schema.json
-        description: A subscriber who pauses is one step from cancelling.
-        trigger:
-          attribute: subscription_status
-          from: active
-          to: paused
-        gates:
-          - customer.ltv >= 100
-        route:
-          - default: subscription-saves
-        owner: retention-lead
-        sla: 1d
-        guardrails: { cooldown: 30d, daily_cap: 100000000 }
-        pii: [name]
-        message:
-          title: "Subscription paused: {{ customer.first_name | default: 'a subscriber' }}"
-          fields:
-            Subscriber: "{{ customer.first_name | default: 'Subscriber' }}"
-            Status: "{{ customer.subscription_status | default: 'unknown' }}"
-          next_step: Call before the next renewal date.
-          links:
-            - label: Customer.io profile
-              url: "{{ links.customerio_profile }}"
-        """;
+    public static readonly string AttributePlaybook = PlaybookCopy.SubscriptionPaused
+        .Replace("daily_cap: 5", "daily_cap: 100000000", StringComparison.Ordinal)
+        .Replace("title: \"Subscription paused\"", "title: \"Subscription paused: {{ customer.first_name | default: 'a subscriber' }}\"", StringComparison.Ordinal)
+        .Replace("    Subscriber: \"{{ customer.first_name | default: 'Subscriber' }}\"\n", "    Subscriber: \"{{ customer.first_name | default: 'Subscriber' }}\"\n    Status: \"{{ customer.subscription_status | default: 'unknown' }}\"\n", StringComparison.Ordinal);
 
     public static long Iterations(string? specificVariable, long normal)
     {

@@ -122,12 +122,7 @@ public sealed partial class MessageRendererTests
     {
         // A playbook that may show email compiles for the DM; rendered for a channel that allows only names,
         // the renderer still leaves the email out (defence in depth behind the compiler).
-        using var dir = new Cli.TempPlaybooks();
-        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
-        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
-        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var compilation = EmailPlaybookForTheDm();
         var payload = RenderHarness.Sample("vip-cart-abandoned.json");
 
         var (inDm, _) = RenderHarness.Render("vip-cart-abandonment", payload, compilation);
@@ -202,12 +197,7 @@ public sealed partial class MessageRendererTests
     {
         // The other half of the defence in depth: the channel allows email, the playbook does not. The compiler
         // refuses such a playbook (RP0403), so the compiled one is changed after the fact, as a defect would.
-        using var dir = new Cli.TempPlaybooks();
-        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
-        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
-        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var compilation = EmailPlaybookForTheDm();
         var playbook = compilation.Playbooks.Single(p => p.Id == "vip-cart-abandonment");
         typeof(CompiledPlaybook).GetProperty(nameof(CompiledPlaybook.Pii))!.SetValue(playbook, new HashSet<string>(StringComparer.Ordinal) { "name" });
 
@@ -216,6 +206,18 @@ public sealed partial class MessageRendererTests
         var json = message.ToPrettyJson();
         Assert.DoesNotContain("maria@example.com", json, StringComparison.Ordinal);
         Assert.Contains("Maria", json, StringComparison.Ordinal);
+    }
+
+    /// <summary>vip-cart-abandonment changed to show the customer's email and to go only to the DM, whose policy allows it.</summary>
+    private static CompilationResult EmailPlaybookForTheDm()
+    {
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
+        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
+        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        return compilation;
     }
 
     [Theory]
