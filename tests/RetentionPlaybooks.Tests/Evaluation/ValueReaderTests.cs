@@ -25,6 +25,11 @@ public sealed class ValueReaderTests
     [InlineData("-2208988800", -2208988800)]              // 1900-01-01, the first instant read
     [InlineData("7258118400000", 7258118400)]             // 2200-01-01 in milliseconds
     [InlineData("\"2026-11-28T13:42:00Z\"", 1795873320)]
+    [InlineData("\"1900-01-01T00:00:00Z\"", -2208988800)]   // ISO text at both ends of the range
+    [InlineData("\"2200-01-01T00:00:00Z\"", 7258118400)]
+    [InlineData("\"-100000000000\"", -100000000)]          // signed and fractional numeric strings are numbers, not dates
+    [InlineData("\"+1795870800\"", 1795870800)]
+    [InlineData("\".5\"", 0.5)]
     public void Timestamp_SaneSecondsOrMilliseconds_Read(string json, double unixSeconds)
     {
         var value = Read(json, DataType.Timestamp);
@@ -47,6 +52,9 @@ public sealed class ValueReaderTests
     [InlineData("\"1e300\"")]
     [InlineData("\"9999-12-31T23:59:59Z\"")]
     [InlineData("\"0001-01-01T00:00:00Z\"")]
+    [InlineData("\"2200-01-01T00:00:00.001Z\"")]
+    [InlineData("\"1899-12-31T23:59:59.999Z\"")]
+    [InlineData("\"1e400\"")]
     public void Timestamp_OutOfAnySaneRange_IsMissing(string json)
     {
         Assert.True(Read(json, DataType.Timestamp).IsMissing);
@@ -87,6 +95,30 @@ public sealed class ValueReaderTests
         Assert.Equal(missing, Read(json, DataType.Duration).IsMissing);
     }
 
+    [Theory]
+    [InlineData("1", false, true)]
+    [InlineData("0", false, false)]
+    [InlineData("2", true, false)]
+    [InlineData("-1", true, false)]
+    [InlineData("0.5", true, false)]
+    [InlineData("\"true\"", false, true)]
+    public void Boolean_FromNumbersOnlyZeroAndOne(string json, bool missing, bool value)
+    {
+        var read = Read(json, DataType.Boolean);
+
+        Assert.Equal(missing, read.IsMissing);
+        if (!missing) Assert.Equal(value, read.AsBoolean);
+    }
+
+    [Theory]
+    [InlineData("true", "true")]
+    [InlineData("false", "false")]
+    [InlineData("12.50", "12.50")]
+    public void String_FromOtherScalars_ReadsTheirText(string json, string expected)
+    {
+        Assert.Equal(expected, Read(json, DataType.String).AsString);
+    }
+
     [Fact]
     public void Value_ToString_OfTheExtremeTimestamps_DoesNotThrow()
     {
@@ -99,6 +131,8 @@ public sealed class ValueReaderTests
     [InlineData("{\"event\":{\"name\":\"x\"},\"timestamp\":99999999999999999999}")]
     [InlineData("{\"event\":{\"name\":\"x\"},\"timestamp\":-1e15}")]
     [InlineData("{\"event\":{\"name\":\"x\"},\"timestamp\":\"NaN\"}")]
+    [InlineData("{\"event\":{\"name\":\"x\"},\"timestamp\":\"\"}")]
+    [InlineData("{\"event\":{\"name\":\"x\"},\"timestamp\":\"   \"}")]
     public void TriggerInput_TimestampOutOfRange_HasNoTimestamp(string json)
     {
         using var doc = JsonDocument.Parse(json);

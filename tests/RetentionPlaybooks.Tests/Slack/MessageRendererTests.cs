@@ -236,6 +236,20 @@ public sealed partial class MessageRendererTests
         Assert.Equal(cut, trimmed.EndsWith(BlockKitLimits.Ellipsis, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("&amp;xyz", 4, "…")]               // the entity starts the text, and the limit is under the five-character look-back
+    [InlineData("ab&lt;cd", 6, "ab…")]             // the entity's ';' falls exactly at the cut
+    [InlineData("abcdef&amp;", 6, "abcde…")]       // an entity just past the cut is not pulled in
+    [InlineData("abcde&amp;", 6, "abcde…")]
+    [InlineData("a&amp;bcdef", 8, "a&amp;b…")]     // a whole entity before the cut stays
+    public void Trim_EntitiesAroundTheCut_NeverHalvedAndNeverOverTheLimit(string text, int limit, string expected)
+    {
+        var trimmed = BlockKitLimits.Trim(text, limit);
+
+        Assert.Equal(expected, trimmed);
+        Assert.True(trimmed.Length <= limit);
+    }
+
     [Fact]
     public void Trim_DoesNotSplitASurrogatePair()
     {
