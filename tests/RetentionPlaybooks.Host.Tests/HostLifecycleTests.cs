@@ -64,13 +64,13 @@ public sealed class HostLifecycleTests
 
         Assert.False(rejected);
         Assert.Same(original, catalog.Current);
-        Assert.Contains(catalog.RejectedDiagnostics, d => d.Code == "RP0105");
+        Assert.Contains(catalog.Rejection!.Diagnostics, d => d.Code == "RP0105");
 
         playbooks.Replace("vip-cart-abandonment.yaml", "sla: two hours", "sla: 3h");
         var taken = catalog.Reload();
 
         Assert.True(taken);
-        Assert.Empty(catalog.RejectedDiagnostics);
+        Assert.Null(catalog.Rejection);
         Assert.Equal(TimeSpan.FromHours(3), catalog.Current.Playbooks.Single(p => p.Id == "vip-cart-abandonment").Sla);
     }
 

@@ -39,10 +39,10 @@ public sealed class PlaybookWatchTests
 
         playbooks.Replace("subscription-cancel-save.yaml", "sla: 4h", "sla: {4h");
         await WaitForAsync(() => catalog.ReloadPending);
-        await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && catalog.RejectedAt is not null);
+        await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && catalog.Rejection is not null);
 
         Assert.Same(good, catalog.Current);
-        Assert.EndsWith("subscription-cancel-save.yaml", Assert.Single(catalog.RejectedFiles), StringComparison.Ordinal);
+        Assert.EndsWith("subscription-cancel-save.yaml", Assert.Single(catalog.Rejection!.Files), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class PlaybookWatchTests
 
         Assert.False(taken);
         Assert.Same(good, catalog.Current);
-        Assert.NotNull(catalog.RejectedAt);
-        Assert.NotEmpty(catalog.RejectedFiles);
+        Assert.NotNull(catalog.Rejection);
+        Assert.NotEmpty(catalog.Rejection.Files);
     }
 
     private static TimeSpan? Sla(PlaybookCatalog catalog) => catalog.Current.Playbooks.Single(p => p.Id == "vip-cart-abandonment").Sla;

@@ -8,19 +8,19 @@ internal sealed class PlaybooksHealthCheck(PlaybookCatalog catalog) : IHealthChe
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var errors = catalog.RejectedDiagnostics.Count(d => d.IsError);
+        var rejection = catalog.Rejection;
         var data = new Dictionary<string, object>
         {
             ["playbooks"] = catalog.Current.Playbooks.Count,
             ["playbooks_loaded_at"] = catalog.LoadedAt,
-            ["rejected_reload_errors"] = errors,
-            ["rejected_reload_files"] = catalog.RejectedFiles,
+            ["rejected_reload_errors"] = rejection?.ErrorCount ?? 0,
+            ["rejected_reload_files"] = rejection?.Files ?? [],
         };
-        if (catalog.RejectedAt is not { } at) return Task.FromResult(HealthCheckResult.Healthy(data: data));
-        data["rejected_reload_at"] = at;
-        var why = catalog.RejectedReason ?? $"{errors} error(s)";
+        if (rejection is null) return Task.FromResult(HealthCheckResult.Healthy(data: data));
+        data["rejected_reload_at"] = rejection.At;
+        var why = rejection.Reason ?? $"{rejection.ErrorCount} error(s)";
         return Task.FromResult(HealthCheckResult.Degraded(
-            $"the newest playbooks were rejected ({why} in {string.Join(", ", catalog.RejectedFiles)}); still running the set loaded at {catalog.LoadedAt:O} — run `playbooks validate` for the diagnostics",
+            $"the newest playbooks were rejected ({why} in {string.Join(", ", rejection.Files)}); still running the set loaded at {catalog.LoadedAt:O} — run `playbooks validate` for the diagnostics",
             data: data));
     }
 }

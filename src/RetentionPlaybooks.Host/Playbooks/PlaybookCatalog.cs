@@ -17,6 +17,7 @@ internal sealed class PlaybookCatalog : IDisposable
     private readonly Lock _reloading = new();
     private readonly Lock _scheduling = new();
     private volatile CompilationResult _current;
+    private volatile ReloadRejection? _rejection;
 
     public PlaybookCatalog(string directory, ILogger<PlaybookCatalog> logger, TimeProvider time)
     {
@@ -35,14 +36,8 @@ internal sealed class PlaybookCatalog : IDisposable
 
     public DateTimeOffset LoadedAt { get; private set; }
 
-    /// <summary>Diagnostics of the last reload that was rejected, if the newest files are invalid.</summary>
-    public IReadOnlyList<Diagnostic> RejectedDiagnostics { get; private set; } = [];
-
-    /// <summary>The files whose errors made the last reload be rejected; empty when the newest files are in use.</summary>
-    public IReadOnlyList<string> RejectedFiles { get; private set; } = [];
-
-    /// <summary>When the last reload was rejected, or null when the newest files are in use.</summary>
-    public DateTimeOffset? RejectedAt { get; private set; }
+    /// <summary>Why the last reload was rejected, or null when the newest files are in use.</summary>
+    public ReloadRejection? Rejection => _rejection;
 
     public void Watch()
     {
@@ -74,38 +69,24 @@ internal sealed class PlaybookCatalog : IDisposable
             }
             catch (Exception ex)
             {
-                Reject([], [_directory], $"{ex.GetType().Name} while compiling");
+                _rejection = new ReloadRejection(_time.GetUtcNow(), [], [_directory], $"{ex.GetType().Name} while compiling");
                 _logger.LogError(ex, "Reloading the playbooks in {Directory} failed; keeping the {Count} playbook(s) loaded at {LoadedAt:O}", _directory, _current.Playbooks.Count, LoadedAt);
                 return false;
             }
             if (result.HasErrors)
             {
                 var errors = result.Diagnostics.Where(d => d.IsError).ToList();
-                Reject(result.Diagnostics, errors.Select(d => d.Location.File).Distinct(StringComparer.Ordinal).ToList(), null);
+                _rejection = new ReloadRejection(_time.GetUtcNow(), result.Diagnostics, errors.Select(d => d.Location.File).Distinct(StringComparer.Ordinal).ToList(), null);
                 _logger.LogError("Playbooks in {Directory} changed but do not compile; keeping the {Count} playbook(s) loaded at {LoadedAt:O}:\n{Diagnostics}",
                     _directory, _current.Playbooks.Count, LoadedAt, string.Join("\n", errors));
                 return false;
             }
             _current = result;
             LoadedAt = _time.GetUtcNow();
-            RejectedDiagnostics = [];
-            RejectedFiles = [];
-            RejectedAt = null;
-            RejectedReason = null;
+            _rejection = null;
             _logger.LogInformation("Reloaded {Count} playbook(s) from {Directory}", result.Playbooks.Count, _directory);
             return true;
         }
-    }
-
-    /// <summary>Why the last reload failed without diagnostics (an unexpected error), or null.</summary>
-    public string? RejectedReason { get; private set; }
-
-    private void Reject(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> files, string? reason)
-    {
-        RejectedDiagnostics = diagnostics;
-        RejectedFiles = files;
-        RejectedReason = reason;
-        RejectedAt = _time.GetUtcNow();
     }
 
     // Editors write a file in several steps: wait for the burst of events to settle.
