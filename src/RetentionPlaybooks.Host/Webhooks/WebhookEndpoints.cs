@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -53,8 +54,8 @@ internal static class WebhookEndpoints
         if (doc is null) return problem!;
         var input = TriggerInput.Parse(doc.RootElement, out var shape);
         if (input is null) return WebhookProblems.Invalid(shape!);
-        if (DeliveryKeyProblem(input.DeliveryId, "\"delivery_id\"", "send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised") is { } bad) return bad;
-        var deliveryId = input.DeliveryId!;
+        var deliveryId = input.DeliveryId;
+        if (!IsDeliveryKey(deliveryId, "\"delivery_id\"", "send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised", out var bad)) return bad;
         return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)]).ConfigureAwait(false);
     }
 
@@ -78,12 +79,12 @@ internal static class WebhookEndpoints
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid("the body must be a JSON object");
         var eventId = SignalNormalizer.Text(root, "event_id");
-        if (DeliveryKeyProblem(eventId, "\"event_id\"", "reporting webhooks carry one per event") is { } bad) return bad;
+        if (!IsDeliveryKey(eventId, "\"event_id\"", "reporting webhooks carry one per event", out var bad)) return bad;
         if (!root.TryGetProperty("metric", out var metric) || metric.ValueKind != JsonValueKind.String)
         {
             return WebhookProblems.Invalid("\"metric\" is missing");
         }
-        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId!, body)]).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
     }
 
     internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
@@ -119,13 +120,13 @@ internal static class WebhookEndpoints
             var e = events[i];
             if (e.ValueKind != JsonValueKind.Object) return WebhookProblems.Invalid($"event {i} is not a JSON object");
             var messageId = SignalNormalizer.Text(e, "messageId") ?? SignalNormalizer.Text(e, "message_id");
-            if (DeliveryKeyProblem(messageId, $"event {i}'s \"messageId\"", "Data Pipelines gives every event one") is { } bad) return bad;
+            if (!IsDeliveryKey(messageId, $"event {i}'s \"messageId\"", "Data Pipelines gives every event one", out var bad)) return bad;
             if (SignalNormalizer.Text(e, "type") is not { } type || type is not ("track" or "identify" or "page" or "screen" or "group" or "alias"))
             {
                 return WebhookProblems.Invalid($"event {i} has no valid \"type\" (track, identify, page, screen, group or alias)");
             }
             // The same messageId twice in one batch is one event.
-            if (keys.Add(messageId!)) items.Add(new InboxItem(SignalSource.Pipelines, messageId!, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
+            if (keys.Add(messageId)) items.Add(new InboxItem(SignalSource.Pipelines, messageId, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
         }
         return await AcceptAsync(store, signal, items).ConfigureAwait(false);
     }
@@ -134,11 +135,12 @@ internal static class WebhookEndpoints
     public const int MaxDeliveryKeyLength = 1000;
 
     /// <summary>A delivery key is the id redeliveries are recognised by: present, not blank, of a sane length.</summary>
-    private static IResult? DeliveryKeyProblem(string? key, string name, string hint)
+    private static bool IsDeliveryKey([NotNullWhen(true)] string? key, string name, string hint, [NotNullWhen(false)] out IResult? problem)
     {
-        if (string.IsNullOrWhiteSpace(key)) return WebhookProblems.Invalid($"{name} is {(key is null ? "missing" : "blank")}: {hint}");
-        if (key.Length > MaxDeliveryKeyLength) return WebhookProblems.Invalid($"{name} is {key.Length} characters long; at most {MaxDeliveryKeyLength} are accepted");
-        return null;
+        problem = null;
+        if (string.IsNullOrWhiteSpace(key)) problem = WebhookProblems.Invalid($"{name} is {(key is null ? "missing" : "blank")}: {hint}");
+        else if (key.Length > MaxDeliveryKeyLength) problem = WebhookProblems.Invalid($"{name} is {key.Length} characters long; at most {MaxDeliveryKeyLength} are accepted");
+        return problem is null;
     }
 
     private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)
