@@ -61,14 +61,7 @@ internal static class ValueReader
     /// <summary>A JSON number or numeric string; false for anything else, and for values out of <see cref="ValueLimits"/> (NaN, 1e300).</summary>
     public static bool TryReadNumber(JsonElement json, out double value)
     {
-        value = 0;
-        var read = json.ValueKind switch
-        {
-            JsonValueKind.Number => json.TryGetDouble(out value),
-            JsonValueKind.String => double.TryParse(json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
-            _ => false,
-        };
-        if (read && ValueLimits.IsSaneNumber(value)) return true;
+        if (TryGetNumber(json, out value) && ValueLimits.IsSaneNumber(value)) return true;
         value = 0;
         return false;
     }
@@ -80,21 +73,21 @@ internal static class ValueReader
     public static bool TryReadTimestamp(JsonElement json, out double unixSeconds)
     {
         unixSeconds = 0;
-        if (json.ValueKind == JsonValueKind.Number || (json.ValueKind == JsonValueKind.String && LooksNumeric(json.GetString()!)))
-        {
-            var read = json.ValueKind == JsonValueKind.Number
-                ? json.TryGetDouble(out var n)
-                : double.TryParse(json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out n);
-            return read && ValueLimits.TryReadUnix(n, out unixSeconds);
-        }
+        if (TryGetNumber(json, out var n)) return ValueLimits.TryReadUnix(n, out unixSeconds);
         return json.ValueKind == JsonValueKind.String
             && DateTimeOffset.TryParse(json.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto)
             && ValueLimits.TryReadInstant(dto, out unixSeconds);
     }
 
-    private static bool LooksNumeric(string text)
+    /// <summary>The number a JSON number or numeric string holds, whatever its size (the callers judge that).</summary>
+    private static bool TryGetNumber(JsonElement json, out double value)
     {
-        var t = text.AsSpan().Trim();
-        return t.Length > 0 && (char.IsAsciiDigit(t[0]) || t[0] is '-' or '+' or '.') && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        value = 0;
+        return json.ValueKind switch
+        {
+            JsonValueKind.Number => json.TryGetDouble(out value),
+            JsonValueKind.String => double.TryParse(json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            _ => false,
+        };
     }
 }
