@@ -17,7 +17,7 @@ internal sealed class StoreHealthCheck(IEscalationStore store, HealthOptions opt
         StoreStats stats;
         try
         {
-            stats = await store.StatsAsync(cancellationToken, options.FailingAttempts, now - options.RecentProblemWindow).ConfigureAwait(false);
+            stats = await store.StatsAsync(options.FailingAttempts, now - options.RecentProblemWindow, cancellationToken).ConfigureAwait(false);
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {

@@ -53,7 +53,7 @@ internal interface IEscalationStore
 
     /// <summary>Counts for /health; <paramref name="failingAttempts"/>: how many failed attempts make a delivery "failing";
     /// <paramref name="recentSince"/>: from when quarantined records and dead letters count as recent.</summary>
-    Task<StoreStats> StatsAsync(CancellationToken ct, int failingAttempts = 3, DateTimeOffset? recentSince = null);
+    Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct);
 
     /// <summary>Inbox records set aside because processing failed on them, newest first.</summary>
     Task<IReadOnlyList<QuarantinedRecord>> QuarantinedAsync(int limit, CancellationToken ct);

@@ -227,7 +227,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return command.ExecuteNonQuery();
     }, ct);
 
-    public Task<StoreStats> StatsAsync(CancellationToken ct, int failingAttempts = 3, DateTimeOffset? recentSince = null) => Read(connection =>
+    public Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct) => Read(connection =>
     {
         using var query = Command(connection, null,
             """
@@ -241,7 +241,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL AND processed_at >= $r),
                    (SELECT COUNT(*) FROM escalations WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= $r)
             """);
-        Bind(query, ("$f", failingAttempts), ("$r", (recentSince ?? DateTimeOffset.MinValue).ToUnixTimeMilliseconds()));
+        Bind(query, ("$f", failingAttempts), ("$r", recentSince.ToUnixTimeMilliseconds()));
         using var reader = query.ExecuteReader();
         reader.Read();
         return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),

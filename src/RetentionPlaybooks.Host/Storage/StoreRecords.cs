@@ -88,9 +88,9 @@ internal sealed record StoreStats(
     long Sending,
     long Sent,
     long Dead,
-    long Quarantined = 0,
-    DateTimeOffset? OldestInboxPendingAt = null,
-    DateTimeOffset? OldestOutboxAt = null,
-    long Failing = 0,
-    long RecentQuarantined = 0,
-    long RecentDead = 0);
+    long Quarantined,
+    DateTimeOffset? OldestInboxPendingAt,
+    DateTimeOffset? OldestOutboxAt,
+    long Failing,
+    long RecentQuarantined,
+    long RecentDead);
