@@ -49,7 +49,8 @@ internal static class HostComposition
             if (playbooks.Watch) catalog.Watch();
             return catalog;
         });
-        services.AddSingleton<IEscalationStore>(sp => new SqliteEscalationStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout));
+        services.AddSingleton<IEscalationStore>(sp => new SqliteEscalationStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout,
+            maxSizeBytes: store.MaxSizeMegabytes * 1024L * 1024L, logger: sp.GetRequiredService<ILogger<SqliteEscalationStore>>()));
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();

@@ -10,6 +10,7 @@ namespace RetentionPlaybooks.Host.Tests;
 /// the same database: every accepted signal is delivered, and none twice. Runs on the real clock (a separate
 /// process cannot share a fake one), with short pacing so it takes seconds.
 /// </summary>
+[Trait("Category", "Slow")] // real processes, locks, disks or clocks; every wait bounded
 public sealed class CrashRecoveryTests
 {
     [Fact]

@@ -21,11 +21,16 @@ internal sealed class HostApp : WebApplicationFactory<Program>
 
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 13, 42, 0, TimeSpan.Zero);
 
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rp-host-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
     private readonly Dictionary<string, string?> _settings;
 
-    public HostApp(string? playbooksDirectory = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    /// <param name="dataDirectory">The folder for the database; by default a new temporary one, deleted on Dispose (a given
+    /// folder is left as it is, so a second host can open the same database).</param>
+    public HostApp(string? playbooksDirectory = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? dataDirectory = null)
     {
+        _ownsDataDir = dataDirectory is null;
+        _dataDir = dataDirectory ?? Path.Combine(Path.GetTempPath(), "rp-host-" + Guid.NewGuid().ToString("N"));
         Time = time ?? new FakeTimeProvider(Start);
         Directory.CreateDirectory(_dataDir);
         _settings = new Dictionary<string, string?>
@@ -82,7 +87,11 @@ internal sealed class HostApp : WebApplicationFactory<Program>
     public async Task<JsonElement> HealthAsync()
     {
         using var client = CreateClient();
-        return await client.GetFromJsonAsync<JsonElement>("/health");
+        // Unhealthy is answered 503 (for load balancers), with the same body.
+        using var response = await client.GetAsync("/health");
+        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(health.GetProperty("status").GetString() == "unhealthy" ? System.Net.HttpStatusCode.ServiceUnavailable : System.Net.HttpStatusCode.OK, response.StatusCode);
+        return health;
     }
 
     /// <summary>Waits (bounded, in real time) until the inbox and outbox are drained, advancing the fake clock so paced sends proceed.</summary>
@@ -121,7 +130,7 @@ internal sealed class HostApp : WebApplicationFactory<Program>
         try
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(_dataDir, recursive: true);
+            if (_ownsDataDir) Directory.Delete(_dataDir, recursive: true);
         }
         catch (IOException)
         {

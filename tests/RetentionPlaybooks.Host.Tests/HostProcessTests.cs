@@ -3,6 +3,7 @@ using System.Net;
 namespace RetentionPlaybooks.Host.Tests;
 
 /// <summary>The host as an operator starts it: a real process, its exit code and what it prints.</summary>
+[Trait("Category", "Slow")] // real processes, locks, disks or clocks; every wait bounded
 public sealed class HostProcessTests
 {
     [Fact]

@@ -46,6 +46,40 @@ public sealed class PlaybookWatchTests
     }
 
     [Fact]
+    public async Task Watch_FileDeletedMidSave_NeverLosesThePlaybook_AndTakesTheNewFileOnceQuiet()
+    {
+        // Editors that save safely delete (or rename away) the file, then write the new one: the half-saved folder
+        // lacks a playbook, and a reload then would silently stop escalating it.
+        using var playbooks = new PlaybookCopy();
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
+        catalog.Watch();
+        var file = Path.Combine(playbooks.Path, "vip-cart-abandonment.yaml");
+        var text = File.ReadAllText(file);
+
+        File.Delete(file);
+        await WaitForAsync(() => catalog.ReloadPending);
+        time.Advance(PlaybookCatalog.Debounce - TimeSpan.FromMilliseconds(50));
+        var midSave = Sla(catalog);
+        var changes = catalog.ChangesSeen;
+        File.WriteAllText(file, text.Replace("sla: 2h", "sla: 3h", StringComparison.Ordinal));
+        // The clock stands still until the watcher has reported the write (its own thread): the debounce restarts then.
+        await WaitForAsync(() => catalog.ChangesSeen > changes);
+        var seen = new List<TimeSpan?>();
+        await WaitForAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            var sla = Sla(catalog);
+            seen.Add(sla);
+            return sla == TimeSpan.FromHours(3) && !catalog.ReloadPending;
+        });
+
+        Assert.Equal(TimeSpan.FromHours(2), midSave);
+        Assert.All(seen, s => Assert.NotNull(s));
+        Assert.Null(catalog.Rejection);
+    }
+
+    [Fact]
     public void Reload_AFileThatCannotBeRead_IsRejected_NotThrown()
     {
         using var playbooks = new PlaybookCopy();
@@ -62,7 +96,8 @@ public sealed class PlaybookWatchTests
         Assert.NotEmpty(catalog.Rejection.Files);
     }
 
-    private static TimeSpan? Sla(PlaybookCatalog catalog) => catalog.Current.Playbooks.Single(p => p.Id == "vip-cart-abandonment").Sla;
+    /// <summary>The VIP cart playbook's SLA; null when the loaded set lacks the playbook.</summary>
+    private static TimeSpan? Sla(PlaybookCatalog catalog) => catalog.Current.Playbooks.SingleOrDefault(p => p.Id == "vip-cart-abandonment")?.Sla;
 
     private static bool Step(FakeTimeProvider time, TimeSpan by)
     {

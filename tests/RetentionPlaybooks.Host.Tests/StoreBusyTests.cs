@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace RetentionPlaybooks.Host.Tests;
 
 /// <summary>The database held locked by someone else (a backup, an operator's sqlite3 shell): work waits, nothing is lost.</summary>
+[Trait("Category", "Slow")] // real processes, locks, disks or clocks; every wait bounded
 public sealed class StoreBusyTests
 {
     private static SqliteConnection Lock(HostApp app)

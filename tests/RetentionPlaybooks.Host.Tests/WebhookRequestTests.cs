@@ -46,6 +46,19 @@ public sealed class WebhookRequestTests
         Assert.StartsWith(expected, detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(63, "$.{key}")]
+    [InlineData(64, "$.{key}")]            // a plain key is named as it is up to 64 characters
+    [InlineData(65, "$[\"{cut}…\"]")]     // one more: quoted and cut after 64
+    public async Task ParseJson_PlainKeyAtTheLengthLimit_IsNamedAsItIs_OneLongerIsQuotedAndCut(int length, string path)
+    {
+        var key = new string('k', length);
+        var detail = await ProblemDetailAsync($"{{\"{key}\":{{\"x\":1,\"x\":2}}}}");
+
+        var expected = path.Replace("{key}", key, StringComparison.Ordinal).Replace("{cut}", new string('k', 64), StringComparison.Ordinal);
+        Assert.Equal($"422 the key \"x\" appears more than once in {expected}; send each key once", detail);
+    }
+
     [Fact]
     public async Task ParseJson_LongOddKey_IsQuotedAndCutInThePath()
     {
@@ -109,6 +122,8 @@ public sealed class WebhookRequestTests
     [InlineData("text/plain+json", false)]
     [InlineData("", false)]
     [InlineData(null, false)]
+    [InlineData("; charset=utf-8", false)]   // parameters without a media type
+    [InlineData("*/*", false)]
     public void IsJson_OnlyJsonInUtf8(string? contentType, bool expected)
     {
         var context = new DefaultHttpContext();

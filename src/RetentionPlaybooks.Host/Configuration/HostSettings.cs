@@ -31,6 +31,13 @@ internal sealed class StoreOptions
     /// Customer.io waits for an answer.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Optional cap on the database file's size, in megabytes (unset: none). At the cap the host behaves as on a
+    /// full disk: webhooks are answered 503 (Customer.io retries them), processing waits, /health says so; nothing
+    /// accepted is lost. Use it to keep the host from filling a disk it shares.
+    /// </summary>
+    public int? MaxSizeMegabytes { get; set; }
 }
 
 /// <summary>Slack. Without a bot token, messages go to the local preview sink (console and /preview) instead.</summary>

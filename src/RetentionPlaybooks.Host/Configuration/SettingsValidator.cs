@@ -18,6 +18,7 @@ internal static class SettingsValidator
             problems.Add("Slack:BotToken must be a bot token starting with \"xoxb-\"");
         }
         Range(problems, "Store:BusyTimeout", store.BusyTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        if (store.MaxSizeMegabytes is < 1 or > 1_000_000) problems.Add($"Store:MaxSizeMegabytes must be between 1 and 1000000 (or unset for no cap); it is {store.MaxSizeMegabytes}");
         Range(problems, "Store:KeepPayloads", store.KeepPayloads, TimeSpan.FromDays(8), TimeSpan.FromDays(3650));
         Range(problems, "Slack:Timeout", slack.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         Range(problems, "CustomerIo:SignatureTolerance", cio.SignatureTolerance, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));

@@ -14,6 +14,7 @@ internal sealed class StoreHealthCheck(IEscalationStore store, HealthOptions opt
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        var writes = store.WriteHealth;
         StoreStats stats;
         try
         {
@@ -39,7 +40,15 @@ internal sealed class StoreHealthCheck(IEscalationStore store, HealthOptions opt
             ["sent"] = stats.Sent,
             ["dead_letters"] = stats.Dead,
             ["dead_letters_recently"] = stats.RecentDead,
+            ["store_writes_failed"] = writes.FailedSinceStart,
         };
+        if (writes.Failing is { } fault)
+        {
+            data["store_writes_failing_since"] = fault.Since.ToString("O", CultureInfo.InvariantCulture);
+            return HealthCheckResult.Unhealthy(
+                $"writes to the store fail since {Format(Age(now, fault.Since))} ago ({fault.Description}): webhooks are answered 503 " +
+                "and retried by Customer.io, processing waits; nothing accepted is lost", data: data);
+        }
         var problems = new List<string>();
         var window = Format(options.RecentProblemWindow);
         if (inboxAge > options.MaxInboxAge)

@@ -52,7 +52,7 @@ internal sealed class InboxWorker(
             {
                 await store.CompleteAsync([result], time.GetUtcNow(), ct).ConfigureAwait(false);
             }
-            catch (SqliteException ex) when (IsRecordWriteFault(ex))
+            catch (SqliteException ex) when (SqliteEscalationStore.IsRecordWriteFault(ex))
             {
                 var reason = $"SqliteException {ex.SqliteErrorCode} ({ex.SqliteExtendedErrorCode}) while writing the results";
                 logger.LogError("Inbox {InboxId} quarantined: {Reason}", result.InboxId, reason);
@@ -60,9 +60,6 @@ internal sealed class InboxWorker(
             }
         }
     }
-
-    /// <summary>SQLite errors caused by what is written (constraint, too big, type mismatch, out of range), not by the store's state.</summary>
-    internal static bool IsRecordWriteFault(SqliteException ex) => ex.SqliteErrorCode is 18 or 19 or 20 or 25;
 
     /// <summary>Processes one batch; false when the inbox was empty.</summary>
     internal async Task<bool> ProcessBatchAsync(CancellationToken ct)
@@ -74,7 +71,7 @@ internal sealed class InboxWorker(
         {
             await store.CompleteAsync(results, time.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        catch (SqliteException ex) when (IsRecordWriteFault(ex))
+        catch (SqliteException ex) when (SqliteEscalationStore.IsRecordWriteFault(ex))
         {
             // One record's writes broke the batch's transaction (a constraint, a value too big): write them one by one,
             // so that only the record at fault is set aside.

@@ -96,6 +96,7 @@ internal sealed class PlaybookCatalog : IDisposable
         lock (_scheduling)
         {
             ReloadPending = true;
+            ChangesSeen++;
             if (_debounce is null) _debounce = _time.CreateTimer(_ => ReloadNow(), null, Debounce, Timeout.InfiniteTimeSpan);
             else _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
         }
@@ -106,6 +107,15 @@ internal sealed class PlaybookCatalog : IDisposable
         ReloadPending = false;
         Reload();
     }
+
+    /// <summary>How many change events the watcher has reported (each restarts the debounce).</summary>
+    internal long ChangesSeen
+    {
+        get { lock (_scheduling) return _changesSeen; }
+        private set => _changesSeen = value;
+    }
+
+    private long _changesSeen;
 
     /// <summary>True from a change in the folder until the debounced reload starts.</summary>
     public bool ReloadPending { get; private set; }

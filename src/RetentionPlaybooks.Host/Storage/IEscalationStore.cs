@@ -55,6 +55,9 @@ internal interface IEscalationStore
     /// <paramref name="recentSince"/>: from when quarantined records and dead letters count as recent.</summary>
     Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct);
 
+    /// <summary>Whether writes are failing now, and how many failed since the store was opened.</summary>
+    StoreWriteHealth WriteHealth { get; }
+
     /// <summary>Inbox records set aside because processing failed on them, newest first.</summary>
     Task<IReadOnlyList<QuarantinedRecord>> QuarantinedAsync(int limit, CancellationToken ct);
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace RetentionPlaybooks.Host.Storage;
 
@@ -22,9 +23,13 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
     private readonly SqliteConnection _writeConnection;
 
     private readonly int _busyTimeoutMs;
+    private readonly ILogger? _logger;
+    private StoreWriteFault? _writeFault;
+    private long _writesFailed;
 
-    public SqliteEscalationStore(string path, TimeProvider time, bool fullSync = true, TimeSpan? busyTimeout = null)
+    public SqliteEscalationStore(string path, TimeProvider time, bool fullSync = true, TimeSpan? busyTimeout = null, long? maxSizeBytes = null, ILogger? logger = null)
     {
+        _logger = logger;
         // Microsoft.Data.Sqlite retries a busy database until the command timeout, on top of SQLite's busy_timeout:
         // both are set to the one limit, so a locked database fails a write after that long and no later.
         var wait = busyTimeout ?? TimeSpan.FromSeconds(3);
@@ -36,8 +41,21 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         _writeConnection = Open();
         Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
         SqliteSchema.Apply(_writeConnection);
+        if (maxSizeBytes is { } cap)
+        {
+            // SQLite refuses to grow the file past max_page_count pages (SQLITE_FULL, as on a full disk).
+            using var pageSize = Command(_writeConnection, null, "PRAGMA page_size");
+            var pages = Math.Max(1, cap / (long)pageSize.ExecuteScalar()!);
+            Execute(_writeConnection, $"PRAGMA max_page_count = {pages};");
+        }
         _writer = Task.Run(WriteLoopAsync);
     }
+
+    /// <summary>Whether writes are failing now (the database locked, the disk full, an I/O error) and how many failed since start.</summary>
+    public StoreWriteHealth WriteHealth => new(Volatile.Read(ref _writeFault), Interlocked.Read(ref _writesFailed));
+
+    /// <summary>SQLite errors caused by what is written (constraint, too big, type mismatch, out of range), not by the store's state.</summary>
+    internal static bool IsRecordWriteFault(SqliteException ex) => ex.SqliteErrorCode is 18 or 19 or 20 or 25;
 
     public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
@@ -374,6 +392,11 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
                 transaction.Commit();
             }
             foreach (var op in batch) op.Complete();
+            if (Volatile.Read(ref _writeFault) is { } fault)
+            {
+                Volatile.Write(ref _writeFault, null);
+                _logger?.LogWarning("Store writes succeed again (they failed from {Since:O}: {Fault})", fault.Since, fault.Description);
+            }
             return true;
         }
         catch (Exception ex)
@@ -381,9 +404,31 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             // Whatever a write throws fails that write alone; the writer loop itself must never end, or every later
             // write would wait forever.
             if (batch.Count == 1) batch[0].Fail(ex);
+            Interlocked.Increment(ref _writesFailed);
+            if (ex is not SqliteException record || !IsRecordWriteFault(record))
+            {
+                // Not the record's fault: the store cannot write. Said in /health until a write succeeds again. The
+                // message is not logged (a constraint message can quote a value); its type and SQLite code are.
+                var description = Describe(ex);
+                if (Volatile.Read(ref _writeFault) is null)
+                {
+                    Volatile.Write(ref _writeFault, new StoreWriteFault(description, _time.GetUtcNow()));
+                    _logger?.LogError("Store writes fail: {Fault}; webhooks are answered 503 and processing waits until they succeed again", description);
+                }
+            }
             return false;
         }
     }
+
+    internal static string Describe(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 5 or 6 } e => $"SQLite error {e.SqliteErrorCode}: the database is locked by another connection",
+        SqliteException { SqliteErrorCode: 10 } e => $"SQLite error {e.SqliteErrorCode}: disk I/O error",
+        SqliteException { SqliteErrorCode: 13 } e => $"SQLite error {e.SqliteErrorCode}: the database or the disk is full",
+        SqliteException { SqliteErrorCode: 14 } e => $"SQLite error {e.SqliteErrorCode}: the database file cannot be opened",
+        SqliteException e => $"SQLite error {e.SqliteErrorCode} ({e.SqliteExtendedErrorCode})",
+        _ => $"unexpected {ex.GetType().Name}",
+    };
 
     private SqliteConnection Open()
     {

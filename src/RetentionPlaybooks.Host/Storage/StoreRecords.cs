@@ -94,3 +94,9 @@ internal sealed record StoreStats(
     long Failing,
     long RecentQuarantined,
     long RecentDead);
+
+/// <summary>Writes failing because of the store's state (locked, full, I/O), since <paramref name="Since"/>; no customer data.</summary>
+internal sealed record StoreWriteFault(string Description, DateTimeOffset Since);
+
+/// <summary><paramref name="Failing"/>: set while writes fail, cleared by the next successful commit.</summary>
+internal sealed record StoreWriteHealth(StoreWriteFault? Failing, long FailedSinceStart);

@@ -11,6 +11,7 @@ namespace RetentionPlaybooks.Host.Tests.Hostile;
 /// inside the processor, where it would be quarantined), is unreadable after acceptance, or renders a message with a
 /// mrkdwn control sequence from customer data or over Block Kit limits.
 /// </summary>
+[Trait("Category", "Fuzz")]
 public sealed class InProcessFuzzTests(ITestOutputHelper output)
 {
     private static readonly int[] Allowed = [200, 202, 400, 401, 413, 415, 422];

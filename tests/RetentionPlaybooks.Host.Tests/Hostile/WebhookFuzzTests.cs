@@ -15,6 +15,7 @@ namespace RetentionPlaybooks.Host.Tests.Hostile;
 /// rendered message carries a mrkdwn control sequence from customer data. Long run: RP_FUZZ_HTTP_ITERATIONS or
 /// RP_FUZZ_ITERATIONS.
 /// </summary>
+[Trait("Category", "Fuzz")]
 public sealed class WebhookFuzzTests(ITestOutputHelper output)
 {
     private static readonly int[] Allowed = [200, 202, 400, 401, 413, 415, 422];

@@ -86,6 +86,20 @@ public sealed class ValueReaderTests
     }
 
     [Theory]
+    [InlineData("[180]")]
+    [InlineData("{\"amount\":180}")]
+    [InlineData("true")]
+    [InlineData("null")]
+    public void NumberMoneyTimestampDuration_FromAnArrayObjectBooleanOrNull_AreMissing(string json)
+    {
+        // Neither a number nor a numeric string: no reading, not even of what the container holds.
+        foreach (var type in new[] { DataType.Number, DataType.Money, DataType.Timestamp, DataType.Duration })
+        {
+            Assert.True(Read(json, type).IsMissing, $"{json} as {type}");
+        }
+    }
+
+    [Theory]
     [InlineData("3155760000", false)]   // 100 years in seconds: the limit
     [InlineData("-3155760000", false)]
     [InlineData("3155760001", true)]

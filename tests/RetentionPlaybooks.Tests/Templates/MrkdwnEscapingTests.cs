@@ -33,6 +33,35 @@ public sealed class MrkdwnEscapingTests
         Assert.Equal(expected, Mrkdwn.Escape(text));
     }
 
+    [Theory]
+    [InlineData("a & b <c>", "a &amp; b &lt;c&gt;")]
+    [InlineData(">", "&gt;")]
+    [InlineData("<", "&lt;")]
+    [InlineData("&", "&amp;")]
+    [InlineData("caf\u00e9 \ud83d\ude00 > x", "caf\u00e9 \ud83d\ude00 &gt; x")]   // other text, pairs included, as it is
+    [InlineData("plain", "plain")]
+    public void Encoder_ThroughTheTextEncoderApi_EscapesExactlyTheThreeControlCharacters(string text, string expected)
+    {
+        // The writer overload is the scalar-by-scalar path (FindFirstCharacterToEncode, then TryEncodeUnicodeScalar)
+        // that any caller of the encoder may take, not only the string overload.
+        var writer = new StringWriter();
+        MrkdwnEncoder.Instance.Encode(writer, text);
+
+        Assert.Equal(expected, writer.ToString());
+        Assert.Equal(expected, MrkdwnEncoder.Instance.Encode(text));
+    }
+
+    [Fact]
+    public void Encoder_WillEncode_OnlyTheThreeControlCharacters()
+    {
+        Assert.True(MrkdwnEncoder.Instance.WillEncode('&'));
+        Assert.True(MrkdwnEncoder.Instance.WillEncode('<'));
+        Assert.True(MrkdwnEncoder.Instance.WillEncode('>'));
+        Assert.False(MrkdwnEncoder.Instance.WillEncode('a'));
+        Assert.False(MrkdwnEncoder.Instance.WillEncode('"'));
+        Assert.False(MrkdwnEncoder.Instance.WillEncode(0x1F600));
+    }
+
     [Fact]
     public void Render_HostileCustomerName_IsInert()
     {

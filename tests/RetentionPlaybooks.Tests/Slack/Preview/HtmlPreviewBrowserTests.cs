@@ -5,6 +5,7 @@ using Xunit;
 namespace RetentionPlaybooks.Tests.Slack.Preview;
 
 /// <summary>Opens the preview page in a real browser: what Chromium builds from it is what a reviewer sees.</summary>
+[Trait("Category", "Slow")] // a real browser process; every wait bounded
 public sealed class HtmlPreviewBrowserTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("rp-html-preview-");
