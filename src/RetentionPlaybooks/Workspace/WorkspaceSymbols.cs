@@ -42,12 +42,15 @@ internal sealed record LinkSettings(
 
     private string[] ComputeAllowedDomains()
     {
-        var domains = new List<string> { Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io" };
-        if (Uri.TryCreate(ProfileUrlPattern.Replace("{host}", "fly.customer.io", StringComparison.Ordinal), UriKind.Absolute, out var profile)) domains.Add(profile.IdnHost);
+        var domains = new List<string> { CustomerIoHost };
+        if (Uri.TryCreate(ProfileUrlPattern.Replace("{host}", CustomerIoHost, StringComparison.Ordinal), UriKind.Absolute, out var profile)) domains.Add(profile.IdnHost);
         if (ShopDomain is not null) domains.Add(ShopDomain);
         domains.AddRange(LinkDomains);
         return [.. domains.Distinct(StringComparer.OrdinalIgnoreCase)];
     }
+
+    /// <summary>The Customer.io app's host in the workspace's region (the other region's is not a link of this workspace).</summary>
+    private string CustomerIoHost => Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io";
 
     private static bool HostMatches(string host, string domain) =>
         host.Equals(domain, StringComparison.OrdinalIgnoreCase)
@@ -61,8 +64,7 @@ internal sealed record LinkSettings(
     public string? CustomerIoProfile(string? cioId)
     {
         if (CustomerIoWorkspaceId is null || string.IsNullOrEmpty(cioId)) return null;
-        var host = Region == "eu" ? "fly-eu.customer.io" : "fly.customer.io";
-        return ProfileUrlPattern.Replace("{host}", host, StringComparison.Ordinal)
+        return ProfileUrlPattern.Replace("{host}", CustomerIoHost, StringComparison.Ordinal)
             .Replace("{workspace_id}", Uri.EscapeDataString(CustomerIoWorkspaceId), StringComparison.Ordinal)
             .Replace("{cio_id}", Uri.EscapeDataString(cioId), StringComparison.Ordinal);
     }
