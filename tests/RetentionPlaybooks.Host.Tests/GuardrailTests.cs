@@ -7,8 +7,10 @@ namespace RetentionPlaybooks.Host.Tests;
 /// <summary>Guardrails through the whole pipeline, delivered to the preview sink, each decision recorded.</summary>
 public sealed class GuardrailTests
 {
+    // Without a timestamp, a signal is evaluated at the time it was received: the fake clock's time.
     private static string Cart(int delivery, string customer, string checkout) => Webhooks.Sample("vip-cart-abandoned.json", j =>
     {
+        j.Remove("timestamp");
         j["delivery_id"] = $"d-{delivery}";
         j["customer"]!["id"] = customer;
         j["event"]!["data"]!["checkout_id"] = checkout;
@@ -62,6 +64,31 @@ public sealed class GuardrailTests
         Assert.EndsWith("(cooldown 1w)", during.Reason, StringComparison.Ordinal);
         Assert.Equal("escalated", after.Outcome);
         Assert.Equal("escalated", other.Outcome);
+    }
+
+    [Fact]
+    public async Task Cooldown_LateSignals_AreJudgedAtTheirOwnTime_AgainstTheStoredHistory()
+    {
+        // Two carts of one customer a day apart in their own time, delivered ten days apart (a backlog, a replay): the
+        // second is within the first's 7-day cooldown, as it was when it happened.
+        using var app = new HostApp();
+        var t0 = HostApp.Start - TimeSpan.FromDays(20);
+        string At(int delivery, DateTimeOffset at) => Webhooks.Sample("vip-cart-abandoned.json", j =>
+        {
+            j["delivery_id"] = $"late-{delivery}";
+            j["customer"]!["id"] = "cus_late";
+            j["event"]!["data"]!["checkout_id"] = $"chk_late_{delivery}";
+            j["timestamp"] = at.ToUnixTimeSeconds();
+        });
+        var first = Assert.Single(await RunAsync(app, [At(1, t0)]));
+        app.Time.Advance(TimeSpan.FromDays(10));
+        var second = Assert.Single(await RunAsync(app, [At(2, t0 + TimeSpan.FromDays(1))]));
+        var third = Assert.Single(await RunAsync(app, [At(3, t0 + TimeSpan.FromDays(8))]));
+
+        Assert.Equal("escalated", first.Outcome);
+        Assert.Equal("suppressed", second.Outcome);
+        Assert.Equal("cooldown: this customer was escalated 1 day ago (cooldown 1w)", second.Reason);
+        Assert.Equal("escalated", third.Outcome);
     }
 
     [Fact]
@@ -161,8 +188,9 @@ public sealed class GuardrailTests
         Assert.Equal("skipped", skipped.GetProperty("decisions")[0].GetProperty("outcome").GetString());
         Assert.Contains("event.cart_value = 12", skipped.GetProperty("decisions")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("no playbook triggers on this signal", untriggered.GetProperty("note").GetString());
-        Assert.Equal(0, untriggered.GetProperty("decisions").GetArrayLength());
+        var none = Assert.Single(untriggered.GetProperty("decisions").EnumerateArray());
+        Assert.Equal("no_trigger", none.GetProperty("outcome").GetString());
+        Assert.Equal("no playbook is triggered by the event \"page_viewed\"", none.GetProperty("reason").GetString());
     }
 
     [Fact]

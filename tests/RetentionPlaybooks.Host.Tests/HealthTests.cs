@@ -73,7 +73,7 @@ public sealed class HealthTests
         await using var store = new SqliteEscalationStore(Path.Combine(Path.GetTempPath(), $"rp-health-{Guid.NewGuid():N}.db"), time);
         var check = new Health.StoreHealthCheck(store, new Configuration.HealthOptions(), time);
         var accepted = await store.AcceptAsync([new InboxItem(SignalSource.Journey, "d", "{}"u8.ToArray())], CancellationToken.None);
-        var escalation = new NewEscalation("01ESC", accepted.Ids[0], "vip-cart-abandonment", "cus_1", "vip-saves", "C07VIPSAVES", null, "{}"u8.ToArray(), time.GetUtcNow());
+        var escalation = new NewEscalation("01ESC", accepted.Ids[0], "vip-cart-abandonment", "cus_1", "vip-saves", "C07VIPSAVES", null, "{}"u8.ToArray(), time.GetUtcNow(), time.GetUtcNow());
         await store.CompleteAsync([new ProcessingResult(accepted.Ids[0], [], [escalation], [])], time.GetUtcNow(), CancellationToken.None);
 
         var states = new List<Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus>();

@@ -19,7 +19,7 @@ public sealed class OutboxWorkerTests : IAsyncDisposable
     private int _inbox;
 
     private Task EnqueueAsync(string id, DateTimeOffset at) => _store.CompleteAsync(
-        [new ProcessingResult(++_inbox, [], [new NewEscalation(id, _inbox, "vip-cart-abandonment", "cus_" + id, "vip-saves", "C07VIPSAVES", null, "{\"channel\":\"C07VIPSAVES\",\"text\":\"t\",\"blocks\":[]}"u8.ToArray(), at)], [])],
+        [new ProcessingResult(++_inbox, [], [new NewEscalation(id, _inbox, "vip-cart-abandonment", "cus_" + id, "vip-saves", "C07VIPSAVES", null, "{\"channel\":\"C07VIPSAVES\",\"text\":\"t\",\"blocks\":[]}"u8.ToArray(), at, at)], [])],
         at, CancellationToken.None);
 
     /// <summary>Regression: an escalation that fell due while the worker was looking elsewhere used to mean "no timer", so it slept until the next webhook.</summary>

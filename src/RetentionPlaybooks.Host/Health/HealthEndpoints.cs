@@ -1,3 +1,4 @@
+using RetentionPlaybooks.Pipeline;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RetentionPlaybooks.Host.Playbooks;
 using RetentionPlaybooks.Host.Storage;

@@ -1,10 +1,12 @@
+using RetentionPlaybooks.Pipeline;
+
 namespace RetentionPlaybooks.Host.Storage;
 
 /// <summary>
 /// The durable state of the host: the inbox of verified signals, decisions, escalations (the outbox) and
 /// last-seen customer attributes. Every write is committed before its task completes.
 /// </summary>
-internal interface IEscalationStore
+internal interface IEscalationStore : IEscalationHistory, IAttributeSnapshots
 {
     /// <summary>Persists signals, ignoring any whose (source, delivery key) is already stored.</summary>
     Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct);
@@ -13,16 +15,6 @@ internal interface IEscalationStore
 
     /// <summary>Writes decisions, escalations and attributes, and marks the inbox records processed (or quarantined), atomically.</summary>
     Task CompleteAsync(IReadOnlyList<ProcessingResult> results, DateTimeOffset at, CancellationToken ct);
-
-    /// <summary>When the playbook last escalated this customer (for the cooldown), or null.</summary>
-    Task<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct);
-
-    Task<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct);
-
-    /// <summary>Escalations created since a time for a Slack target, optionally for one playbook (caps and budgets).</summary>
-    Task<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct);
-
-    Task<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct);
 
     /// <summary>Pending escalations due at or before <paramref name="now"/>, oldest first.</summary>
     Task<IReadOnlyList<OutboxItem>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);

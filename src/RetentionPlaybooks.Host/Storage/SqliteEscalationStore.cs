@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using RetentionPlaybooks.Pipeline;
 
 namespace RetentionPlaybooks.Host.Storage;
 
@@ -107,8 +108,8 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             "INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at) VALUES ($i, $p, $o, $r, $c, $e, $t)");
         using var escalation = Command(connection, transaction,
             """
-            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, body, state, attempts, next_attempt_at, created_at)
-            VALUES ($id, $i, $p, $cust, $c, $target, $d, $b, 'Pending', 0, $t, $t)
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, body, state, attempts, next_attempt_at, created_at, evaluated_at)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $b, 'Pending', 0, $t, $t, $e)
             ON CONFLICT DO NOTHING
             """);
         using var attributes = Command(connection, transaction,
@@ -124,7 +125,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
             foreach (var e in result.Escalations)
             {
                 Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
-                    ("$d", e.DedupeKey), ("$b", e.Body), ("$t", e.CreatedAt.ToUnixTimeMilliseconds()));
+                    ("$d", e.DedupeKey), ("$b", e.Body), ("$t", e.CreatedAt.ToUnixTimeMilliseconds()), ("$e", e.EvaluatedAt.ToUnixTimeMilliseconds()));
                 escalation.ExecuteNonQuery();
             }
             foreach (var (customer, json) in result.Attributes)
@@ -138,34 +139,35 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         return true;
     }, ct);
 
-    public Task<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct) => Read(connection =>
+    // The guardrail history (IEscalationHistory): windows are judged by each escalation's evaluation time.
+    public ValueTask<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct) => new(Read(connection =>
     {
-        using var query = Command(connection, null, "SELECT MAX(created_at) FROM escalations WHERE playbook = $p AND customer_id = $c AND state <> 'Dead'");
+        using var query = Command(connection, null, "SELECT MAX(evaluated_at) FROM escalations WHERE playbook = $p AND customer_id = $c AND state <> 'Dead'");
         Bind(query, ("$p", playbook), ("$c", customerId));
         return query.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
-    });
+    }));
 
-    public Task<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => Read(connection =>
+    public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(Read(connection =>
     {
         using var query = Command(connection, null, "SELECT EXISTS (SELECT 1 FROM escalations WHERE playbook = $p AND dedupe_key = $d AND state <> 'Dead')");
         Bind(query, ("$p", playbook), ("$d", dedupeKey));
         return (long)query.ExecuteScalar()! == 1;
-    });
+    }));
 
-    public Task<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => Read(connection =>
+    public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(Read(connection =>
     {
         using var query = Command(connection, null,
-            "SELECT COUNT(*) FROM escalations WHERE target = $t AND created_at >= $s AND ($p IS NULL OR playbook = $p) AND state <> 'Dead'");
+            "SELECT COUNT(*) FROM escalations WHERE target = $t AND evaluated_at >= $s AND ($p IS NULL OR playbook = $p) AND state <> 'Dead'");
         Bind(query, ("$t", target), ("$s", since.ToUnixTimeMilliseconds()), ("$p", playbook));
         return (int)(long)query.ExecuteScalar()!;
-    });
+    }));
 
-    public Task<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct) => Read(connection =>
+    public ValueTask<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct) => new(Read(connection =>
     {
         using var query = Command(connection, null, "SELECT attributes FROM customer_attributes WHERE customer_id = $c");
         Bind(query, ("$c", customerId));
         return query.ExecuteScalar() as string;
-    });
+    }));
 
     public Task<IReadOnlyList<OutboxItem>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) => Read(connection =>
     {

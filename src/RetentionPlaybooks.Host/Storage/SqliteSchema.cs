@@ -47,9 +47,7 @@ internal static class SqliteSchema
             sent_at INTEGER,
             UNIQUE (inbox_id, playbook));
         CREATE INDEX IF NOT EXISTS escalations_due ON escalations (next_attempt_at) WHERE state = 'Pending';
-        CREATE INDEX IF NOT EXISTS escalations_customer ON escalations (playbook, customer_id, created_at);
         CREATE INDEX IF NOT EXISTS escalations_dedupe ON escalations (playbook, dedupe_key);
-        CREATE INDEX IF NOT EXISTS escalations_target ON escalations (target, created_at);
         CREATE TABLE IF NOT EXISTS customer_attributes (
             customer_id TEXT PRIMARY KEY,
             attributes TEXT NOT NULL,
@@ -65,20 +63,30 @@ internal static class SqliteSchema
         AddColumn(command, "escalations", "in_doubt", "INTEGER NOT NULL DEFAULT 0");
         AddColumn(command, "inbox", "quarantine_reason", "TEXT");
         AddColumn(command, "escalations", "dead_at", "INTEGER");
+        // The signal's time its guardrails were judged at (escalations queued before the column existed: their queue time).
+        if (AddColumn(command, "escalations", "evaluated_at", "INTEGER NOT NULL DEFAULT 0"))
+        {
+            command.CommandText = "UPDATE escalations SET evaluated_at = created_at";
+            command.ExecuteNonQuery();
+        }
         command.CommandText = """
             CREATE INDEX IF NOT EXISTS inbox_quarantined ON inbox (id) WHERE quarantine_reason IS NOT NULL;
             CREATE INDEX IF NOT EXISTS escalations_waiting ON escalations (created_at) WHERE state IN ('Pending', 'Sending');
+            CREATE INDEX IF NOT EXISTS escalations_customer_evaluated ON escalations (playbook, customer_id, evaluated_at);
+            CREATE INDEX IF NOT EXISTS escalations_target_evaluated ON escalations (target, evaluated_at);
+            DROP INDEX IF EXISTS escalations_customer;
+            DROP INDEX IF EXISTS escalations_target;
             """;
         command.ExecuteNonQuery();
     }
 
-    private static void AddColumn(SqliteCommand command, string table, string column, string definition)
+    /// <summary>Adds a column to a table created before it existed; true when it was added.</summary>
+    private static bool AddColumn(SqliteCommand command, string table, string column, string definition)
     {
         command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
-        if ((long)command.ExecuteScalar()! == 0)
-        {
-            command.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
-            command.ExecuteNonQuery();
-        }
+        if ((long)command.ExecuteScalar()! != 0) return false;
+        command.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+        command.ExecuteNonQuery();
+        return true;
     }
 }

@@ -1,12 +1,6 @@
-namespace RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Pipeline;
 
-/// <summary>Where a signal came from; part of its de-duplication key.</summary>
-internal enum SignalSource
-{
-    Journey,
-    Reporting,
-    Pipelines,
-}
+namespace RetentionPlaybooks.Host.Storage;
 
 /// <summary>A verified request body (or one event of a batch) to persist before answering 2xx.</summary>
 internal sealed record InboxItem(SignalSource Source, string DeliveryKey, byte[] Payload);
@@ -20,7 +14,8 @@ internal sealed record InboxRecord(long Id, SignalSource Source, string Delivery
 /// <summary>A playbook's decision about one signal, kept for the operator ("why did this not escalate?").</summary>
 internal sealed record DecisionRecord(long InboxId, string Playbook, string Outcome, string Reason, string? Channel, string? EscalationId);
 
-/// <summary>An escalation to deliver: the rendered chat.postMessage body and its guardrail keys.</summary>
+/// <summary>An escalation to deliver: the rendered chat.postMessage body and its guardrail keys. <paramref name="CreatedAt"/>:
+/// when it was queued (the outbox's clock); <paramref name="EvaluatedAt"/>: the signal's time its guardrails were judged at.</summary>
 internal sealed record NewEscalation(
     string Id,
     long InboxId,
@@ -30,7 +25,8 @@ internal sealed record NewEscalation(
     string Target,
     string? DedupeKey,
     byte[] Body,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset EvaluatedAt);
 
 /// <summary>
 /// The result of processing one inbox record, written in one transaction. <paramref name="Quarantine"/>: processing

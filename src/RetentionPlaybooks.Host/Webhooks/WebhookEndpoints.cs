@@ -1,3 +1,4 @@
+using RetentionPlaybooks.Pipeline;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;

@@ -13,6 +13,7 @@ using RetentionPlaybooks.Host.Pipeline;
 using RetentionPlaybooks.Host.Playbooks;
 using RetentionPlaybooks.Host.Storage;
 using RetentionPlaybooks.Host.Webhooks;
+using RetentionPlaybooks.Pipeline;
 using RetentionPlaybooks.Slack;
 
 namespace RetentionPlaybooks.Host.Tests.Hostile;
@@ -34,8 +35,10 @@ internal sealed class InProcessPipeline : IDisposable
     private readonly SignalProcessor _processor;
     private readonly IServiceProvider _services;
     private long _inboxId;
-    private AttributeTracker? _attributes;
-    private long _attributeRecords;
+    private readonly InMemoryEscalationHistory _history = new();
+    private readonly InMemoryAttributeSnapshots _snapshots = new();
+    private SignalPipeline? _pipeline;
+    private long _pipelineRecords;
 
     public InProcessPipeline(string playbooksDirectory)
     {
@@ -132,68 +135,52 @@ internal sealed class InProcessPipeline : IDisposable
         };
     }
 
-    /// <summary>The processor's stages one by one (without guardrails, which need committed state): nothing may throw.</summary>
+    /// <summary>
+    /// The core pipeline on its own, outside the processor's quarantine, so that any exception a stage throws is seen:
+    /// nothing may throw, and every rendered message must be safe and within Block Kit's limits.
+    /// </summary>
     private async Task<(int Escalations, string? Failure)> StagesAsync(InboxRecord inbox)
     {
-        var stage = "normalize";
         var escalations = 0;
+        // One pipeline for many records, so a watched attribute's changes across inputs become triggers (renewed now
+        // and then: it remembers every customer it has seen).
+        if (_pipeline is null || ++_pipelineRecords % 10_000 == 0) _pipeline = new SignalPipeline(_catalog.Current, _history, _snapshots);
+        var pipeline = _pipeline;
         try
         {
-            var compilation = _catalog.Current;
-            var renderer = new MessageRenderer(compilation.Workspace!, compilation.DataModel!);
-            var reader = new RecordReader(compilation.DataModel!);
-            // One tracker for many records, so a watched attribute's changes across inputs become triggers (renewed
-            // now and then: it remembers every customer it has seen).
-            if (_attributes is null || ++_attributeRecords % 10_000 == 0) _attributes = new AttributeTracker(_store.Proxy, compilation);
-            var attributes = _attributes;
-            IReadOnlyList<Signal> signals;
+            System.Text.Json.JsonDocument doc;
             try
             {
-                signals = SignalNormalizer.Normalize(inbox);
+                doc = System.Text.Json.JsonDocument.Parse(inbox.Payload);
             }
             catch (System.Text.Json.JsonException ex)
             {
-                // The processor records this as "unreadable": the door accepted a body the pipeline then cannot read.
+                // The processor would quarantine it: the door accepted a body the pipeline then cannot read.
                 return (0, $"accepted at the door but unreadable when normalized: {Describe(ex)}");
             }
-            foreach (var signal in signals)
+            IReadOnlyList<PlaybookOutcome> outcomes;
+            using (doc)
             {
                 var now = _time.GetUtcNow();
-                stage = "attribute changes";
-                var triggers = new List<TriggerInput>();
-                if (signal.Trigger is { } t) triggers.Add(t);
-                triggers.AddRange(await attributes.ChangesAsync(signal, CancellationToken.None));
-                attributes.TakeUpdates();
-                foreach (var input in triggers)
-                {
-                    stage = "read";
-                    var record = reader.Read(input, now);
-                    stage = "match";
-                    foreach (var playbook in compilation.Match(input).ToList())
-                    {
-                        stage = $"decide {playbook.Id}";
-                        var decision = PlaybookEvaluator.Decide(playbook, record);
-                        if (!decision.Escalates) continue;
-                        stage = $"render {playbook.Id}";
-                        var channel = decision.Channel!;
-                        var context = renderer.Prepare(playbook, channel, input, record, now);
-                        if (playbook.Guardrails.DedupeKey is { } template) MessageRenderer.RenderPlain(template, context);
-                        var message = renderer.Render(playbook, channel, input, now, context, Ulid.New(now));
-                        escalations++;
-                        stage = $"check {playbook.Id}";
-                        var json = JsonNode.Parse(message.Body.ToArray());
-                        var violations = MessageSafety.Violations(json);
-                        if (violations.Count > 0) return (escalations, $"rendered message of {playbook.Id} is unsafe: {string.Join("; ", violations)}\n{json!.ToJsonString()}");
-                        var limits = BlockKitValidator.Violations(json!.AsObject());
-                        if (limits.Count > 0) return (escalations, $"rendered message of {playbook.Id} breaks Block Kit limits: {string.Join("; ", limits)}");
-                    }
-                }
+                outcomes = await pipeline.ProcessAsync(inbox.Id, inbox.Source, doc.RootElement, inbox.DeliveryKey, now, now, CancellationToken.None);
+            }
+            pipeline.Attributes.TakeUpdates();
+            pipeline.Guardrails.Clear();
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.Escalation is not { } escalation) continue;
+                escalations++;
+                var json = JsonNode.Parse(escalation.Message.Body.ToArray());
+                var violations = MessageSafety.Violations(json);
+                if (violations.Count > 0) return (escalations, $"rendered message of {escalation.Playbook} is unsafe: {string.Join("; ", violations)}\n{json!.ToJsonString()}");
+                var limits = BlockKitValidator.Violations(json!.AsObject());
+                if (limits.Count > 0) return (escalations, $"rendered message of {escalation.Playbook} breaks Block Kit limits: {string.Join("; ", limits)}");
             }
             return (escalations, null);
         }
         catch (Exception ex)
         {
-            return (escalations, $"stage {stage} threw {Describe(ex)}");
+            return (escalations, $"stage {pipeline.Stage} threw {Describe(ex)}");
         }
     }
 

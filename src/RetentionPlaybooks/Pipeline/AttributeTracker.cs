@@ -2,15 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
-using RetentionPlaybooks.Host.Storage;
 
-namespace RetentionPlaybooks.Host.Pipeline;
+namespace RetentionPlaybooks.Pipeline;
 
 /// <summary>
 /// Keeps the last-seen value of every attribute an attribute-change playbook watches (and nothing else, so
-/// little personal data is stored), and turns a differing new value into an attribute-change trigger.
+/// little personal data is stored), and turns a differing new value into an attribute-change trigger. The stage
+/// between normalizing and matching.
 /// </summary>
-internal sealed class AttributeTracker(IEscalationStore store, CompilationResult compilation)
+internal sealed class AttributeTracker(IAttributeSnapshots snapshots, CompilationResult compilation)
 {
     private readonly HashSet<string> _watched = compilation.Playbooks
         .Where(p => p.Trigger.Kind == TriggerKind.Attribute)
@@ -27,7 +27,7 @@ internal sealed class AttributeTracker(IEscalationStore store, CompilationResult
         _touched.Add(signal.CustomerId);
         if (!_seen.TryGetValue(signal.CustomerId, out var previous))
         {
-            var stored = await store.LastSeenAttributesAsync(signal.CustomerId, ct).ConfigureAwait(false);
+            var stored = await snapshots.LastSeenAttributesAsync(signal.CustomerId, ct).ConfigureAwait(false);
             previous = stored is null ? [] : JsonNode.Parse(stored)!.AsObject();
             _seen[signal.CustomerId] = previous;
         }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace RetentionPlaybooks.Host.Pipeline;
+namespace RetentionPlaybooks.Pipeline;
 
 /// <summary>ULIDs (time-ordered, 26 Crockford base32 characters) for escalation ids; Customer.io wants them for event ids too.</summary>
 internal static class Ulid

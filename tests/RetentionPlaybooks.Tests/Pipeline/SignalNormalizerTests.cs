@@ -1,14 +1,17 @@
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using RetentionPlaybooks.Host.Pipeline;
-using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Pipeline;
+using Xunit;
 
-namespace RetentionPlaybooks.Host.Tests;
+namespace RetentionPlaybooks.Tests.Pipeline;
 
 public sealed class SignalNormalizerTests
 {
-    private static IReadOnlyList<Signal> Normalize(SignalSource source, JsonObject body, string key = "k1") =>
-        SignalNormalizer.Normalize(new InboxRecord(1, source, key, HostApp.Start, Encoding.UTF8.GetBytes(body.ToJsonString())));
+    private static IReadOnlyList<Signal> Normalize(SignalSource source, JsonObject body, string key = "k1")
+    {
+        using var doc = JsonDocument.Parse(body.ToJsonString());
+        return SignalNormalizer.Normalize(source, doc.RootElement, key).Signals;
+    }
 
     [Fact]
     public void Reporting_BecomesAnEventNamedObjectTypeAndMetric_AboutTheIdentifiedPerson()

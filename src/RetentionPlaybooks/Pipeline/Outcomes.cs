@@ -1,0 +1,88 @@
+using RetentionPlaybooks.Compilation;
+using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Workspace;
+
+namespace RetentionPlaybooks.Pipeline;
+
+/// <summary>What became of a signal for one playbook (or, for <see cref="NoTrigger"/> and <see cref="Unreadable"/>, for all of them).</summary>
+internal enum Outcome
+{
+    /// <summary>Every gate held, no exclusion applied, no guardrail stood in the way: a message is queued.</summary>
+    Escalated,
+    /// <summary>A gate did not hold.</summary>
+    Skipped,
+    /// <summary>An exclusion applied.</summary>
+    Excluded,
+    /// <summary>A guardrail held it back (see <see cref="SuppressionKind"/>).</summary>
+    Suppressed,
+    /// <summary>The playbook is switched off (enabled: false).</summary>
+    Disabled,
+    /// <summary>The signal is readable, and no playbook is triggered by it.</summary>
+    NoTrigger,
+    /// <summary>The payload holds no signal (not our envelope, a call without an event name...).</summary>
+    Unreadable,
+}
+
+/// <summary>Which guardrail held an escalation back.</summary>
+internal enum SuppressionKind
+{
+    /// <summary>The playbook escalated this customer less than its cooldown ago.</summary>
+    Cooldown,
+    /// <summary>The playbook already escalated with this dedupe key.</summary>
+    Dedupe,
+    /// <summary>The playbook's daily cap for the channel is reached (last 24 h).</summary>
+    DailyCap,
+    /// <summary>The channel's daily budget is spent (last 24 h, all playbooks).</summary>
+    ChannelBudget,
+}
+
+/// <summary>A guardrail that held an escalation back, and the figures it judged by, in words.</summary>
+internal sealed record Suppression(SuppressionKind Kind, string Detail);
+
+/// <summary>An escalation the pipeline decided to post: its id, guardrail keys and the rendered message.</summary>
+internal sealed record Escalation(
+    string Id,
+    string Playbook,
+    string CustomerId,
+    ChannelSymbol Channel,
+    string? DedupeKey,
+    SlackMessage Message,
+    DateTimeOffset EvaluatedAt);
+
+/// <summary>
+/// One playbook's verdict on one signal: the outcome, why in words, the channel when a route chose one, the
+/// suppression when a guardrail held it, the evaluation (every check) and the escalation when one is queued.
+/// <paramref name="Playbook"/> is null for the signal-wide outcomes (no trigger, unreadable).
+/// </summary>
+internal sealed record PlaybookOutcome(
+    CompiledPlaybook? Playbook,
+    Outcome Outcome,
+    string Reason,
+    ChannelSymbol? Channel = null,
+    Suppression? Suppression = null,
+    Decision? Evaluation = null,
+    Escalation? Escalation = null);
+
+/// <summary>Text for the edges (storage, JSON, the CLI): one word per outcome and suppression kind.</summary>
+internal static class OutcomeText
+{
+    public static string Of(Outcome outcome) => outcome switch
+    {
+        Outcome.Escalated => "escalated",
+        Outcome.Skipped => "skipped",
+        Outcome.Excluded => "excluded",
+        Outcome.Suppressed => "suppressed",
+        Outcome.Disabled => "disabled",
+        Outcome.NoTrigger => "no_trigger",
+        _ => "unreadable",
+    };
+
+    public static string Of(SuppressionKind kind) => kind switch
+    {
+        SuppressionKind.Cooldown => "cooldown",
+        SuppressionKind.Dedupe => "dedupe",
+        SuppressionKind.DailyCap => "daily_cap",
+        _ => "channel_budget",
+    };
+}

@@ -1,0 +1,64 @@
+namespace RetentionPlaybooks.Pipeline;
+
+/// <summary>What the guardrails need to know of earlier escalations. The host's store answers durably; replays use <see cref="InMemoryEscalationHistory"/>.</summary>
+internal interface IEscalationHistory
+{
+    /// <summary>When the playbook last escalated this customer (the evaluation time of that escalation), or null.</summary>
+    ValueTask<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct);
+
+    ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct);
+
+    /// <summary>Escalations to a Slack target evaluated at or after <paramref name="since"/>, for one playbook or (null) all.</summary>
+    ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct);
+}
+
+/// <summary>The last-seen values of watched attributes per customer, as a JSON object text.</summary>
+internal interface IAttributeSnapshots
+{
+    ValueTask<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct);
+}
+
+/// <summary>Escalation history in memory, for replays and <c>playbooks explain --history</c>.</summary>
+internal sealed class InMemoryEscalationHistory : IEscalationHistory
+{
+    private readonly Dictionary<(string Playbook, string Customer), DateTimeOffset> _last = [];
+    private readonly HashSet<(string Playbook, string Key)> _keys = [];
+    private readonly Dictionary<string, List<(string Playbook, DateTimeOffset At)>> _byTarget = new(StringComparer.Ordinal);
+
+    public void Record(Escalation escalation)
+    {
+        var key = (escalation.Playbook, escalation.CustomerId);
+        if (escalation.CustomerId.Length > 0 && (!_last.TryGetValue(key, out var at) || at < escalation.EvaluatedAt)) _last[key] = escalation.EvaluatedAt;
+        if (escalation.DedupeKey is { Length: > 0 } dedupe) _keys.Add((escalation.Playbook, dedupe));
+        var target = escalation.Channel.SlackTarget;
+        if (!_byTarget.TryGetValue(target, out var list)) _byTarget[target] = list = [];
+        list.Add((escalation.Playbook, escalation.EvaluatedAt));
+    }
+
+    public ValueTask<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct) =>
+        ValueTask.FromResult(_last.TryGetValue((playbook, customerId), out var at) ? at : (DateTimeOffset?)null);
+
+    public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => ValueTask.FromResult(_keys.Contains((playbook, dedupeKey)));
+
+    public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct)
+    {
+        if (!_byTarget.TryGetValue(target, out var list)) return ValueTask.FromResult(0);
+        var count = 0;
+        foreach (var (p, at) in list)
+        {
+            if (at >= since && (playbook is null || p == playbook)) count++;
+        }
+        return ValueTask.FromResult(count);
+    }
+}
+
+/// <summary>Attribute snapshots in memory, for replays.</summary>
+internal sealed class InMemoryAttributeSnapshots : IAttributeSnapshots
+{
+    private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
+
+    public void Save(string customerId, string attributesJson) => _seen[customerId] = attributesJson;
+
+    public ValueTask<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct) =>
+        ValueTask.FromResult(_seen.TryGetValue(customerId, out var json) ? json : null);
+}
