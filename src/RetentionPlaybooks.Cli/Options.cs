@@ -4,7 +4,7 @@ namespace RetentionPlaybooks.Cli;
 internal sealed class Options
 {
     private static readonly HashSet<string> Switches = ["--warnaserror", "--update"];
-    private static readonly HashSet<string> Valued = ["--format", "--event", "--now", "--out"];
+    private static readonly HashSet<string> Valued = ["--format", "--event", "--now", "--out", "--history"];
 
     public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
 

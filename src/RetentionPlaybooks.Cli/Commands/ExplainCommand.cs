@@ -1,15 +1,34 @@
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Pipeline;
 
 namespace RetentionPlaybooks.Cli.Commands;
 
-/// <summary><c>playbooks explain --event FILE [DIR]</c>: which playbooks a payload triggers, every check, the channel.</summary>
+/// <summary>
+/// <c>playbooks explain --event FILE [--history FILE] [DIR]</c>: the whole pipeline the host runs, on one payload (a
+/// Journey body, a reporting webhook, a Data Pipelines call or batch): which playbooks it triggers, every gate,
+/// exclusion and route, then the guardrails — against the earlier payloads of <c>--history</c>, replayed first.
+/// </summary>
 internal static class ExplainCommand
 {
-    public static int Run(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    public static int Run(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
+        RunAsync(options, stdout, stderr, time).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        if (SignalFile.Read(options, "explain", stderr, time, out var exit) is not { } signal) return exit;
-        var (input, now) = signal;
+        var path = options.Get("--event");
+        if (path is null)
+        {
+            stderr.WriteLine("playbooks explain: --event FILE is required");
+            return CommandLine.Usage;
+        }
+        if (!SignalFile.Exists(path, "--event", "explain", stderr) || !SignalFile.TryReadNow(options, "explain", stderr, out var nowOption)) return CommandLine.Usage;
+        var historyPath = options.Get("--history");
+        if (historyPath is not null && !SignalFile.Exists(historyPath, "--history", "explain", stderr)) return CommandLine.Usage;
+        if (SignalFile.ReadPayloads(path, stderr) is not { } payloads) return CommandLine.Failed;
+        var history = historyPath is null ? [] : SignalFile.ReadHistory(historyPath, stderr);
+        if (history is null) return CommandLine.Failed;
+
         var result = PlaybookCompiler.CompileDirectory(options.Directory);
         if (result.HasErrors)
         {
@@ -17,42 +36,133 @@ internal static class ExplainCommand
             stderr.WriteLine($"playbooks explain: {options.Directory} has errors; run playbooks validate");
             return CommandLine.Failed;
         }
-        var record = new RecordReader(result.DataModel!).Read(input, now);
-        stdout.WriteLine($"signal: {Describe(input)} at {now:yyyy-MM-ddTHH:mm:ssZ}");
-        var matched = result.Match(input).ToList();
-        if (matched.Count == 0)
+        // --now sets the clock the payload is judged at; without it, its own time (or now, when it has none).
+        var now = nowOption ?? time.GetUtcNow();
+        var escalations = new InMemoryEscalationHistory();
+        var snapshots = new InMemoryAttributeSnapshots();
+        if (historyPath is not null)
         {
-            stdout.WriteLine($"no playbook triggers on this signal ({result.Playbooks.Count} playbook(s) loaded)");
-            return CommandLine.Ok;
+            var (replayed, escalated) = await ReplayAsync(result, history, escalations, snapshots, now).ConfigureAwait(false);
+            stdout.WriteLine($"history: {replayed} payload(s) from {historyPath} replayed, {escalated} escalation(s)");
         }
-        foreach (var playbook in matched)
+
+        var pipeline = new SignalPipeline(result, escalations, snapshots, explain: true);
+        var exit = CommandLine.Ok;
+        var index = 0L;
+        foreach (var payload in payloads)
         {
-            var decision = PlaybookEvaluator.Explain(playbook, record);
-            stdout.WriteLine();
-            stdout.WriteLine($"playbook {playbook.Id} ({playbook.File}): {(decision.Escalates ? "ESCALATE" : "skip")}");
-            foreach (var check in decision.Checks)
+            var normalized = SignalNormalizer.Normalize(payload.Source, payload.Root, payload.DeliveryKey);
+            if (normalized.Problem is { } problem)
             {
-                var mark = check.Kind switch
+                if (normalized.Outcome == Outcome.Unreadable)
                 {
-                    "exclude" => check.Result ? "EXCLUDED" : "ok",
-                    "route" => check.Result ? "match" : "-",
-                    _ => check.Result ? "pass" : "FAIL",
-                };
-                stdout.WriteLine($"  {check.Kind,-7} {mark,-8} {check.Expression}");
-                var reason = check.Kind == "exclude" ? $"{(check.Result ? "excluded" : "not excluded")}: {check.Reason}" : check.Reason;
-                if (!string.IsNullOrEmpty(check.Reason)) stdout.WriteLine($"                   {reason}");
+                    stderr.WriteLine($"{path}: error: {problem}");
+                    exit = CommandLine.Failed;
+                }
+                else
+                {
+                    stdout.WriteLine($"no playbook triggers on this signal: {problem}");
+                }
+                continue;
             }
-            stdout.WriteLine($"  => {decision.Reason}");
-            if (decision.Escalates)
+            foreach (var normalizedSignal in normalized.Signals)
             {
-                stdout.WriteLine($"     channel {decision.Channel!.Name} ({decision.Channel.SlackTarget}), owner {playbook.Owner.Name}, sla {Evaluation.DurationSyntax.Format(playbook.Sla)}");
+                var signal = nowOption is null ? normalizedSignal : normalizedSignal with { Timestamp = null };
+                var at = signal.EvaluatedAt(now);
+                stdout.WriteLine($"signal: {Describe(signal)} ({payload.Source}) at {at:yyyy-MM-ddTHH:mm:ssZ}");
+                var outcomes = new List<PlaybookOutcome>();
+                await pipeline.ProcessAsync(++index, signal, now, now, outcomes, CancellationToken.None).ConfigureAwait(false);
+                if (outcomes.Count == 0 || outcomes.All(o => o.Playbook is null))
+                {
+                    stdout.WriteLine($"no playbook triggers on this signal ({result.Playbooks.Count} playbook(s) loaded)");
+                    continue;
+                }
+                foreach (var outcome in outcomes.Where(o => o.Playbook is not null)) Print(outcome, historyPath is not null, stdout);
             }
         }
-        return CommandLine.Ok;
+        return exit;
     }
 
-    private static string Describe(TriggerInput input) =>
-        input.EventName is not null ? $"event \"{input.EventName}\""
+    /// <summary>Runs the history through the pipeline as the host would have, each payload a batch of its own at its own time.</summary>
+    private static async Task<(int Replayed, int Escalated)> ReplayAsync(
+        CompilationResult result, IReadOnlyList<Payload> history, InMemoryEscalationHistory escalations, InMemoryAttributeSnapshots snapshots, DateTimeOffset now)
+    {
+        var pipeline = new SignalPipeline(result, escalations, snapshots);
+        var escalated = 0;
+        var index = 0L;
+        foreach (var payload in history)
+        {
+            var normalized = SignalNormalizer.Normalize(payload.Source, payload.Root, payload.DeliveryKey);
+            var outcomes = new List<PlaybookOutcome>();
+            foreach (var signal in normalized.Signals)
+            {
+                await pipeline.ProcessAsync(++index, signal, signal.Timestamp ?? now, signal.Timestamp ?? now, outcomes, CancellationToken.None).ConfigureAwait(false);
+            }
+            foreach (var o in outcomes)
+            {
+                if (o.Escalation is not { } e) continue;
+                escalations.Record(e);
+                escalated++;
+            }
+            pipeline.Guardrails.Clear();
+            foreach (var (customer, json) in pipeline.Attributes.TakeUpdates()) snapshots.Save(customer, json);
+        }
+        return (history.Count, escalated);
+    }
+
+    private static void Print(PlaybookOutcome outcome, bool withHistory, TextWriter stdout)
+    {
+        var playbook = outcome.Playbook!;
+        var decision = outcome.Evaluation!;
+        var verdict = outcome.Outcome switch
+        {
+            Outcome.Escalated => "ESCALATE",
+            Outcome.Suppressed => "SUPPRESSED",
+            Outcome.Disabled => "disabled",
+            _ => "skip",
+        };
+        stdout.WriteLine();
+        stdout.WriteLine($"playbook {playbook.Id} ({playbook.File}): {verdict}");
+        foreach (var check in decision.Checks)
+        {
+            var (kind, mark) = check.Kind switch
+            {
+                CheckKind.Exclusion => ("exclude", check.Result ? "EXCLUDED" : "ok"),
+                CheckKind.Route => ("route", check.Result ? "match" : "-"),
+                _ => ("gate", check.Result ? "pass" : "FAIL"),
+            };
+            stdout.WriteLine($"  {kind,-7} {mark,-8} {check.Expression}");
+            var reason = check.Kind == CheckKind.Exclusion ? $"{(check.Result ? "excluded" : "not excluded")}: {check.Reason}" : check.Reason;
+            if (!string.IsNullOrEmpty(check.Reason)) stdout.WriteLine($"                   {reason}");
+        }
+        if (outcome.Outcome is Outcome.Escalated or Outcome.Suppressed)
+        {
+            var held = outcome.Suppression is { } s;
+            stdout.WriteLine($"  {"guard",-7} {(held ? "HELD" : "pass"),-8} {Guardrails(playbook, outcome.Channel!, outcome.Escalation?.DedupeKey)}");
+            if (outcome.Suppression is { } suppression) stdout.WriteLine($"                   {suppression.Detail}");
+            else if (!withHistory) stdout.WriteLine("                   against no earlier escalations (give --history FILE to replay earlier payloads)");
+        }
+        stdout.WriteLine(outcome.Outcome == Outcome.Suppressed ? $"  => suppressed ({decision.Reason}, then held by the guardrail)" : $"  => {outcome.Reason}");
+        if (outcome.Outcome == Outcome.Escalated)
+        {
+            stdout.WriteLine($"     channel {outcome.Channel!.Name} ({outcome.Channel.SlackTarget}), owner {playbook.Owner.Name}, sla {DurationSyntax.Format(playbook.Sla)}");
+        }
+    }
+
+    private static string Guardrails(CompiledPlaybook playbook, Workspace.ChannelSymbol channel, string? dedupeKey)
+    {
+        var parts = new List<string>();
+        if (playbook.Guardrails.Cooldown is { } cooldown) parts.Add($"cooldown {DurationSyntax.Format(cooldown)}");
+        if (dedupeKey is { Length: > 0 }) parts.Add($"dedupe key \"{dedupeKey}\"");
+        else if (playbook.Guardrails.DedupeKey is not null) parts.Add("dedupe key");
+        if (playbook.Guardrails.DailyCap is { } cap) parts.Add($"daily cap {cap}");
+        parts.Add($"channel budget {channel.DailyBudget} ({channel.Name})");
+        return string.Join(", ", parts);
+    }
+
+    private static string Describe(Signal signal) =>
+        signal.Trigger is not { } input ? "attribute update"
+        : input.EventName is not null ? $"event \"{input.EventName}\""
         : input.Segment is not null ? $"segment \"{input.Segment}\" entered"
         : $"attribute \"{input.ChangedAttribute}\" changed";
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Fixtures;
+using RetentionPlaybooks.Pipeline;
 using RetentionPlaybooks.Slack;
 using RetentionPlaybooks.Slack.Preview;
 
@@ -40,8 +41,17 @@ internal static class RenderCommand
             stderr.WriteLine("playbooks render: give a playbook and --event FILE, or --format html for every test case");
             return CommandLine.Usage;
         }
-        if (SignalFile.Read(options, "render", stderr, time, out var exit) is not { } signal) return exit;
-        var (input, now) = signal;
+        if (!SignalFile.Exists(eventFile, "--event", "render", stderr) || !SignalFile.TryReadNow(options, "render", stderr, out var nowOption)) return CommandLine.Usage;
+        if (SignalFile.ReadPayloads(eventFile, stderr) is not { } payloads) return CommandLine.Failed;
+        var normalized = SignalNormalizer.Normalize(payloads[0].Source, payloads[0].Root, payloads[0].DeliveryKey);
+        if (normalized.Signals.FirstOrDefault(s => s.Trigger is not null) is not { Trigger: { } input } signal)
+        {
+            stderr.WriteLine($"{eventFile}: error: {normalized.Problem ?? "the payload carries no trigger to render a message for (an attribute update)"}");
+            return CommandLine.Failed;
+        }
+        // As the host would: rendered now (or at --now), judged at the payload's own time (or --now).
+        var now = nowOption ?? time.GetUtcNow();
+        var evaluatedAt = nowOption ?? signal.EvaluatedAt(now);
         var (id, directory) = Locate(options.Positional[0], options.Positional.Count > 1 ? options.Positional[1] : null);
         var compilation = PlaybookCompiler.CompileDirectory(directory);
         if (compilation.HasErrors)
@@ -55,7 +65,7 @@ internal static class RenderCommand
             stderr.WriteLine($"playbooks render: no playbook \"{id}\" in {directory}");
             return CommandLine.Usage;
         }
-        var record = new RecordReader(compilation.DataModel!).Read(input, now);
+        var record = new RecordReader(compilation.DataModel!).Read(input, evaluatedAt);
         var decision = PlaybookEvaluator.Decide(playbook, record);
         // A skipped signal is still rendered (to the default route) so a reviewer can see the message.
         var channel = decision.Channel ?? playbook.Routes[^1].Channel;

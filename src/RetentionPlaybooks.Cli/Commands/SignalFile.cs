@@ -1,56 +1,48 @@
 using System.Globalization;
 using System.Text.Json;
-using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Pipeline;
 
 namespace RetentionPlaybooks.Cli.Commands;
 
+/// <summary>One Customer.io payload read from a file, its source told apart by shape.</summary>
+internal sealed record Payload(SignalSource Source, JsonElement Root, string DeliveryKey);
+
 /// <summary>
-/// The <c>--event FILE</c> payload and <c>--now</c> clock that explain and render share. Every problem (no file, a
-/// directory, unreadable, not JSON, not an envelope, a bad time) is printed as one line and gives an exit code.
+/// The payload files explain and render read (<c>--event FILE</c>, <c>--history FILE</c>) and the <c>--now</c> clock.
+/// A file holds a Journey body, a reporting webhook, a Data Pipelines call or batch, or (history) one such payload per
+/// line. Every problem (no file, a directory, unreadable, not JSON, not a payload, a bad time) is printed as one line
+/// and gives an exit code.
 /// </summary>
 internal static class SignalFile
 {
-    /// <summary>The signal and the evaluation clock, or null with <paramref name="exit"/> set after printing why.</summary>
-    public static (TriggerInput Input, DateTimeOffset Now)? Read(Options options, string command, TextWriter stderr, TimeProvider time, out int exit)
+    /// <summary>The <c>--now</c> time, null when not given; false (after printing why) when it is not a time.</summary>
+    public static bool TryReadNow(Options options, string command, TextWriter stderr, out DateTimeOffset? now)
     {
-        exit = CommandLine.Ok;
-        var path = options.Get("--event");
-        if (path is null)
+        now = null;
+        if (options.Get("--now") is not { } text) return true;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
         {
-            stderr.WriteLine($"playbooks {command}: --event FILE is required");
-            exit = CommandLine.Usage;
-            return null;
+            stderr.WriteLine($"playbooks {command}: --now \"{text}\" is not an ISO 8601 time, e.g. 2026-11-28T15:00:00Z");
+            return false;
         }
-        if (!File.Exists(path))
-        {
-            stderr.WriteLine(Directory.Exists(path)
-                ? $"playbooks {command}: --event {path} is a directory; give a JSON payload file"
-                : $"playbooks {command}: no such file {path}");
-            exit = CommandLine.Usage;
-            return null;
-        }
-        var now = (DateTimeOffset?)null;
-        if (options.Get("--now") is { } nowText)
-        {
-            if (!DateTimeOffset.TryParse(nowText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                stderr.WriteLine($"playbooks {command}: --now \"{nowText}\" is not an ISO 8601 time, e.g. 2026-11-28T15:00:00Z");
-                exit = CommandLine.Usage;
-                return null;
-            }
-            now = parsed;
-        }
-        exit = CommandLine.Failed;
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"{path}: error: cannot read the file: {ex.Message}");
-            return null;
-        }
+        now = parsed;
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="path"/> names a readable file; prints why not (a usage error).</summary>
+    public static bool Exists(string path, string option, string command, TextWriter stderr)
+    {
+        if (File.Exists(path)) return true;
+        stderr.WriteLine(Directory.Exists(path)
+            ? $"playbooks {command}: {option} {path} is a directory; give a JSON payload file"
+            : $"playbooks {command}: no such file {path}");
+        return false;
+    }
+
+    /// <summary>The payloads of one JSON file (a Data Pipelines batch gives several), or null after printing why.</summary>
+    public static IReadOnlyList<Payload>? ReadPayloads(string path, TextWriter stderr)
+    {
+        if (ReadText(path, stderr) is not { } text) return null;
         JsonElement root;
         try
         {
@@ -62,13 +54,73 @@ internal static class SignalFile
             stderr.WriteLine($"{path}({(ex.LineNumber ?? 0) + 1},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
             return null;
         }
-        var input = TriggerInput.Parse(root, out var error);
-        if (input is null)
+        return Classify(root, path, 1, stderr);
+    }
+
+    /// <summary>The payloads of a history file, one JSON payload a line (blank lines skipped), or null after printing why.</summary>
+    public static IReadOnlyList<Payload>? ReadHistory(string path, TextWriter stderr)
+    {
+        if (ReadText(path, stderr) is not { } text) return null;
+        var payloads = new List<Payload>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
         {
-            stderr.WriteLine($"{path}: error: {error}");
+            var line = lines[i].TrimEnd('\r');
+            if (line.Trim().Length == 0) continue;
+            JsonElement root;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                root = doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                stderr.WriteLine($"{path}({i + 1},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
+                return null;
+            }
+            if (Classify(root, path, i + 1, stderr) is not { } found) return null;
+            payloads.AddRange(found);
+        }
+        return payloads;
+    }
+
+    private static IReadOnlyList<Payload>? Classify(JsonElement root, string path, int line, TextWriter stderr)
+    {
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("batch", out var batch) && batch.ValueKind == JsonValueKind.Array)
+        {
+            var events = new List<Payload>();
+            var i = 0;
+            foreach (var e in batch.EnumerateArray())
+            {
+                if (SignalNormalizer.Detect(e) != SignalSource.Pipelines)
+                {
+                    stderr.WriteLine($"{path}({line},1): error: event {i} of the batch is not a Data Pipelines call (expected \"type\" and \"messageId\" or \"userId\")");
+                    return null;
+                }
+                events.Add(new Payload(SignalSource.Pipelines, e, SignalNormalizer.DeliveryKeyOf(SignalSource.Pipelines, e) ?? $"{Path.GetFileName(path)}:{line}:{i}"));
+                i++;
+            }
+            return events;
+        }
+        if (SignalNormalizer.Detect(root) is not { } source)
+        {
+            stderr.WriteLine($"{path}({line},1): error: not a Customer.io payload: expected a Journey body (\"event\", \"segment\", \"change\" or \"customer\"), " +
+                "a reporting webhook (\"metric\" and \"object_type\") or a Data Pipelines call (\"type\" and \"messageId\")");
             return null;
         }
-        exit = CommandLine.Ok;
-        return (input, now ?? input.Timestamp ?? time.GetUtcNow());
+        return [new Payload(source, root, SignalNormalizer.DeliveryKeyOf(source, root) ?? $"{Path.GetFileName(path)}:{line}")];
+    }
+
+    private static string? ReadText(string path, TextWriter stderr)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{path}: error: cannot read the file: {ex.Message}");
+            return null;
+        }
     }
 }

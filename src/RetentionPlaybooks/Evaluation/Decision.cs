@@ -15,8 +15,16 @@ internal enum DecisionOutcome
     Excluded,
 }
 
+/// <summary>What a check is: a gate (must hold), an exclusion (must not apply), a route condition (picks the channel).</summary>
+internal enum CheckKind
+{
+    Gate,
+    Exclusion,
+    Route,
+}
+
 /// <summary>One check made while deciding: which expression, what it returned, and why in terms of the data.</summary>
-internal sealed record CheckResult(string Kind, string Expression, bool Result, string Reason);
+internal sealed record CheckResult(CheckKind Kind, string Expression, bool Result, string Reason);
 
 /// <summary>What a playbook decided for one signal, with every check it made, so a skip can be explained.</summary>
 internal sealed record Decision(CompiledPlaybook Playbook, DecisionOutcome Outcome, ChannelSymbol? Channel, string Reason, IReadOnlyList<CheckResult> Checks)

@@ -25,7 +25,7 @@ internal static class PlaybookEvaluator
         {
             if (!explainAll && skip is null && gate.Evaluate(record)) continue;
             var e = gate.Explain(record);
-            checks.Add(new CheckResult("gate", gate.Source, e.Result, e.Reason));
+            checks.Add(new CheckResult(CheckKind.Gate, gate.Source, e.Result, e.Reason));
             if (!e.Result && skip is null)
             {
                 skip = new Decision(playbook, DecisionOutcome.GateFailed, null, $"gate \"{gate.Source}\" did not hold: {e.Reason}", checks);
@@ -36,7 +36,7 @@ internal static class PlaybookEvaluator
         {
             if (!explainAll && skip is null && !exclude.Evaluate(record)) continue;
             var e = exclude.Explain(record, Gates.ExplainWording.Exclusion);
-            checks.Add(new CheckResult("exclude", exclude.Source, e.Result, e.Reason));
+            checks.Add(new CheckResult(CheckKind.Exclusion, exclude.Source, e.Result, e.Reason));
             if (e.Result && skip is null)
             {
                 skip = new Decision(playbook, DecisionOutcome.Excluded, null, $"excluded by \"{exclude.Source}\": {e.Reason}", checks);
@@ -48,14 +48,14 @@ internal static class PlaybookEvaluator
         {
             if (route.When is null)
             {
-                if (explainAll) checks.Add(new CheckResult("route", "default", true, $"default → {route.Channel.Name}"));
+                if (explainAll) checks.Add(new CheckResult(CheckKind.Route, "default", true, $"default → {route.Channel.Name}"));
                 chosen ??= route;
                 break;
             }
             if (explainAll)
             {
                 var e = route.When.Explain(record);
-                checks.Add(new CheckResult("route", route.When.Source, e.Result, e.Reason));
+                checks.Add(new CheckResult(CheckKind.Route, route.When.Source, e.Result, e.Reason));
                 if (e.Result) chosen ??= route;
             }
             else if (route.When.Evaluate(record))
