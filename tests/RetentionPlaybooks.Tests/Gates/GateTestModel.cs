@@ -47,7 +47,11 @@ internal static class GateTestModel
             new FieldSymbol("customer.trial_length", "trial_length", DataType.Duration),
             new FieldSymbol("customer.address", "address", DataType.ObjectOf(Fields(
                 new FieldSymbol("customer.address.city", "city", DataType.String, pii: "address"),
-                new FieldSymbol("customer.address.country", "country", DataType.String)))));
+                new FieldSymbol("customer.address.country", "country", DataType.String)))),
+            // Nested non-string fields: a nested boolean as a condition, a nested timestamp with within.
+            new FieldSymbol("customer.subscription", "subscription", DataType.ObjectOf(Fields(
+                new FieldSymbol("customer.subscription.active", "active", DataType.Boolean),
+                new FieldSymbol("customer.subscription.renewed_at", "renewed_at", DataType.Timestamp)))));
         var item = DataType.ObjectOf(Fields(
             new FieldSymbol("event.items.sku", "sku", DataType.String),
             new FieldSymbol("event.items.price", "price", DataType.Money),
