@@ -16,13 +16,17 @@ internal static class CommandLine
           validate [DIR]               check every playbook in DIR (default: playbooks)
               --format text|github|json  output style (github prints Actions annotations)
               --warnaserror            treat warnings as errors
-          explain --event FILE [DIR]   show what the playbooks would do with one Customer.io payload
+          explain --event FILE [DIR]   run one Customer.io payload through the host's pipeline and show every step:
+                                       gates, exclusions, route, guardrails (a Journey body, a reporting webhook,
+                                       or a Data Pipelines call or batch)
+              --history FILE           earlier payloads, one JSON a line, replayed first (cooldown, dedupe, caps)
               --now TIME               evaluation clock (ISO 8601); default: the payload's timestamp, else now
           test [DIR]                   run the playbooks' test cases (<id>.tests.yaml) and compare snapshots
               --update                 rewrite the snapshot files instead of failing on a difference
               --format text|github     github adds annotations and a step summary with Block Kit Builder links
           render PLAYBOOK --event FILE [DIR]
                                        print one message: Block Kit JSON, a text preview and a Builder link
+              --now TIME               render (and judge) at TIME; default: rendered now, judged at the payload's time
               --format text|json|html  html: a page with every test case's message (no PLAYBOOK needed)
               --out FILE               write the output to FILE
           demo                         post every sample payload to a running host, wait for delivery, show /preview

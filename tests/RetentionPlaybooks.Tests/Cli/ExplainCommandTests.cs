@@ -123,3 +123,149 @@ public sealed class ExplainCommandTests
         Assert.Contains("is a directory; give a JSON payload file", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>explain over the whole pipeline: every source the host takes, and the guardrails against a replayed history.</summary>
+public sealed class ExplainPipelineTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "rp-explain-" + Guid.NewGuid().ToString("N"));
+
+    public ExplainPipelineTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string Cart(string checkout, long timestamp) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Playbooks, "samples", "vip-cart-abandoned.json")))!.AsObject() is var j
+            ? Set(j, checkout, timestamp) : "";
+
+    private static string Set(System.Text.Json.Nodes.JsonObject j, string checkout, long timestamp)
+    {
+        j["event"]!["data"]!["checkout_id"] = checkout;
+        j["timestamp"] = timestamp;
+        return j.ToJsonString();
+    }
+
+    [Fact]
+    public void DataPipelinesTrack_IsExplainedThroughTheSamePlaybooks()
+    {
+        var track = Write("track.json", """
+            {"type": "track", "event": "checkout_abandoned", "userId": "cus_77", "messageId": "m-1", "timestamp": "2026-11-28T13:00:00Z",
+             "properties": {"checkout_id": "chk_9", "cart_value": 320},
+             "context": {"traits": {"ltv": 4200, "order_count": 6, "first_name": "Ana"}}}
+            """);
+
+        var (exit, output, error) = CliRunner.Run("explain", "--event", track, RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("signal: event \"checkout_abandoned\" (Pipelines) at 2026-11-28T13:00:00Z", output, StringComparison.Ordinal);
+        Assert.Contains("playbook vip-cart-abandonment (", output, StringComparison.Ordinal);
+        Assert.Contains(": ESCALATE", output, StringComparison.Ordinal);
+        Assert.Contains("event.cart_value = 320, needs >= 150", output, StringComparison.Ordinal);
+        Assert.Contains("guard   pass     cooldown 1w, dedupe key \"cart-chk_9\", daily cap 8, channel budget 25 (vip-saves)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataPipelinesBatch_ExplainsEachEvent()
+    {
+        var batch = Write("batch.json", """
+            {"batch": [
+              {"type": "track", "event": "checkout_abandoned", "userId": "u1", "messageId": "m-1", "properties": {"cart_value": 10}},
+              {"type": "track", "event": "page_viewed", "userId": "u2", "messageId": "m-2"}
+            ]}
+            """);
+
+        var (exit, output, _) = CliRunner.Run("explain", "--event", batch, RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("signal: event \"checkout_abandoned\" (Pipelines)", output, StringComparison.Ordinal);
+        Assert.Contains("): skip", output, StringComparison.Ordinal);
+        Assert.Contains("signal: event \"page_viewed\" (Pipelines)", output, StringComparison.Ordinal);
+        Assert.Contains("no playbook triggers on this signal (4 playbook(s) loaded)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportingWebhook_IsTheEventObjectTypeAndMetric()
+    {
+        var reporting = Write("reporting.json", """
+            {"event_id": "01HX", "object_type": "email", "metric": "bounced", "timestamp": 1795870800,
+             "data": {"identifiers": {"id": "cus_1001", "email": "maria@example.com"}, "campaign_id": 7}}
+            """);
+
+        var (exit, output, error) = CliRunner.Run("explain", "--event", reporting, RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("signal: event \"email_bounced\" (Reporting) at 2026-11-28T13:00:00Z", output, StringComparison.Ordinal);
+        Assert.Contains("no playbook triggers on this signal", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void History_ACooldownShownHolding()
+    {
+        // The same VIP abandoned another cart a day before: the cooldown (1w) holds this one back.
+        var history = Write("history.ndjson", Cart("chk_earlier", 1795870800 - 86400) + "\n\n");
+        var now = Write("now.json", Cart("chk_now", 1795870800));
+
+        var (exit, output, error) = CliRunner.Run("explain", "--event", now, "--history", history, RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("history: 1 payload(s) from " + history + " replayed, 1 escalation(s)", output, StringComparison.Ordinal);
+        Assert.Contains("playbook vip-cart-abandonment (", output, StringComparison.Ordinal);
+        Assert.Contains("): SUPPRESSED", output, StringComparison.Ordinal);
+        Assert.Contains("guard   HELD     cooldown 1w, dedupe key, daily cap 8, channel budget 25 (vip-saves)\n                   cooldown: this customer was escalated 1 day ago (cooldown 1w)\n", output, StringComparison.Ordinal);
+        Assert.Contains("=> suppressed (escalates to vip-saves (default route), then held by the guardrail)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void History_EightDaysEarlier_TheCooldownHasPassed()
+    {
+        var history = Write("history.ndjson", Cart("chk_earlier", 1795870800 - 8 * 86400));
+        var now = Write("now.json", Cart("chk_now", 1795870800));
+
+        var (_, output, _) = CliRunner.Run("explain", "--event", now, "--history", history, RepoPaths.Playbooks);
+
+        Assert.Contains(": ESCALATE", output, StringComparison.Ordinal);
+        Assert.Contains("guard   pass     cooldown 1w", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"hello\": 1}", "(1,1): error: not a Customer.io payload")]
+    [InlineData("{\"event\": 1", "(1,12): error: invalid JSON")]
+    public void History_BadLine_SaysWhichLine_ExitsOne(string line, string expected)
+    {
+        var history = Write("history.ndjson", line);
+        var now = Write("now.json", Cart("chk_now", 1795870800));
+
+        var (exit, output, error) = CliRunner.Run("explain", "--event", now, "--history", history, RepoPaths.Playbooks);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith(history + expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void History_Missing_IsAUsageError()
+    {
+        var (exit, _, error) = CliRunner.Run("explain", "--event", Write("now.json", Cart("c", 1795870800)), "--history", Path.Combine(_dir, "nope.ndjson"), RepoPaths.Playbooks);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("playbooks explain: no such file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NotAPayload_SaysWhatIsExpected()
+    {
+        var (exit, _, error) = CliRunner.Run("explain", "--event", Write("x.json", "[1, 2]"), RepoPaths.Playbooks);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: not a Customer.io payload: expected a Journey body", error, StringComparison.Ordinal);
+    }
+}
