@@ -34,6 +34,6 @@ internal sealed class PlaybookScope
                 ? "the trigger is a segment entry, which carries no event data"
                 : "the trigger is an attribute change, which carries no event data";
         }
-        return new PlaybookScope(new GateScope(roots, unavailable), TemplateScope.Standard(roots, unavailable));
+        return new PlaybookScope(new GateScope(roots, unavailable), TemplateScope.Standard(roots, unavailable, trigger));
     }
 }

@@ -44,13 +44,20 @@ internal static class RenderModel
         };
         if (plan.Trigger)
         {
-            result["trigger"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            var trigger = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["event"] = input.EventName,
                 ["segment"] = input.Segment,
                 ["attribute"] = input.ChangedAttribute,
                 ["timestamp"] = input.Timestamp,
             };
+            // The attribute's values before and after, read as the attribute's type, and only when its PII class is allowed.
+            if (playbook.Trigger is { Kind: TriggerKind.Attribute, Attribute: { } attribute } && (attribute.Pii is null || plan.Allowed.Contains(attribute.Pii)))
+            {
+                trigger["from"] = input.ChangedFrom is { } from ? Templates.TemplateModel.FromValue(ValueReader.Read(from, attribute.Type)) : null;
+                trigger["to"] = input.ChangedTo is { } to ? Templates.TemplateModel.FromValue(ValueReader.Read(to, attribute.Type)) : null;
+            }
+            result["trigger"] = trigger;
         }
         if (plan.Links.Length > 0)
         {
@@ -81,6 +88,7 @@ internal static class RenderModel
         {
             ["id"] = playbook.Id,
             ["owner"] = playbook.Owner.DisplayName ?? playbook.Owner.Name,
+            ["owner_mention"] = new MentionValue(playbook.Owner.Mention, "@" + (playbook.Owner.DisplayName ?? playbook.Owner.Name)),
             ["sla"] = DurationSyntax.Format(playbook.Sla),
             ["channel"] = channel.Name,
             ["description"] = playbook.Description,

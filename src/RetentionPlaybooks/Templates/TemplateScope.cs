@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.DataModel;
 
 namespace RetentionPlaybooks.Templates;
@@ -10,44 +11,38 @@ namespace RetentionPlaybooks.Templates;
 /// </summary>
 internal sealed class TemplateScope
 {
-    /// <summary>Links every playbook can use; callers add their own names to these.</summary>
-    public static readonly IReadOnlyList<string> StandardLinks = ["customerio_profile", "shop_customer", "shop_order"];
-
-    public static readonly IReadOnlyList<string> PlaybookMembers = ["id", "owner", "owner_mention", "sla", "channel", "description"];
-
-    public static readonly IReadOnlyList<string> TriggerMembers = ["event", "segment", "attribute", "from", "to", "timestamp"];
-
     public TemplateScope(
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldSymbol>> dataRoots,
         IReadOnlyDictionary<string, string>? unavailableRoots = null,
-        IReadOnlyDictionary<string, IReadOnlySet<string>>? builtInRoots = null)
+        IReadOnlyDictionary<string, IReadOnlySet<string>>? builtInRoots = null,
+        IReadOnlyDictionary<string, FieldSymbol>? builtInFields = null)
     {
         DataRoots = dataRoots;
         UnavailableRoots = unavailableRoots ?? FrozenDictionary<string, string>.Empty;
         BuiltInRoots = builtInRoots ?? FrozenDictionary<string, IReadOnlySet<string>>.Empty;
+        BuiltInFields = builtInFields ?? FrozenDictionary<string, FieldSymbol>.Empty;
     }
 
     /// <summary>
-    /// The usual scope of a playbook template: the given data roots plus <c>links</c> (the standard links and
-    /// <paramref name="extraLinks"/>), <c>playbook</c> and <c>trigger</c>.
+    /// The usual scope of a playbook template: the given data roots plus the built-in roots (<see cref="BuiltInMembers"/>)
+    /// as the playbook's trigger has them.
     /// </summary>
     /// <param name="unavailableRoots">Root name to the reason it cannot be read, completing "is not available because ...".</param>
     public static TemplateScope Standard(
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldSymbol>> dataRoots,
         IReadOnlyDictionary<string, string>? unavailableRoots = null,
-        IEnumerable<string>? extraLinks = null) =>
-        new(dataRoots, unavailableRoots, new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
-        {
-            ["links"] = StandardLinks.Concat(extraLinks ?? []).ToFrozenSet(StringComparer.Ordinal),
-            ["playbook"] = PlaybookMembers.ToFrozenSet(StringComparer.Ordinal),
-            ["trigger"] = TriggerMembers.ToFrozenSet(StringComparer.Ordinal),
-        });
+        PlaybookTrigger? trigger = null) =>
+        new(dataRoots, unavailableRoots, BuiltInMembers.RootsFor(trigger?.Kind ?? TriggerKind.Attribute),
+            trigger is null ? null : BuiltInMembers.FieldsFor(trigger));
 
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldSymbol>> DataRoots { get; }
 
     public IReadOnlyDictionary<string, string> UnavailableRoots { get; }
 
     public IReadOnlyDictionary<string, IReadOnlySet<string>> BuiltInRoots { get; }
+
+    /// <summary>Built-in members with a declared type and PII class (trigger.from and trigger.to of an attribute change), by path.</summary>
+    public IReadOnlyDictionary<string, FieldSymbol> BuiltInFields { get; }
 
     /// <summary>Every root name a template can read, for "did you mean" hints.</summary>
     public IEnumerable<string> RootNames => DataRoots.Keys.Concat(BuiltInRoots.Keys);

@@ -270,7 +270,7 @@ internal sealed class TemplateWalker : AstVisitor
     }
 
     /// <summary>The binding of <paramref name="name"/> under <paramref name="binding"/>, or null when it has no such member.</summary>
-    private static TemplateBinding? Member(TemplateBinding binding, string name)
+    private TemplateBinding? Member(TemplateBinding binding, string name)
     {
         switch (binding.Kind)
         {
@@ -281,7 +281,11 @@ internal sealed class TemplateWalker : AstVisitor
                 if (name is "size" || (binding.Members is null && name is "first" or "last")) return TemplateBinding.DerivedFrom(binding);
                 return null;
             case TemplateBindingKind.BuiltIn when binding.Names is not null:
-                return binding.Names.Contains(name) ? TemplateBinding.BuiltIn(binding.Path + "." + name, null) : null;
+                if (!binding.Names.Contains(name)) return null;
+                // A typed member (trigger.from of an attribute change) reads as that attribute: its type and PII class.
+                return _scope.BuiltInFields.TryGetValue(binding.Path + "." + name, out var typed)
+                    ? TemplateBinding.OfField(typed)
+                    : TemplateBinding.BuiltIn(binding.Path + "." + name, null);
             case TemplateBindingKind.BuiltIn:
             case TemplateBindingKind.Derived:
                 return TemplateBinding.DerivedFrom(binding);

@@ -168,7 +168,7 @@ public sealed class TemplateDiagnosticsTests
         CheckClean("""
             *{{ customer.first_name | default: "Someone" }}* left {{ event.cart_value | money: "EUR" }} at checkout {{ customer.last_order_at | time_ago }}.
             {% for item in event.items limit: 3 %}• {{ item.sku }} × {{ item.quantity }} ({{ item.price | money }}) {{ forloop.index }}/{{ forloop.length }}
-            {% endfor %}{% assign total = event.items.size %}{{ total }} items. <{{ links.shop_order }}|Order> <{{ links.zendesk_ticket }}|Ticket>
+            {% endfor %}{% assign total = event.items.size %}{{ total }} items. <{{ links.shop_order }}|Order> <{{ links.customerio_profile }}|Profile>
             Owner {{ playbook.owner_mention }} · SLA {{ playbook.sla }} · {{ trigger.event }} {{ trigger.timestamp | date: "%Y-%m-%d" }}
             {% capture who %}{{ customer.id }}{% endcapture %}{{ who | truncate: 10 }}
             """);

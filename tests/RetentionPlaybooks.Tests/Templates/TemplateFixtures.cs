@@ -21,8 +21,7 @@ internal static class TemplateFixtures
         {
             ["customer"] = Model.Customer,
             ["event"] = CheckoutAbandoned.Properties,
-        },
-        extraLinks: ["zendesk_ticket"]);
+        });
 
     /// <summary>A segment-triggered playbook's scope: no event.</summary>
     public static TemplateScope SegmentScope { get; } = TemplateScope.Standard(
