@@ -1,8 +1,20 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using RetentionPlaybooks.Cli.Commands;
 
 namespace RetentionPlaybooks.Cli;
 
-/// <summary>Dispatches <c>playbooks &lt;command&gt;</c>. Exit codes: 0 clean, 1 problems found, 2 usage error.</summary>
+/// <summary>What every command writes to and reads the clock from.</summary>
+/// <param name="DrainTimeout">How long <c>demo</c> waits for the host to deliver (shorter in tests).</param>
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout);
+
+/// <summary>
+/// Dispatches <c>playbooks &lt;command&gt;</c> through System.CommandLine: each command declares exactly its arguments
+/// and options (<see cref="Create"/>), so a flag it does not take is a usage error. Every error is one line,
+/// <c>playbooks &lt;command&gt;: &lt;message&gt;</c>, on stderr. Exit codes: 0 clean, 1 problems found, 2 usage error.
+/// </summary>
 internal static class CommandLine
 {
     public const int Ok = 0;
@@ -10,7 +22,7 @@ internal static class CommandLine
     public const int Usage = 2;
 
     public const string Help = """
-        usage: playbooks <command> [options]
+        usage: playbooks <command> [options]      (playbooks <command> --help: that command's arguments and options)
 
         commands:
           validate [DIR]               check every playbook in DIR (default: playbooks)
@@ -37,49 +49,150 @@ internal static class CommandLine
         exit codes: 0 clean, 1 errors found, 2 usage error
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    /// <summary>Response files (<c>@file</c>) are off: an argument starting with @ is a path, not a list of arguments.</summary>
+    private static readonly ParserConfiguration Parser = new() { ResponseFileTokenReplacer = null };
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
+        RunAsync(args, new CliContext(stdout, stderr, time, DemoCommand.DefaultDrainTimeout)).GetAwaiter().GetResult();
+
+    internal static async Task<int> RunAsync(string[] args, CliContext cli)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0)
         {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Help);
-            return args.Length == 0 ? Usage : Ok;
+            cli.Stderr.WriteLine(Help);
+            return Usage;
+        }
+        if (args[0] is "-h" or "--help" or "help")
+        {
+            if (args is ["help", var name, ..]) return await RunAsync([name, "--help"], cli).ConfigureAwait(false);
+            cli.Stdout.WriteLine(Help);
+            return Ok;
+        }
+        var root = Create(cli);
+        if (!root.Subcommands.Any(c => c.Name == args[0]))
+        {
+            var names = root.Subcommands.Select(c => c.Name).ToList();
+            cli.Stderr.WriteLine($"playbooks: unknown command \"{args[0]}\"; the commands are {string.Join(", ", names[..^1])} and {names[^1]} (playbooks --help)");
+            return Usage;
+        }
+        var parsed = root.Parse(args, Parser);
+        if (parsed.Action is not HelpAction)
+        {
+            // --help wins over any error, as System.CommandLine has it; otherwise the first error is the one reported.
+            if (UnknownOption(parsed) is { } unknown) return UsageError(cli.Stderr, args[0], unknown);
+            if (parsed.Errors.Count > 0) return UsageError(cli.Stderr, args[0], OneLine(parsed.Errors[0]));
         }
         try
         {
-            return args[0] == "demo" ? DemoCommand.Run(args[1..], stdout, stderr, time) : Dispatch(args, stdout, stderr, time);
+            var invocation = new InvocationConfiguration
+            {
+                Output = cli.Stdout,
+                Error = cli.Stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            };
+            return await parsed.InvokeAsync(invocation).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A file the command writes or reads that the file system refuses (--out in a missing folder, a snapshot
             // in a read-only one): one line, not a stack trace. Playbook files themselves are compiler diagnostics.
-            stderr.WriteLine($"playbooks {args[0]}: {ex.Message}");
+            cli.Stderr.WriteLine($"playbooks {args[0]}: {ex.Message}");
+            return Failed;
+        }
+        catch (Exception ex)
+        {
+            // Anything else is a bug in the command: still one line, never a stack trace in the user's terminal.
+            cli.Stderr.WriteLine($"playbooks {args[0]}: internal error: {ex.GetType().Name}: {ex.Message}");
             return Failed;
         }
     }
 
-    private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    /// <summary>The command tree: every command with exactly the arguments and options it takes, and --help.</summary>
+    internal static Command Create(CliContext cli)
     {
-        var options = Options.Parse(args.Skip(1), out var error);
-        if (options is null)
+        var help = new HelpOption { Action = new HelpAction { MaxWidth = 120 } };
+        var root = new Command("playbooks", "Check, explain, test and preview retention playbooks.")
         {
-            stderr.WriteLine($"playbooks {args[0]}: {error}");
-            stderr.WriteLine(Help);
-            return Usage;
-        }
-        return args[0] switch
-        {
-            "validate" => ValidateCommand.Run(options, stdout, stderr),
-            "explain" => ExplainCommand.Run(options, stdout, stderr, time),
-            "test" => TestCommand.Run(options, stdout, stderr),
-            "render" => RenderCommand.Run(options, stdout, stderr, time),
-            _ => UnknownCommand(args[0], stderr),
+            help,
+            ValidateCommand.Create(cli),
+            ExplainCommand.Create(cli),
+            TestCommand.Create(cli),
+            RenderCommand.Create(cli),
+            DemoCommand.Create(cli),
         };
+        return root;
     }
 
-    private static int UnknownCommand(string name, TextWriter stderr)
+    /// <summary>Prints <c>playbooks COMMAND: MESSAGE</c> and gives the usage exit code.</summary>
+    public static int UsageError(TextWriter stderr, string command, string message)
     {
-        stderr.WriteLine($"playbooks: unknown command \"{name}\"");
-        stderr.WriteLine(Help);
+        stderr.WriteLine($"playbooks {command}: {message}");
         return Usage;
+    }
+
+    /// <summary>Prints <c>playbooks COMMAND: MESSAGE</c> and gives the failure exit code.</summary>
+    public static int Failure(TextWriter stderr, string command, string message)
+    {
+        stderr.WriteLine($"playbooks {command}: {message}");
+        return Failed;
+    }
+
+    /// <summary>
+    /// The first token that looks like an option (before any <c>--</c>) but is none of the command's: System.CommandLine
+    /// would take <c>validate --event x</c> as DIR "--event" and complain about "x". Named, with the nearest option.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var optionValues = parsed.CommandResult.Children.OfType<OptionResult>().SelectMany(o => o.Tokens).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var token in parsed.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash) break;
+            if (token.Type != TokenType.Argument || token.Value.Length < 2 || token.Value[0] != '-' || optionValues.Contains(token)) continue;
+            var name = token.Value.Split('=', ':')[0];
+            var options = command.Options.Where(o => o is not HelpOption).Select(o => o.Name).ToList();
+            var nearest = options.MinBy(o => Distance(o, name));
+            return nearest is not null && Distance(nearest, name) <= 2
+                ? $"unknown option {name}; did you mean {nearest}?"
+                : $"unknown option {name}; {command.Name} takes {(options.Count == 0 ? "no options" : string.Join(", ", options))} (playbooks {command.Name} --help)";
+        }
+        return null;
+    }
+
+    /// <summary>Levenshtein distance, for "did you mean".</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    /// <summary>
+    /// A parse error on one line, naming the option it is about when System.CommandLine's message does not
+    /// ("Argument 'xml' not recognized. Must be one of:\n\t'text'\n\t'github'" becomes
+    /// "--format: Argument 'xml' not recognized. Must be one of: 'text', 'github'").
+    /// </summary>
+    private static string OneLine(ParseError error)
+    {
+        var parts = error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var message = parts.Length > 1 ? $"{parts[0]} {string.Join(", ", parts[1..])}" : parts.FirstOrDefault() ?? "";
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is not null && !message.Contains(option.Name, StringComparison.Ordinal) ? $"{option.Name}: {message}" : message;
     }
 }

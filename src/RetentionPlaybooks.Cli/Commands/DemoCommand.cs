@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -23,32 +24,26 @@ internal static class DemoCommand
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
-        RunAsync(args, stdout, stderr, time, DefaultDrainTimeout).GetAwaiter().GetResult();
-
-    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, TimeSpan drainTimeout)
+    public static Command Create(CliContext cli)
     {
-        var url = DefaultUrl;
-        var secret = DevelopmentSecret;
-        var samples = "playbooks/samples";
-        for (var i = 0; i < args.Length; i++)
+        var url = CommandSpec.Valued("--url", "URL", "the running host", DefaultUrl);
+        var secret = CommandSpec.Valued("--secret", "S", "X-Webhook-Secret sent with every payload (the default is the host's Development secret)", DevelopmentSecret);
+        var samples = CommandSpec.Valued("--samples", "DIR", "the sample payloads (*.json) to post", "playbooks/samples");
+        var command = new Command("demo", "Post every sample payload to a running host, wait for delivery, and say where to look (/preview).")
         {
-            var name = args[i];
-            if (name is "-h" or "--help")
-            {
-                stdout.WriteLine("usage: playbooks demo [--url URL] [--secret S] [--samples DIR]");
-                return CommandLine.Ok;
-            }
-            if (name is not ("--url" or "--secret" or "--samples")) return Usage(stderr, name.StartsWith("--", StringComparison.Ordinal) ? $"unknown option {name}" : $"unexpected argument \"{name}\"");
-            if (i + 1 >= args.Length) return Usage(stderr, $"option {name} needs a value");
-            var value = args[++i];
-            switch (name)
-            {
-                case "--url": url = value; break;
-                case "--secret": secret = value; break;
-                default: samples = value; break;
-            }
-        }
+            url, secret, samples,
+        };
+        command.SetAction((parsed, _) => RunAsync(parsed.GetRequiredValue(url), parsed.GetRequiredValue(secret), parsed.GetRequiredValue(samples), cli));
+        return command;
+    }
+
+    /// <summary>Runs <c>playbooks demo ARGS</c> through the command line, waiting at most <paramref name="drainTimeout"/> for delivery.</summary>
+    internal static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, TimeSpan drainTimeout) =>
+        CommandLine.RunAsync(["demo", .. args], new CliContext(stdout, stderr, time, drainTimeout));
+
+    private static async Task<int> RunAsync(string url, string secret, string samples, CliContext cli)
+    {
+        var (stdout, stderr, time, drainTimeout) = cli;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
             return Usage(stderr, $"--url \"{url}\" is not an http(s) URL, e.g. {DefaultUrl}");
@@ -231,12 +226,7 @@ internal static class DemoCommand
         _ => "see the response above",
     };
 
-    private static int Usage(TextWriter stderr, string message)
-    {
-        stderr.WriteLine($"playbooks demo: {message}");
-        stderr.WriteLine("usage: playbooks demo [--url URL] [--secret S] [--samples DIR]");
-        return CommandLine.Usage;
-    }
+    private static int Usage(TextWriter stderr, string message) => CommandLine.UsageError(stderr, "demo", message);
 
     private sealed record Health(long InboxPending, long OutboxPending, long Sent);
 }

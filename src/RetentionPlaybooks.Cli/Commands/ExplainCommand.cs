@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Pipeline;
@@ -5,39 +6,42 @@ using RetentionPlaybooks.Pipeline;
 namespace RetentionPlaybooks.Cli.Commands;
 
 /// <summary>
-/// <c>playbooks explain --event FILE [--history FILE] [DIR]</c>: the whole pipeline the host runs, on one payload (a
+/// <c>playbooks explain --event FILE [--history FILE] [--now TIME] [DIR]</c>: the whole pipeline the host runs, on one payload (a
 /// Journey body, a reporting webhook, a Data Pipelines call or batch): which playbooks it triggers, every gate,
 /// exclusion and route, then the guardrails — against the earlier payloads of <c>--history</c>, replayed first.
 /// </summary>
 internal static class ExplainCommand
 {
-    public static int Run(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
-        RunAsync(options, stdout, stderr, time).GetAwaiter().GetResult();
-
-    private static async Task<int> RunAsync(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    public static Command Create(CliContext cli)
     {
-        var path = options.Get("--event");
-        if (path is null)
+        var eventFile = CommandSpec.Event("the payload: a Journey body, a reporting webhook, or a Data Pipelines call or batch", required: true);
+        var history = new Option<string>("--history")
         {
-            stderr.WriteLine("playbooks explain: --event FILE is required");
-            return CommandLine.Usage;
-        }
-        if (!SignalFile.Exists(path, "--event", "explain", stderr) || !SignalFile.TryReadNow(options, "explain", stderr, out var nowOption)) return CommandLine.Usage;
-        var historyPath = options.Get("--history");
+            Description = "earlier payloads, one JSON a line, replayed first through the same pipeline (cooldown, dedupe, caps)",
+            HelpName = "FILE",
+        };
+        var now = CommandSpec.Now("evaluation clock (ISO 8601); default: the payload's timestamp, else now");
+        var directory = CommandSpec.Directory();
+        var command = new Command("explain", "Run one Customer.io payload through the host's pipeline and show every step: gates, exclusions, route, guardrails.")
+        {
+            eventFile, history, now, directory,
+        };
+        command.SetAction((parsed, _) => RunAsync(parsed.GetRequiredValue(eventFile), parsed.GetValue(history), parsed.GetValue(now), parsed.GetRequiredValue(directory), cli));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string path, string? historyPath, DateTimeOffset? nowOption, string directory, CliContext cli)
+    {
+        var (stdout, stderr) = (cli.Stdout, cli.Stderr);
+        if (!SignalFile.Exists(path, "--event", "explain", stderr)) return CommandLine.Usage;
         if (historyPath is not null && !SignalFile.Exists(historyPath, "--history", "explain", stderr)) return CommandLine.Usage;
         if (SignalFile.ReadPayloads(path, stderr) is not { } payloads) return CommandLine.Failed;
         var history = historyPath is null ? [] : SignalFile.ReadHistory(historyPath, stderr);
         if (history is null) return CommandLine.Failed;
 
-        var result = PlaybookCompiler.CompileDirectory(options.Directory);
-        if (result.HasErrors)
-        {
-            DiagnosticPrinter.Text(result.Diagnostics.Where(d => d.IsError).ToList(), stderr);
-            stderr.WriteLine($"playbooks explain: {options.Directory} has errors; run playbooks validate");
-            return CommandLine.Failed;
-        }
+        if (PlaybookFolder.CompileOrReport(directory, "explain", stderr, stderr) is not { } result) return CommandLine.Failed;
         // --now sets the clock the payload is judged at; without it, its own time (or now, when it has none).
-        var now = nowOption ?? time.GetUtcNow();
+        var now = nowOption ?? cli.Time.GetUtcNow();
         var escalations = new InMemoryEscalationHistory();
         var snapshots = new InMemoryAttributeSnapshots();
         if (historyPath is not null)

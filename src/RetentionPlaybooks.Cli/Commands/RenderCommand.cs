@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
@@ -9,8 +10,9 @@ using RetentionPlaybooks.Slack.Preview;
 namespace RetentionPlaybooks.Cli.Commands;
 
 /// <summary>
-/// <c>playbooks render PLAYBOOK --event FILE [DIR]</c> prints one message for review; <c>--format html</c>
-/// without a playbook writes a page with every test case's message, for a pull-request artifact.
+/// <c>playbooks render PLAYBOOK --event FILE [DIR] [--format text|json|html] [--out FILE] [--now TIME]</c> prints one
+/// message for review; <c>playbooks render --format html [DIR]</c> (no --event) writes a page with every test case's
+/// message, for a pull-request artifact.
 /// </summary>
 internal static class RenderCommand
 {
@@ -20,28 +22,42 @@ internal static class RenderCommand
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static int Run(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    public static Command Create(CliContext cli)
     {
-        var format = options.Get("--format") ?? "text";
-        if (format is not ("text" or "json" or "html"))
+        var playbook = new Argument<string?>("PLAYBOOK")
         {
-            stderr.WriteLine($"playbooks render: unknown format \"{format}\"; use text, json or html");
-            return CommandLine.Usage;
-        }
-        return format == "html" && options.Get("--event") is null
-            ? RenderAllFixtures(options, stdout, stderr)
-            : RenderOne(options, format, stdout, stderr, time);
+            Description = "the playbook: its id (looked up in DIR) or its file (DIR is then the file's folder); with --format html and no --event, give only DIR",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var directory = new Argument<string?>("DIR")
+        {
+            Description = $"the playbooks folder [default: {CommandSpec.DefaultDirectory}, or the PLAYBOOK file's folder]",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var eventFile = CommandSpec.Event("the payload to render the message for (a Journey body, a reporting webhook, a Data Pipelines call)", required: false);
+        var format = CommandSpec.Format("text: a terminal preview, the Block Kit JSON and a Builder link; json: the chat.postMessage body; html: a page drawn like Slack (without --event: every test case's message)", "text", "json", "html");
+        var output = new Option<string>("--out") { Description = "write the output to FILE instead of stdout", HelpName = "FILE" };
+        var now = CommandSpec.Now("render (and judge) at TIME (ISO 8601); default: rendered now, judged at the payload's time");
+        var command = new Command("render", "Print one playbook's message for a payload, or (--format html without --event) a page with every test case's message.")
+        {
+            playbook, directory, eventFile, format, output, now,
+        };
+        command.SetAction(parsed =>
+        {
+            var request = new Request(parsed.GetValue(playbook), parsed.GetValue(directory), parsed.GetValue(eventFile), parsed.GetRequiredValue(format), parsed.GetValue(output), parsed.GetValue(now));
+            return request is { Format: "html", EventFile: null } ? RenderAllFixtures(request, cli) : RenderOne(request, cli);
+        });
+        return command;
     }
 
-    private static int RenderOne(Options options, string format, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    private static int RenderOne(Request request, CliContext cli)
     {
-        var eventFile = options.Get("--event");
-        if (options.Positional.Count == 0 || eventFile is null)
+        var (stdout, stderr) = (cli.Stdout, cli.Stderr);
+        if (request is not { Playbook: { } playbookArgument, EventFile: { } eventFile })
         {
-            stderr.WriteLine("playbooks render: give a playbook and --event FILE, or --format html for every test case");
-            return CommandLine.Usage;
+            return CommandLine.UsageError(stderr, "render", "give a playbook and --event FILE, or --format html for every test case");
         }
-        if (!SignalFile.Exists(eventFile, "--event", "render", stderr) || !SignalFile.TryReadNow(options, "render", stderr, out var nowOption)) return CommandLine.Usage;
+        if (!SignalFile.Exists(eventFile, "--event", "render", stderr)) return CommandLine.Usage;
         if (SignalFile.ReadPayloads(eventFile, stderr) is not { } payloads) return CommandLine.Failed;
         var normalized = SignalNormalizer.Normalize(payloads[0].Source, payloads[0].Root, payloads[0].DeliveryKey);
         if (normalized.Signals.FirstOrDefault(s => s.Trigger is not null) is not { Trigger: { } input } signal)
@@ -50,33 +66,24 @@ internal static class RenderCommand
             return CommandLine.Failed;
         }
         // As the host would: rendered now (or at --now), judged at the payload's own time (or --now).
-        var now = nowOption ?? time.GetUtcNow();
-        var evaluatedAt = nowOption ?? signal.EvaluatedAt(now);
-        var (id, directory) = Locate(options.Positional[0], options.Positional.Count > 1 ? options.Positional[1] : null);
-        var compilation = PlaybookCompiler.CompileDirectory(directory);
-        if (compilation.HasErrors)
-        {
-            DiagnosticPrinter.Text(compilation.Diagnostics.Where(d => d.IsError).ToList(), stderr);
-            return CommandLine.Failed;
-        }
+        var now = request.Now ?? cli.Time.GetUtcNow();
+        var evaluatedAt = request.Now ?? signal.EvaluatedAt(now);
+        var (id, directory) = Locate(playbookArgument, request.Directory);
+        if (PlaybookFolder.CompileOrReport(directory, "render", stderr, stderr) is not { } compilation) return CommandLine.Failed;
         var playbook = compilation.Playbooks.FirstOrDefault(p => p.Id == id);
-        if (playbook is null)
-        {
-            stderr.WriteLine($"playbooks render: no playbook \"{id}\" in {directory}");
-            return CommandLine.Usage;
-        }
+        if (playbook is null) return CommandLine.UsageError(stderr, "render", $"no playbook \"{id}\" in {directory}");
         var record = new RecordReader(compilation.DataModel!).Read(input, evaluatedAt);
         var decision = PlaybookEvaluator.Decide(playbook, record);
         // A skipped signal is still rendered (to the default route) so a reviewer can see the message.
         var channel = decision.Channel ?? playbook.Routes[^1].Channel;
         var message = new MessageRenderer(compilation.Workspace!, compilation.DataModel!).Render(playbook, channel, input, record, now).ToJson();
 
-        using var output = Output(options, stdout);
-        if (format == "json")
+        using var output = Output(request, stdout);
+        if (request.Format == "json")
         {
             output.WriteLine(message.ToJsonString(Pretty));
         }
-        else if (format == "html")
+        else if (request.Format == "html")
         {
             output.WriteLine(HtmlPreview.Render([new PreviewItem(playbook.Id, Path.GetFileName(eventFile), channel.Name, message, decision.Escalates ? null : decision.Reason)], $"{playbook.Id} — {Path.GetFileName(eventFile)}"));
         }
@@ -93,25 +100,26 @@ internal static class RenderCommand
         return CommandLine.Ok;
     }
 
-    private static int RenderAllFixtures(Options options, TextWriter stdout, TextWriter stderr)
+    private static int RenderAllFixtures(Request request, CliContext cli)
     {
-        var directory = options.Directory;
-        var compilation = PlaybookCompiler.CompileDirectory(directory);
-        if (compilation.HasErrors)
+        var (stdout, stderr) = (cli.Stdout, cli.Stderr);
+        // Without a playbook, the one positional argument is the folder: render --format html [DIR].
+        if (request is { Playbook: not null, Directory: not null })
         {
-            DiagnosticPrinter.Text(compilation.Diagnostics.Where(d => d.IsError).ToList(), stderr);
-            return CommandLine.Failed;
+            return CommandLine.UsageError(stderr, "render", "--format html without --event renders every test case of DIR; give DIR only, or a playbook and --event FILE");
         }
+        var directory = request.Playbook ?? CommandSpec.DefaultDirectory;
+        if (PlaybookFolder.CompileOrReport(directory, "render", stderr, stderr) is not { } compilation) return CommandLine.Failed;
         var report = new FixtureRunner(compilation, directory).Run(update: false);
         var items = report.Results
             .Where(r => r.Message is not null)
             .Select(r => new PreviewItem(r.Playbook, r.Case, r.Channel!, r.Message!, r.Passed ? null : string.Join("; ", r.Failures)))
             .ToList();
-        using (var output = Output(options, stdout))
+        using (var output = Output(request, stdout))
         {
             output.WriteLine(HtmlPreview.Render(items, $"Slack messages of {directory}"));
         }
-        if (options.Get("--out") is { } path) stdout.WriteLine($"wrote {items.Count} message(s) to {path}");
+        if (request.Out is { } path) stdout.WriteLine($"wrote {items.Count} message(s) to {path}");
         return CommandLine.Ok;
     }
 
@@ -126,8 +134,11 @@ internal static class RenderCommand
         return (playbook, directory ?? "playbooks");
     }
 
-    private static TextWriter Output(Options options, TextWriter stdout) =>
-        options.Get("--out") is { } path ? new StreamWriter(path) : new NonClosingWriter(stdout);
+    private static TextWriter Output(Request request, TextWriter stdout) =>
+        request.Out is { } path ? new StreamWriter(path) : new NonClosingWriter(stdout);
+
+    /// <summary>What the command line asked for.</summary>
+    private sealed record Request(string? Playbook, string? Directory, string? EventFile, string Format, string? Out, DateTimeOffset? Now);
 
     /// <summary>Lets stdout be used in a using block without closing it.</summary>
     private sealed class NonClosingWriter(TextWriter inner) : TextWriter

@@ -1,3 +1,4 @@
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json;
 using RetentionPlaybooks.Pipeline;
@@ -11,22 +12,21 @@ internal sealed record Payload(SignalSource Source, JsonElement Root, string Del
 /// The payload files explain and render read (<c>--event FILE</c>, <c>--history FILE</c>) and the <c>--now</c> clock.
 /// A file holds a Journey body, a reporting webhook, a Data Pipelines call or batch, or (history) one such payload per
 /// line. Every problem (no file, a directory, unreadable, not JSON, not a payload, a bad time) is printed as one line
-/// and gives an exit code.
+/// and gives an exit code: 2 for no such file or a bad time, 1 for a file that cannot be read or is not a payload.
 /// </summary>
 internal static class SignalFile
 {
-    /// <summary>The <c>--now</c> time, null when not given; false (after printing why) when it is not a time.</summary>
-    public static bool TryReadNow(Options options, string command, TextWriter stderr, out DateTimeOffset? now)
+    /// <summary>
+    /// Parses the <c>--now</c> time while the command line is parsed (an Option's CustomParser): a value that is
+    /// not a time is a usage error, reported as "playbooks COMMAND: --now "tomorrow" is not an ISO 8601 time, ...".
+    /// </summary>
+    public static DateTimeOffset? ParseNow(ArgumentResult result)
     {
-        now = null;
-        if (options.Get("--now") is not { } text) return true;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            stderr.WriteLine($"playbooks {command}: --now \"{text}\" is not an ISO 8601 time, e.g. 2026-11-28T15:00:00Z");
-            return false;
-        }
-        now = parsed;
-        return true;
+        if (result.Tokens.Count == 0) return null;
+        var text = result.Tokens[0].Value;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed;
+        result.AddError($"--now \"{text}\" is not an ISO 8601 time, e.g. 2026-11-28T15:00:00Z");
+        return null;
     }
 
     /// <summary>Whether <paramref name="path"/> names a readable file; prints why not (a usage error).</summary>

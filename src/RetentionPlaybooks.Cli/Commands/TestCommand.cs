@@ -1,28 +1,25 @@
-using RetentionPlaybooks.Compilation;
+using System.CommandLine;
 using RetentionPlaybooks.Fixtures;
 
 namespace RetentionPlaybooks.Cli.Commands;
 
-/// <summary><c>playbooks test [DIR] [--update]</c>: run every playbook's test cases and compare messages with their snapshots.</summary>
+/// <summary><c>playbooks test [DIR] [--update] [--format text|github]</c>: run every playbook's test cases and compare messages with their snapshots.</summary>
 internal static class TestCommand
 {
-    public static int Run(Options options, TextWriter stdout, TextWriter stderr)
+    public static Command Create(CliContext cli)
     {
-        var format = options.Get("--format") ?? "text";
-        if (format is not ("text" or "github"))
-        {
-            stderr.WriteLine($"playbooks test: unknown format \"{format}\"; use text or github");
-            return CommandLine.Usage;
-        }
-        var compilation = PlaybookCompiler.CompileDirectory(options.Directory);
-        if (compilation.HasErrors)
-        {
-            DiagnosticPrinter.Text(compilation.Diagnostics.Where(d => d.IsError).ToList(), stdout);
-            stdout.WriteLine($"playbooks test: {options.Directory} has errors; fix them first (playbooks validate)");
-            return CommandLine.Failed;
-        }
-        var update = options.Flags.Contains("--update");
-        var report = new FixtureRunner(compilation, options.Directory).Run(update);
+        var directory = CommandSpec.Directory("the playbooks folder whose test cases to run");
+        var update = new Option<bool>("--update") { Description = "rewrite the snapshot files (and delete orphans) instead of failing on a difference" };
+        var format = CommandSpec.Format("output style: text, or github (annotations and a step summary with Block Kit Builder links)", "text", "github");
+        var command = new Command("test", "Run the playbooks' test cases (<id>.tests.yaml) and compare messages with their snapshots.") { directory, update, format };
+        command.SetAction(parsed => Run(parsed.GetRequiredValue(directory), parsed.GetValue(update), parsed.GetRequiredValue(format), cli.Stdout, cli.Stderr));
+        return command;
+    }
+
+    private static int Run(string directory, bool update, string format, TextWriter stdout, TextWriter stderr)
+    {
+        if (PlaybookFolder.CompileOrReport(directory, "test", stdout, stderr) is not { } compilation) return CommandLine.Failed;
+        var report = new FixtureRunner(compilation, directory).Run(update);
 
         if (format == "github") DiagnosticPrinter.GitHub(report.Diagnostics, stdout);
         else DiagnosticPrinter.Text(report.Diagnostics, stdout);

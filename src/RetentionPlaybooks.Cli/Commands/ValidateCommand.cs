@@ -1,21 +1,25 @@
+using System.CommandLine;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Diagnostics;
 
 namespace RetentionPlaybooks.Cli.Commands;
 
-/// <summary><c>playbooks validate [DIR]</c>: compile every playbook and report every problem.</summary>
+/// <summary><c>playbooks validate [DIR] [--format text|github|json] [--warnaserror]</c>: compile every playbook and report every problem.</summary>
 internal static class ValidateCommand
 {
-    public static int Run(Options options, TextWriter stdout, TextWriter stderr)
+    public static Command Create(CliContext cli)
     {
-        var format = options.Get("--format") ?? "text";
-        if (format is not ("text" or "github" or "json"))
-        {
-            stderr.WriteLine($"playbooks validate: unknown format \"{format}\"; use text, github or json");
-            return CommandLine.Usage;
-        }
-        var result = PlaybookCompiler.CompileDirectory(options.Directory);
-        var warnAsError = options.Flags.Contains("--warnaserror");
+        var directory = CommandSpec.Directory("the playbooks folder to check");
+        var format = CommandSpec.Format("output style: text (compiler-style), github (Actions annotations), json (for tools)", "text", "github", "json");
+        var warnAsError = new Option<bool>("--warnaserror") { Description = "treat warnings as errors (exit 1)" };
+        var command = new Command("validate", "Check every playbook in DIR and report every problem.") { directory, format, warnAsError };
+        command.SetAction(parsed => Run(parsed.GetRequiredValue(directory), parsed.GetRequiredValue(format), parsed.GetValue(warnAsError), cli.Stdout, cli.Stderr));
+        return command;
+    }
+
+    private static int Run(string directory, string format, bool warnAsError, TextWriter stdout, TextWriter stderr)
+    {
+        var result = PlaybookCompiler.CompileDirectory(directory);
         var diagnostics = warnAsError
             ? result.Diagnostics.Select(d => d with { Severity = DiagnosticSeverity.Error }).ToList()
             : result.Diagnostics;
@@ -29,7 +33,7 @@ internal static class ValidateCommand
         var warnings = diagnostics.Count - errors;
         if (format != "json")
         {
-            var summary = $"{options.Directory}: {Count(result, diagnostics)}; {errors} error(s), {warnings} warning(s)";
+            var summary = $"{directory}: {Count(result, diagnostics)}; {errors} error(s), {warnings} warning(s)";
             (format == "github" ? stderr : stdout).WriteLine(summary);
         }
         return errors > 0 ? CommandLine.Failed : CommandLine.Ok;
