@@ -25,6 +25,11 @@ catch (PlaybookLoadException ex)
     Console.Error.WriteLine($"RetentionPlaybooks host: not started, {ex.Message}");
     return 1;
 }
+catch (RetentionPlaybooks.Host.Storage.SchemaTooNewException ex)
+{
+    Console.Error.WriteLine($"RetentionPlaybooks host: not started, {ex.Message}");
+    return 2;
+}
 catch (Microsoft.Data.Sqlite.SqliteException ex)
 {
     Console.Error.WriteLine($"RetentionPlaybooks host: not started, cannot open the store (Store:Sqlite): SQLite error {ex.SqliteErrorCode}: {ex.Message}");

@@ -41,7 +41,7 @@ internal sealed class SqliteEscalationStore : IEscalationStore, IAsyncDisposable
         _time = time;
         _writeConnection = Open();
         Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
-        SqliteSchema.Apply(_writeConnection);
+        SqliteSchema.Apply(_writeConnection, time.GetUtcNow());
         if (maxSizeBytes is { } cap)
         {
             // SQLite refuses to grow the file past max_page_count pages (SQLITE_FULL, as on a full disk).

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace RetentionPlaybooks.Host.Storage;
 
-/// <summary>The tables of the embedded store, created on first run (idempotent).</summary>
+/// <summary>The tables of the embedded store: created on first run, then brought up to date by versioned migrations.</summary>
 internal static class SqliteSchema
 {
     private const string Ddl = """
@@ -54,30 +54,97 @@ internal static class SqliteSchema
             updated_at INTEGER NOT NULL);
         """;
 
-    public static void Apply(SqliteConnection connection)
+    /// <summary>
+    /// The migrations, in order; the database records the last one applied in <c>schema_version</c>. Version 1 is the
+    /// schema as it was before versioning, written to be idempotent (it also upgrades a database from before a column
+    /// existed); every later one runs exactly once. Append new migrations; never change an applied one.
+    /// </summary>
+    internal static readonly IReadOnlyList<(int Version, string Name, Action<SqliteCommand> Apply)> Migrations =
+    [
+        (1, "baseline: inbox, decisions, escalations, customer attributes", command =>
+        {
+            command.CommandText = Ddl;
+            command.ExecuteNonQuery();
+            AddColumn(command, "escalations", "in_doubt", "INTEGER NOT NULL DEFAULT 0");
+            AddColumn(command, "inbox", "quarantine_reason", "TEXT");
+            AddColumn(command, "escalations", "dead_at", "INTEGER");
+            command.CommandText = """
+                CREATE INDEX IF NOT EXISTS inbox_quarantined ON inbox (id) WHERE quarantine_reason IS NOT NULL;
+                CREATE INDEX IF NOT EXISTS escalations_waiting ON escalations (created_at) WHERE state IN ('Pending', 'Sending');
+                """;
+            command.ExecuteNonQuery();
+        }),
+        (2, "escalations.evaluated_at: guardrails judged at the signal's own time", command =>
+        {
+            // Escalations queued before: their queue time.
+            if (AddColumn(command, "escalations", "evaluated_at", "INTEGER NOT NULL DEFAULT 0"))
+            {
+                command.CommandText = "UPDATE escalations SET evaluated_at = created_at";
+                command.ExecuteNonQuery();
+            }
+            command.CommandText = """
+                CREATE INDEX IF NOT EXISTS escalations_customer_evaluated ON escalations (playbook, customer_id, evaluated_at);
+                CREATE INDEX IF NOT EXISTS escalations_target_evaluated ON escalations (target, evaluated_at);
+                DROP INDEX IF EXISTS escalations_customer;
+                DROP INDEX IF EXISTS escalations_target;
+                """;
+            command.ExecuteNonQuery();
+        }),
+    ];
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int CurrentVersion => Migrations[^1].Version;
+
+    /// <summary>
+    /// Brings the database to <see cref="CurrentVersion"/>, each migration in its own transaction taken with BEGIN
+    /// IMMEDIATE (the write lock), so that hosts starting together apply each migration once: the second waits, then
+    /// finds it applied. A database written by a newer version is refused rather than written to.
+    /// </summary>
+    public static void Apply(SqliteConnection connection, DateTimeOffset now)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = Ddl;
+        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
         command.ExecuteNonQuery();
-        // Databases created before a column existed get it added.
-        AddColumn(command, "escalations", "in_doubt", "INTEGER NOT NULL DEFAULT 0");
-        AddColumn(command, "inbox", "quarantine_reason", "TEXT");
-        AddColumn(command, "escalations", "dead_at", "INTEGER");
-        // The signal's time its guardrails were judged at (escalations queued before the column existed: their queue time).
-        if (AddColumn(command, "escalations", "evaluated_at", "INTEGER NOT NULL DEFAULT 0"))
+        foreach (var (version, name, apply) in Migrations)
         {
-            command.CommandText = "UPDATE escalations SET evaluated_at = created_at";
+            command.CommandText = "BEGIN IMMEDIATE";
             command.ExecuteNonQuery();
+            try
+            {
+                var current = Version(command);
+                if (current > CurrentVersion) throw new SchemaTooNewException(current, CurrentVersion);
+                if (current >= version)
+                {
+                    command.CommandText = "COMMIT";
+                    command.ExecuteNonQuery();
+                    continue;
+                }
+                apply(command);
+                command.CommandText = "INSERT INTO schema_version (version, name, applied_at) VALUES ($v, $n, $t)";
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$v", version);
+                command.Parameters.AddWithValue("$n", name);
+                command.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+                command.ExecuteNonQuery();
+                command.Parameters.Clear();
+                command.CommandText = "COMMIT";
+                command.ExecuteNonQuery();
+            }
+            catch
+            {
+                command.Parameters.Clear();
+                command.CommandText = "ROLLBACK";
+                command.ExecuteNonQuery();
+                throw;
+            }
         }
-        command.CommandText = """
-            CREATE INDEX IF NOT EXISTS inbox_quarantined ON inbox (id) WHERE quarantine_reason IS NOT NULL;
-            CREATE INDEX IF NOT EXISTS escalations_waiting ON escalations (created_at) WHERE state IN ('Pending', 'Sending');
-            CREATE INDEX IF NOT EXISTS escalations_customer_evaluated ON escalations (playbook, customer_id, evaluated_at);
-            CREATE INDEX IF NOT EXISTS escalations_target_evaluated ON escalations (target, evaluated_at);
-            DROP INDEX IF EXISTS escalations_customer;
-            DROP INDEX IF EXISTS escalations_target;
-            """;
-        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The last migration applied (0 for a new database).</summary>
+    public static int Version(SqliteCommand command)
+    {
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        return (int)(long)command.ExecuteScalar()!;
     }
 
     /// <summary>Adds a column to a table created before it existed; true when it was added.</summary>
@@ -89,4 +156,13 @@ internal static class SqliteSchema
         command.ExecuteNonQuery();
         return true;
     }
+}
+
+/// <summary>The database was written by a newer version of the host; an older one must not write to it.</summary>
+internal sealed class SchemaTooNewException(int found, int known)
+    : Exception($"the database is at schema version {found}, and this host knows versions up to {known}: it was written by a newer RetentionPlaybooks; run that version, or restore a backup")
+{
+    public int Found { get; } = found;
+
+    public int Known { get; } = known;
 }
