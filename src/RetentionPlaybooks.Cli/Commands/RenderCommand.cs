@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Fixtures;
 using RetentionPlaybooks.Pipeline;
 using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Slack.BlockKit;
 using RetentionPlaybooks.Slack.Preview;
 
 namespace RetentionPlaybooks.Cli.Commands;
@@ -16,12 +16,6 @@ namespace RetentionPlaybooks.Cli.Commands;
 /// </summary>
 internal static class RenderCommand
 {
-    private static readonly JsonSerializerOptions Pretty = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create(CliContext cli)
     {
         var playbook = new Argument<string?>("PLAYBOOK")
@@ -76,12 +70,12 @@ internal static class RenderCommand
         var decision = PlaybookEvaluator.Decide(playbook, record);
         // A skipped signal is still rendered (to the default route) so a reviewer can see the message.
         var channel = decision.Channel ?? playbook.Routes[^1].Channel;
-        var message = new MessageRenderer(compilation.Workspace!, compilation.DataModel!).Render(playbook, channel, input, record, now).ToJson();
+        var message = new MessageRenderer(compilation.Workspace!, compilation.DataModel!).Render(playbook, channel, input, record, now).Model;
 
         using var output = Output(request, stdout);
         if (request.Format == "json")
         {
-            output.WriteLine(message.ToJsonString(Pretty));
+            output.WriteLine(BlockKitWriter.Indented(message));
         }
         else if (request.Format == "html")
         {
@@ -93,7 +87,7 @@ internal static class RenderCommand
             output.WriteLine();
             output.WriteLine(TerminalPreview.Render(message));
             output.WriteLine();
-            output.WriteLine(message.ToJsonString(Pretty));
+            output.WriteLine(BlockKitWriter.Indented(message));
             output.WriteLine();
             output.WriteLine("Block Kit Builder: " + BlockKitBuilderLink.For(message));
         }

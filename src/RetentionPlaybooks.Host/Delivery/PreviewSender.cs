@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Slack.BlockKit;
 using RetentionPlaybooks.Slack.Preview;
 
 namespace RetentionPlaybooks.Host.Delivery;
@@ -21,14 +22,16 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : ISl
 
     public Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
     {
+        // The body comes from the outbox, as stored: read it back into the model for the previews.
         var message = JsonNode.Parse(item.Body)!.AsObject();
+        var model = BlockKitReader.Read(message);
         var ts = $"{time.GetUtcNow().ToUnixTimeSeconds()}.{Interlocked.Increment(ref _sequence):D6}";
-        _messages.Enqueue(new PreviewEntry(item.Id, item.Playbook, item.Channel, ts, message));
+        _messages.Enqueue(new PreviewEntry(item.Id, item.Playbook, item.Channel, ts, message, model));
         while (_messages.Count > Keep) _messages.TryDequeue(out _);
         lock (console)
         {
             console.WriteLine($"[preview] #{item.Channel} ← {item.Playbook} (escalation {item.Id}); no Slack token set, see /preview");
-            console.WriteLine(TerminalPreview.Render(message));
+            console.WriteLine(TerminalPreview.Render(model));
             console.WriteLine();
         }
         return Task.FromResult(SendResult.Posted(item.Target, ts));
@@ -41,5 +44,5 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : ISl
     }
 }
 
-/// <summary>A message the preview sink received.</summary>
-internal sealed record PreviewEntry(string EscalationId, string Playbook, string Channel, string Ts, JsonObject Message);
+/// <summary>A message the preview sink received: the body as stored, and read into the model.</summary>
+internal sealed record PreviewEntry(string EscalationId, string Playbook, string Channel, string Ts, JsonObject Message, BlockKitMessage Model);

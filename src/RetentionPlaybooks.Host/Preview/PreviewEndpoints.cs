@@ -11,7 +11,7 @@ internal static class PreviewEndpoints
         app.MapGet("/preview", (PreviewSender preview, ISlackSender sender) =>
         {
             var items = preview.Messages.Reverse()
-                .Select(m => new PreviewItem(m.Playbook, $"escalation {m.EscalationId}", m.Channel, m.Message, null))
+                .Select(m => new PreviewItem(m.Playbook, $"escalation {m.EscalationId}", m.Channel, m.Model, null))
                 .ToList();
             var title = sender.Name == "preview"
                 ? $"RetentionPlaybooks preview — {items.Count} message(s), newest first"

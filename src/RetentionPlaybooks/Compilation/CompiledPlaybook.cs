@@ -37,10 +37,24 @@ internal sealed class CompiledPlaybook
 
     public required MessageTemplates Message { get; init; }
 
-    /// <summary>The fixed part of the message's context line: playbook, owner (the only mention) and SLA.</summary>
-    public string ContextLine => _contextLine ??= $"Playbook *{Id}* · Owner {Owner.Mention} · SLA {Evaluation.DurationSyntax.Format(Sla)}";
+    /// <summary>
+    /// The Slack lowering of each route, in route order: what the message may show in its channel and its fixed
+    /// Slack formatting. Made by <see cref="Lower"/> right after binding, before the compiler hands the playbook out.
+    /// </summary>
+    public IReadOnlyList<Slack.RenderPlan> RenderPlans { get; private set; } = [];
 
-    private string? _contextLine;
+    /// <summary>The lowering step: one render plan per route.</summary>
+    internal void Lower(DataModel.DataModelSymbols model) => RenderPlans = Slack.RenderPlan.ForRoutes(this, model);
+
+    /// <summary>The render plan of the first route to <paramref name="channel"/>, or null when no route names it.</summary>
+    public Slack.RenderPlan? RenderPlanFor(ChannelSymbol channel)
+    {
+        foreach (var plan in RenderPlans)
+        {
+            if (ReferenceEquals(plan.Channel, channel) || plan.Channel == channel) return plan;
+        }
+        return null;
+    }
 
     /// <summary>Top-level data fields the message templates read ("customer.first_name", "event.items"); the renderer converts only these.</summary>
     public IReadOnlySet<string> TemplateFields => _templateFields ??= CollectTemplateFields();
@@ -86,11 +100,7 @@ internal sealed record MessageTemplates(
     CheckedTemplate? NextStep,
     IReadOnlyList<MessageLink> Links);
 
-internal sealed record MessageField(string Label, CheckedTemplate Value)
-{
-    /// <summary>The bold label line that starts the field in Slack, escaped once here rather than per message.</summary>
-    public string Heading { get; } = "*" + Slack.BlockKitLimits.Trim(
-        string.Join(' ', Templates.Mrkdwn.Escape(Label).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), 200) + "*\n";
-}
+/// <summary>A message field: its label as written (the render plan makes its Slack heading) and its value template.</summary>
+internal sealed record MessageField(string Label, CheckedTemplate Value);
 
 internal sealed record MessageLink(CheckedTemplate Label, CheckedTemplate Url);

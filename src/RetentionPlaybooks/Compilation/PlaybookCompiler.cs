@@ -81,7 +81,10 @@ internal static class PlaybookCompiler
         if (yaml is null) return null;
         SchemaValidator.Validate(yaml, SchemaValidator.Playbook, diagnostics);
         if (workspace is null || model is null) return null;
-        return new PlaybookBinder(yaml, workspace, model, diagnostics).Bind();
+        var playbook = new PlaybookBinder(yaml, workspace, model, diagnostics).Bind();
+        // Lowering: each route gets its render plan now, not on first render.
+        playbook?.Lower(model);
+        return playbook;
     }
 
     /// <summary>

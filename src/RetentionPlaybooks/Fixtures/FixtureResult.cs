@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 using RetentionPlaybooks.Text;
 
 namespace RetentionPlaybooks.Fixtures;
@@ -11,7 +11,7 @@ internal sealed record FixtureResult(
     bool Passed,
     IReadOnlyList<string> Failures,
     string? Channel,
-    JsonObject? Message,
+    BlockKitMessage? Message,
     string? SnapshotPath,
     string? SnapshotDiff,
     bool SnapshotWritten);

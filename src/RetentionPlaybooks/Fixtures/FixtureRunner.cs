@@ -150,7 +150,7 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
         }
         var message = _renderer.Render(playbook, channel, input, record, now);
         var json = message.ToPrettyJson();
-        foreach (var violation in BlockKitValidator.Violations(message.ToJson()))
+        foreach (var violation in BlockKitValidator.Violations(message.Model))
         {
             failures.Add($"Slack would reject the message: {violation}");
         }
@@ -188,7 +188,7 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
                 }
             }
         }
-        return new FixtureResult(playbook.Id, name, location, failures.Count == 0, failures, channel.Name, message.ToJson(), snapshot ? snapshotPath : null, diff, written);
+        return new FixtureResult(playbook.Id, name, location, failures.Count == 0, failures, channel.Name, message.Model, snapshot ? snapshotPath : null, diff, written);
     }
 
     private JsonNode? BuildPayload(YamlFile yaml, YamlMappingNode caseNode, string jsonPath, string name, Text.SourceLocation location, DiagnosticBag diagnostics)

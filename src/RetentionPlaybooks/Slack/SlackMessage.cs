@@ -1,39 +1,36 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 
 namespace RetentionPlaybooks.Slack;
 
 /// <summary>
-/// A rendered escalation: the chat.postMessage body as compact UTF-8 JSON, ready to send, plus views of it
-/// for snapshots and tests. The renderer writes the body directly; the node views are parsed on demand.
+/// A rendered escalation: its Block Kit model, and the chat.postMessage body serialised from it once, at
+/// construction, as compact UTF-8 JSON ready to send. Everything that reads a message (the validator, the previews,
+/// snapshots) reads the model; only Slack gets the bytes.
 /// </summary>
-internal sealed class SlackMessage(string channel, string text, byte[] body)
+internal sealed class SlackMessage
 {
-    private static readonly JsonSerializerOptions Pretty = new()
+    public SlackMessage(BlockKitMessage model)
     {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        Body = BlockKitWriter.Serialize(model);
+    }
 
-    private JsonArray? _blocks;
+    /// <summary>The message as typed blocks.</summary>
+    public BlockKitMessage Model { get; }
 
     /// <summary>The channel (or user, for a DM) id the body is addressed to.</summary>
-    public string Channel { get; } = channel;
+    public string Channel => Model.Channel;
 
     /// <summary>The notification fallback text.</summary>
-    public string Text { get; } = text;
+    public string Text => Model.Text;
 
     /// <summary>The chat.postMessage body: channel, text, unfurl_links and unfurl_media (always false), blocks.</summary>
-    public ReadOnlyMemory<byte> Body { get; } = body;
-
-    public JsonArray Blocks => _blocks ??= ToJson()["blocks"]!.AsArray();
+    public ReadOnlyMemory<byte> Body { get; }
 
     public string BodyText => Encoding.UTF8.GetString(Body.Span);
 
-    /// <summary>A fresh, mutable copy of the body.</summary>
-    public JsonObject ToJson() => JsonNode.Parse(Body.Span)!.AsObject();
-
     /// <summary>Stable pretty JSON, as committed in snapshot files.</summary>
-    public string ToPrettyJson() => ToJson().ToJsonString(Pretty).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    public string ToPrettyJson() => BlockKitWriter.Indented(Model) + "\n";
 }

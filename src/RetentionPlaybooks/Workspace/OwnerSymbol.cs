@@ -3,8 +3,5 @@ using RetentionPlaybooks.Text;
 namespace RetentionPlaybooks.Workspace;
 
 /// <summary>A person who owns playbooks; the only one a message may mention.</summary>
-internal sealed record OwnerSymbol(string Name, string SlackUser, string? DisplayName, SourceLocation Location)
-{
-    /// <summary>The Slack mention for this owner, <c>&lt;@U123&gt;</c>.</summary>
-    public string Mention => $"<@{SlackUser}>";
-}
+/// <remarks>How the owner is mentioned in a message is Slack formatting, made in the lowering step (<see cref="Slack.RenderPlan"/>).</remarks>
+internal sealed record OwnerSymbol(string Name, string SlackUser, string? DisplayName, SourceLocation Location);

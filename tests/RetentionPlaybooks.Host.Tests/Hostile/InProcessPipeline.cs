@@ -173,7 +173,7 @@ internal sealed class InProcessPipeline : IDisposable
                 var json = JsonNode.Parse(escalation.Message.Body.ToArray());
                 var violations = MessageSafety.Violations(json);
                 if (violations.Count > 0) return (escalations, $"rendered message of {escalation.Playbook} is unsafe: {string.Join("; ", violations)}\n{json!.ToJsonString()}");
-                var limits = BlockKitValidator.Violations(json!.AsObject());
+                var limits = BlockKitValidator.Violations(escalation.Message.Model);
                 if (limits.Count > 0) return (escalations, $"rendered message of {escalation.Playbook} breaks Block Kit limits: {string.Join("; ", limits)}");
             }
             return (escalations, null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Slack.BlockKit;
 using Xunit;
 
 namespace RetentionPlaybooks.Tests.Slack;
@@ -145,7 +146,7 @@ public sealed class BuiltInMemberTests
         var (message, _) = RenderHarness.Render("vip-cart-abandonment", RenderHarness.Sample("vip-cart-abandoned.json"), compilation);
 
         Assert.Equal("<@U07RETLEAD>", Field(message, "Owner"));
-        var header = message.ToJson()["blocks"]![0]!["text"]!["text"]!.GetValue<string>();
+        var header = Assert.IsType<HeaderBlock>(message.Model.Blocks[0]).Text.Text;
         Assert.Equal("VIP cart for @Retention lead", header);
     }
 }

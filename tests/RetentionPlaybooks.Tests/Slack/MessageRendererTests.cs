@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Slack.BlockKit;
 using Xunit;
 
 namespace RetentionPlaybooks.Tests.Slack;
@@ -52,7 +53,7 @@ public sealed partial class MessageRendererTests
 
         var (message, _) = RenderHarness.Render("vip-cart-abandonment", payload);
 
-        var fields = message.Blocks[1]!["fields"]!.AsArray().Select(f => f!["text"]!.GetValue<string>()).ToList();
+        var fields = Assert.IsType<SectionBlock>(message.Model.Blocks[1]).Fields.Select(f => f.Text).ToList();
         Assert.Equal("*Customer*\nVIP customer", fields[0]);
         Assert.All(fields, f => Assert.DoesNotContain("Liquid error", f, StringComparison.Ordinal));
         Assert.All(fields, f => Assert.False(f.EndsWith('\n'), $"empty value in {f}"));
@@ -73,8 +74,8 @@ public sealed partial class MessageRendererTests
         var (message, decision) = RenderHarness.Render("vip-cart-abandonment", payload);
 
         Assert.True(decision.Escalates);
-        Assert.Empty(BlockKitValidator.Violations(message.ToJson()));
-        var fields = message.Blocks[1]!["fields"]!.AsArray().Select(f => f!["text"]!.GetValue<string>()).ToList();
+        Assert.Empty(BlockKitValidator.Violations(message.Model));
+        var fields = Assert.IsType<SectionBlock>(message.Model.Blocks[1]).Fields.Select(f => f.Text).ToList();
         Assert.Contains("*Cart*\n60 items, $184.00", fields);
         Assert.EndsWith("…", fields[4], StringComparison.Ordinal);
         Assert.Equal(BlockKitLimits.FieldText, fields[4].Length);
@@ -93,10 +94,10 @@ public sealed partial class MessageRendererTests
 
         var (message, _) = RenderHarness.Render("subscription-cancel-save", payload, compilation);
 
-        var header = message.Blocks[0]!["text"]!["text"]!.GetValue<string>();
+        var header = Assert.IsType<HeaderBlock>(message.Model.Blocks[0]).Text.Text;
         Assert.Equal(BlockKitLimits.HeaderText, header.Length);
         Assert.EndsWith("…", header, StringComparison.Ordinal);
-        Assert.Empty(BlockKitValidator.Violations(message.ToJson()));
+        Assert.Empty(BlockKitValidator.Violations(message.Model));
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed partial class MessageRendererTests
     public void Render_Always_TurnsUnfurlingOffAndNamesPlaybookOwnerSlaAndAge()
     {
         var (message, _) = RenderHarness.Render("vip-cart-abandonment", RenderHarness.Sample("vip-cart-abandoned.json"));
-        var json = message.ToJson();
+        var json = JsonNode.Parse(message.Body.Span)!.AsObject(); // the body as sent
 
         Assert.False(json["unfurl_links"]!.GetValue<bool>());
         Assert.False(json["unfurl_media"]!.GetValue<bool>());
@@ -156,8 +157,8 @@ public sealed partial class MessageRendererTests
 
         var (message, _) = RenderHarness.Render("post-purchase-risk", payload);
 
-        var buttons = message.Blocks.Where(b => b!["type"]!.GetValue<string>() == "actions").SelectMany(b => b!["elements"]!.AsArray()).ToList();
-        var labels = buttons.Select(b => b!["text"]!["text"]!.GetValue<string>()).ToList();
+        var buttons = message.Model.Blocks.OfType<ActionsBlock>().SelectMany(b => b.Elements).ToList();
+        var labels = buttons.Select(b => b.Text.Text).ToList();
         Assert.Equal(["Shop order"], labels);
     }
 
@@ -169,7 +170,7 @@ public sealed partial class MessageRendererTests
 
         var (message, _) = RenderHarness.Render("subscription-cancel-save", payload);
 
-        var words = message.Blocks[1]!["fields"]!.AsArray()[4]!["text"]!.GetValue<string>();
+        var words = Assert.IsType<SectionBlock>(message.Model.Blocks[1]).Fields[4].Text;
         Assert.Equal("*Their words*\n" + new string('a', 196) + "...", words);
     }
 

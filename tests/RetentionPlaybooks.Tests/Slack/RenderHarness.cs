@@ -30,11 +30,11 @@ internal static class RenderHarness
         return (new MessageRenderer(compilation.Workspace!, compilation.DataModel!).Render(playbook, target, input, record, Now), decision);
     }
 
-    /// <summary>Every text in the message that Slack parses as mrkdwn (where mentions and links would fire).</summary>
+    /// <summary>Every text in the message that Slack parses as mrkdwn (where mentions and links would fire), read from the body as sent.</summary>
     public static IEnumerable<string> MrkdwnTexts(SlackMessage message)
     {
         yield return message.Text;
-        foreach (var node in message.ToJson().DescendantObjects())
+        foreach (var node in JsonNode.Parse(message.Body.Span)!.DescendantObjects())
         {
             if (node["type"]?.GetValue<string>() == "mrkdwn") yield return node["text"]!.GetValue<string>();
         }

@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 
 namespace RetentionPlaybooks.Slack.Preview;
 
@@ -9,20 +7,14 @@ internal static class BlockKitBuilderLink
 {
     public const string BaseUrl = "https://app.slack.com/block-kit-builder/#";
 
-    // Relaxed escaping keeps the JSON short; the whole document is percent-encoded afterwards,
-    // so no character reaches the URL (or an HTML attribute holding it) unescaped.
-    private static readonly JsonSerializerOptions Compact = new()
-    {
-        WriteIndented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>The Builder link for a <c>chat.postMessage</c> body; a body without blocks opens an empty canvas.</summary>
-    public static string For(JsonObject message)
+    /// <summary>
+    /// The Builder link for a message; one without blocks opens an empty canvas. The blocks are written as compact
+    /// JSON with relaxed escaping (short), then the whole document is percent-encoded, so no character reaches the
+    /// URL (or an HTML attribute holding it) unescaped.
+    /// </summary>
+    public static string For(BlockKitMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var blocks = message["blocks"] is JsonArray array ? array.DeepClone() : new JsonArray();
-        var payload = new JsonObject { ["blocks"] = blocks };
-        return BaseUrl + Uri.EscapeDataString(payload.ToJsonString(Compact));
+        return BaseUrl + Uri.EscapeDataString(BlockKitWriter.BlocksPayload(message));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using RetentionPlaybooks.Slack.BlockKit;
 using static RetentionPlaybooks.Slack.Preview.HtmlText;
 
 namespace RetentionPlaybooks.Slack.Preview;
@@ -69,7 +70,7 @@ internal static class HtmlPreview
 
     private static void AppendPreview(StringBuilder sb, PreviewItem item, string id)
     {
-        var view = PreviewMessage.Read(item.Message);
+        var view = item.Message;
         sb.Append("<figure class=\"preview\" id=\"").Append(id).Append("\">\n<figcaption class=\"caption\">")
             .Append("<span class=\"caption-playbook\">").Append(Encode(item.Playbook)).Append("</span> · ")
             .Append("<span class=\"caption-case\">").Append(Encode(item.Case)).Append("</span> · ")
@@ -81,7 +82,7 @@ internal static class HtmlPreview
             sb.Append("<div class=\"note\">").Append(Encode(note)).Append("</div>");
         }
 
-        if (view.FallbackText is { Length: > 0 } fallback)
+        if (view.Text is { Length: > 0 } fallback)
         {
             sb.Append("<div class=\"fallback\">Notification text: <span class=\"fallback-text\">")
                 .Append(FromRuns(MrkdwnParser.Parse(fallback))).Append("</span></div>");
@@ -102,18 +103,18 @@ internal static class HtmlPreview
         sb.Append("</div>\n</article>\n</figure>\n");
     }
 
-    private static void AppendBlock(StringBuilder sb, PreviewBlock block)
+    private static void AppendBlock(StringBuilder sb, Block block)
     {
         switch (block)
         {
             case HeaderBlock header:
-                sb.Append("<div class=\"header\">").Append(FromRuns(header.Text.Runs)).Append("</div>\n");
+                sb.Append("<div class=\"header\">").Append(FromRuns(PreviewText.Runs(header.Text))).Append("</div>\n");
                 break;
             case SectionBlock section:
                 sb.Append("<div class=\"section\">");
                 if (section.Text is not null)
                 {
-                    sb.Append("<div class=\"section-text\">").Append(FromRuns(section.Text.Runs)).Append("</div>");
+                    sb.Append("<div class=\"section-text\">").Append(FromRuns(PreviewText.Runs(section.Text))).Append("</div>");
                 }
 
                 if (section.Fields.Count > 0)
@@ -121,7 +122,7 @@ internal static class HtmlPreview
                     sb.Append("<div class=\"fields\">");
                     foreach (var field in section.Fields)
                     {
-                        sb.Append("<div class=\"field\">").Append(FromRuns(field.Runs)).Append("</div>");
+                        sb.Append("<div class=\"field\">").Append(FromRuns(PreviewText.Runs(field))).Append("</div>");
                     }
 
                     sb.Append("</div>");
@@ -133,7 +134,7 @@ internal static class HtmlPreview
                 sb.Append("<div class=\"actions\"");
                 if (actions.BlockId is not null) sb.Append(" data-block-id=\"").Append(Encode(actions.BlockId)).Append('"');
                 sb.Append('>');
-                foreach (var button in actions.Buttons)
+                foreach (var button in actions.Elements)
                 {
                     AppendButton(sb, button);
                 }
@@ -144,7 +145,7 @@ internal static class HtmlPreview
                 sb.Append("<div class=\"context\">");
                 foreach (var element in context.Elements)
                 {
-                    sb.Append("<span class=\"context-element\">").Append(FromRuns(element.Runs)).Append("</span>");
+                    sb.Append("<span class=\"context-element\">").Append(FromRuns(PreviewText.Runs(element))).Append("</span>");
                 }
 
                 sb.Append("</div>\n");
@@ -152,15 +153,15 @@ internal static class HtmlPreview
             case DividerBlock:
                 sb.Append("<hr class=\"divider\">\n");
                 break;
-            case UnsupportedBlock other:
+            case UnknownBlock other:
                 sb.Append("<div class=\"unsupported\">").Append(Encode(other.Type)).Append(" block not shown in this preview</div>\n");
                 break;
             default:
-                throw new System.Diagnostics.UnreachableException($"PreviewMessage.Read produced an unknown block {block.GetType().Name}.");
+                throw new System.Diagnostics.UnreachableException($"no HTML preview for the block {block.GetType().Name}.");
         }
     }
 
-    private static void AppendButton(StringBuilder sb, SlackButton button)
+    private static void AppendButton(StringBuilder sb, ButtonElement button)
     {
         // Only primary and danger exist in Block Kit; anything else is drawn as the default button.
         var style = button.Style is "primary" or "danger" ? button.Style : "default";
@@ -169,7 +170,7 @@ internal static class HtmlPreview
         if (button.ActionId is not null) sb.Append(" data-action-id=\"").Append(Encode(button.ActionId)).Append('"');
         if (button.Value is not null) sb.Append(" data-value=\"").Append(Encode(button.Value)).Append('"');
         if (linked) sb.Append(" href=\"").Append(Encode(button.Url!)).Append("\" target=\"_blank\" rel=\"noopener noreferrer\"");
-        sb.Append('>').Append(Encode(button.Label.PlainText)).Append(linked ? "</a>" : "</span>");
+        sb.Append('>').Append(Encode(PreviewText.Plain(button.Text))).Append(linked ? "</a>" : "</span>");
     }
 
     /// <summary>Unique, readable element ids derived from playbook and case names.</summary>

@@ -21,7 +21,7 @@ internal static class MarkdownSummary
             {
                 sb.Append("| ").Append(Cell(item.Case))
                     .Append(" | ").Append(Cell(item.Channel))
-                    .Append(" | ").Append(Cell(PreviewMessage.Read(item.Message).Title))
+                    .Append(" | ").Append(Cell(PreviewText.Title(item.Message)))
                     .Append(" | [Open in Block Kit Builder](").Append(BlockKitBuilderLink.For(item.Message)).Append(") |\n");
             }
         }

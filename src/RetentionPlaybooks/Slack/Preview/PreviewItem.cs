@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 
 namespace RetentionPlaybooks.Slack.Preview;
 
 /// <summary>One rendered Slack message to preview, with the playbook and test case that produced it.</summary>
-internal sealed record PreviewItem(string Playbook, string Case, string Channel, JsonObject Message, string? Note);
+internal sealed record PreviewItem(string Playbook, string Case, string Channel, BlockKitMessage Message, string? Note);

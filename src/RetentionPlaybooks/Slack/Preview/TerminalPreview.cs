@@ -1,27 +1,27 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 
 namespace RetentionPlaybooks.Slack.Preview;
 
 /// <summary>Draws a message as plain text for a terminal: what a reviewer would read in Slack, without the chrome.</summary>
 internal static class TerminalPreview
 {
-    public static string Render(JsonObject message)
+    public static string Render(BlockKitMessage message)
     {
-        var view = PreviewMessage.Read(message);
+        ArgumentNullException.ThrowIfNull(message);
         var parts = new List<string>();
-        foreach (var block in view.Blocks)
+        foreach (var block in message.Blocks)
         {
             parts.Add(block switch
             {
-                HeaderBlock header => Header(header.Text.PlainText),
+                HeaderBlock header => Header(PreviewText.Plain(header.Text)),
                 SectionBlock section => Section(section),
-                ActionsBlock actions => string.Join('\n', actions.Buttons.Select(Button)),
-                ContextBlock context => string.Join(' ', context.Elements.Select(e => e.PlainText)),
+                ActionsBlock actions => string.Join('\n', actions.Elements.Select(Button)),
+                ContextBlock context => string.Join(' ', context.Elements.Select(PreviewText.Plain)),
                 DividerBlock => new string('-', 40),
-                UnsupportedBlock other => $"[{other.Type} block not shown]",
-                _ => throw new System.Diagnostics.UnreachableException($"PreviewMessage.Read produced an unknown block {block.GetType().Name}."),
+                UnknownBlock other => $"[{other.Type} block not shown]",
+                _ => throw new System.Diagnostics.UnreachableException($"no terminal preview for the block {block.GetType().Name}."),
             });
         }
 
@@ -37,16 +37,16 @@ internal static class TerminalPreview
     private static string Section(SectionBlock section)
     {
         var lines = new List<string>();
-        if (section.Text is not null) lines.Add(section.Text.PlainText);
+        if (section.Text is not null) lines.Add(PreviewText.Plain(section.Text));
         if (section.Text is not null && section.Fields.Count > 0) lines.Add(string.Empty);
         lines.AddRange(section.Fields.Select(Field));
         return string.Join('\n', lines);
     }
 
     // Fields follow the "*Label*\nvalue" convention; a field without a second line is shown as it is.
-    private static string Field(SlackText field)
+    private static string Field(TextObject field)
     {
-        var text = field.PlainText;
+        var text = PreviewText.Plain(field);
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         if (newline < 0) return text;
         var label = text[..newline].TrimEnd().TrimEnd(':');
@@ -54,8 +54,8 @@ internal static class TerminalPreview
         return $"{label}: {value}";
     }
 
-    private static string Button(SlackButton button)
-        => button.Url is null ? $"[{button.Label.PlainText}]" : $"[{button.Label.PlainText}] {button.Url}";
+    private static string Button(ButtonElement button)
+        => button.Url is null ? $"[{PreviewText.Plain(button.Text)}]" : $"[{PreviewText.Plain(button.Text)}] {button.Url}";
 
     // Customer data may carry escape sequences; a preview must not let them repaint the operator's terminal.
     private static string Sanitize(string text)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 using RetentionPlaybooks.Slack.Preview;
 using Xunit;
 
@@ -18,9 +19,9 @@ public sealed class BlockKitBuilderLinkTests
     [InlineData(PreviewFixtures.HostileJson)]
     public void For_Message_RoundTripsToItsBlocks(string json)
     {
-        var message = PreviewFixtures.Parse(json);
+        var message = PreviewFixtures.Json(json);
 
-        var payload = Decode(BlockKitBuilderLink.For(message));
+        var payload = Decode(BlockKitBuilderLink.For(BlockKitReader.Read(message)));
 
         Assert.Equal(["blocks"], payload.Select(p => p.Key));
         Assert.True(JsonNode.DeepEquals(message["blocks"], payload["blocks"]));
@@ -49,10 +50,10 @@ public sealed class BlockKitBuilderLinkTests
     [Fact]
     public void For_Message_DoesNotChangeTheMessage()
     {
-        var message = PreviewFixtures.VipCart();
+        var message = PreviewFixtures.Json(PreviewFixtures.VipCartJson);
         var before = message.ToJsonString();
 
-        _ = BlockKitBuilderLink.For(message);
+        _ = BlockKitBuilderLink.For(BlockKitReader.Read(message));
 
         Assert.Equal(before, message.ToJsonString());
     }

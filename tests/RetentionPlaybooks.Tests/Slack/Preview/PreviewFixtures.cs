@@ -1,9 +1,13 @@
 using System.Text.Json.Nodes;
+using RetentionPlaybooks.Slack.BlockKit;
 using RetentionPlaybooks.Slack.Preview;
 
 namespace RetentionPlaybooks.Tests.Slack.Preview;
 
-/// <summary>Message bodies shaped like the renderer's output, including one built from hostile customer data.</summary>
+/// <summary>
+/// Message bodies shaped like the renderer's output, including one built from hostile customer data, read into the
+/// model as a body from outside would be (<see cref="BlockKitReader"/>).
+/// </summary>
 internal static class PreviewFixtures
 {
     public const string VipCartJson = """
@@ -32,11 +36,13 @@ internal static class PreviewFixtures
           ] }
         """;
 
-    public static JsonObject VipCart() => Parse(VipCartJson);
+    public static BlockKitMessage VipCart() => Parse(VipCartJson);
 
-    public static JsonObject Hostile() => Parse(HostileJson);
+    public static BlockKitMessage Hostile() => Parse(HostileJson);
 
-    public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+    public static BlockKitMessage Parse(string json) => BlockKitReader.Read(Json(json));
+
+    public static JsonObject Json(string json) => JsonNode.Parse(json)!.AsObject();
 
     public static IReadOnlyList<PreviewItem> Items() =>
     [
