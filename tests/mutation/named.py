@@ -82,9 +82,14 @@ MUTANTS = [
      "if (text.Length <= limit) return text;", "if (text.Length < limit) return text;",
      CORE, "FullyQualifiedName~MessageRendererTests.Trim_AtTheLimitKeepsTheText_OneOverCutsToTheLimit"),
     ("pii-plan-ignores-playbook", "the render plan ignores the playbook's PII allow-list (channel's only)",
-     "src/RetentionPlaybooks/Slack/RenderModel.cs",
+     "src/RetentionPlaybooks/Slack/RenderPlan.cs",
      "new HashSet<string>(playbook.Pii.Where(channel.AllowedPii.Contains), StringComparer.Ordinal)",
      "new HashSet<string>(channel.AllowedPii, StringComparer.Ordinal)",
+     CORE, "FullyQualifiedName~PiiLayerTests.RenderPlan_AllowsOnlyWhatThePlaybookAndTheChannelBothAllow"),
+    ("pii-render-check-ignores-playbook", "the check as a template reads ignores the playbook's PII policy (channel's only)",
+     "src/RetentionPlaybooks/Slack/RenderPlan.cs",
+     "public bool Allows(string? pii) => pii is null || (Playbook.Contains(pii) && Channel.Contains(pii));",
+     "public bool Allows(string? pii) => pii is null || Channel.Contains(pii);",
      CORE, "FullyQualifiedName~MessageRendererTests.Render_TemplateThatPrintsEmail_ShowsNothingWhenThePlaybooksOwnPolicyLeavesEmailOut"),
 ]
 

@@ -150,3 +150,51 @@ public sealed class BuiltInMemberTests
         Assert.Equal("VIP cart for @Retention lead", header);
     }
 }
+
+/// <summary>The two layers of the PII defence, each on its own: the render plan made at compile time, and the policy checked as a template reads.</summary>
+public sealed class PiiLayerTests
+{
+    private static CompilationResult EmailToTheDm()
+    {
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
+        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
+        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        return compilation;
+    }
+
+    [Fact]
+    public void RenderPlan_AllowsOnlyWhatThePlaybookAndTheChannelBothAllow()
+    {
+        var compilation = EmailToTheDm();
+        var playbook = compilation.Playbooks.Single(p => p.Id == "vip-cart-abandonment");
+        var dm = playbook.Routes[^1].Channel;
+        var allowedBoth = RenderPlan.Lower(playbook, dm, compilation.DataModel!);
+        // The channel allows email and phone; the playbook (after the fact) only name.
+        typeof(CompiledPlaybook).GetProperty(nameof(CompiledPlaybook.Pii))!.SetValue(playbook, new HashSet<string>(StringComparer.Ordinal) { "name" });
+        var playbookForbids = RenderPlan.Lower(playbook, dm, compilation.DataModel!);
+        var channelForbids = RenderPlan.Lower(playbook, compilation.Workspace!.Channels["vip-saves"], compilation.DataModel!);
+
+        Assert.Equal(["email", "name"], allowedBoth.Allowed.Order(StringComparer.Ordinal));
+        Assert.Contains(allowedBoth.Customer.Fields, f => f.Name == "email");
+        Assert.Equal(["name"], playbookForbids.Allowed);
+        Assert.DoesNotContain(playbookForbids.Customer.Fields, f => f.Name == "email");
+        Assert.Contains(playbookForbids.Customer.Fields, f => f.Name == "first_name");
+        Assert.Equal(["name"], channelForbids.Allowed);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("name", true)]
+    [InlineData("email", false)]   // the channel allows it, the playbook not
+    [InlineData("phone", false)]   // neither
+    [InlineData("address", false)] // the playbook allows it, the channel not
+    public void PiiPolicy_AllowsAClassOnlyWhenBothDo(string? pii, bool allowed)
+    {
+        var policy = new PiiPolicy(new HashSet<string>(StringComparer.Ordinal) { "name", "address" }, new HashSet<string>(StringComparer.Ordinal) { "name", "email" });
+
+        Assert.Equal(allowed, policy.Allows(pii));
+    }
+}
