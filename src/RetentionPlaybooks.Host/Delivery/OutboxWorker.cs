@@ -15,40 +15,23 @@ internal sealed class OutboxWorker(
     OutboxSignal signal,
     DeliveryOptions options,
     TimeProvider time,
-    ILogger<OutboxWorker> logger) : BackgroundService
+    ILogger<OutboxWorker> logger) : ResilientWorker
 {
+    protected override TimeProvider Clock => time;
+
+    protected override ILogger Log => logger;
+
     private readonly Dictionary<string, DateTimeOffset> _channelNext = new(StringComparer.Ordinal);
 
     /// <summary>Messages posted since start, for /health.</summary>
     public long Posted { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var recovered = false;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!recovered)
-                {
-                    await RecoverInDoubtAsync(stoppingToken).ConfigureAwait(false);
-                    recovered = true;
-                }
-                var worked = await DeliverOneAsync(stoppingToken).ConfigureAwait(false);
-                if (!worked) await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Whatever went wrong, the worker must not die: state is durable, so try again shortly.
-                logger.LogError(ex, "Outbox delivery failed; retrying in 1 s");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
+    // Whatever went wrong, the worker must not die: state is durable, so try again shortly.
+    protected override string FailureMessage => "Outbox delivery failed; retrying in 1 s";
+
+    protected override Task PrepareAsync(CancellationToken ct) => RecoverInDoubtAsync(ct);
+
+    protected override Task<bool> StepAsync(CancellationToken ct) => DeliverOneAsync(ct);
 
     /// <summary>Sends the oldest due escalation whose channel is free; false when nothing can be sent now.</summary>
     internal async Task<bool> DeliverOneAsync(CancellationToken ct)
@@ -118,7 +101,7 @@ internal sealed class OutboxWorker(
     }
 
     /// <summary>Sleeps until the next escalation or channel is due, or new work arrives.</summary>
-    private async Task WaitForWorkAsync(CancellationToken ct)
+    protected override async Task WaitForWorkAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var next = await NextWakeAsync(now, ct).ConfigureAwait(false);

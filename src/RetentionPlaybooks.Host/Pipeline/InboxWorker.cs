@@ -14,35 +14,22 @@ internal sealed class InboxWorker(
     InboxSignal inbox,
     OutboxSignal outbox,
     TimeProvider time,
-    ILogger<InboxWorker> logger) : BackgroundService
+    ILogger<InboxWorker> logger) : ResilientWorker
 {
+    protected override TimeProvider Clock => time;
+
+    protected override ILogger Log => logger;
+
     private const int BatchSize = 50;
 
     /// <summary>Signals processed since start, for /health.</summary>
     public long Processed { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!await ProcessBatchAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    await inbox.Signal.WaitAsync(stoppingToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Inbox processing failed; retrying in 1 s (the signals stay in the inbox)");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
+    protected override string FailureMessage => "Inbox processing failed; retrying in 1 s (the signals stay in the inbox)";
+
+    protected override Task<bool> StepAsync(CancellationToken ct) => ProcessBatchAsync(ct);
+
+    protected override Task WaitForWorkAsync(CancellationToken ct) => inbox.Signal.WaitAsync(ct);
 
     private async Task CompleteOneByOneAsync(IReadOnlyList<ProcessingResult> results, CancellationToken ct)
     {

@@ -8,30 +8,27 @@ namespace RetentionPlaybooks.Host.Pipeline;
 /// Customer data at rest is kept no longer than needed: once an hour, webhook bodies processed more than
 /// Store:KeepPayloads ago are blanked. Delivery ids and decisions stay for de-duplication and for "why?".
 /// </summary>
-internal sealed class PayloadScrubber(IEscalationStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<PayloadScrubber> logger) : BackgroundService
+internal sealed class PayloadScrubber(IEscalationStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<PayloadScrubber> logger)
+    : ResilientWorker
 {
+    protected override TimeProvider Clock => time;
+
+    protected override ILogger Log => logger;
+
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan RetryDelay => Interval;
+
+    protected override string FailureMessage => "Scrubbing old webhook bodies failed; trying again in an hour";
+
+    // One pass, then an hour's wait.
+    protected override async Task<bool> StepAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ScrubAsync(stoppingToken).ConfigureAwait(false);
-                await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Scrubbing old webhook bodies failed; trying again in an hour");
-                await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
-            }
-        }
+        await ScrubAsync(ct).ConfigureAwait(false);
+        return false;
     }
+
+    protected override Task WaitForWorkAsync(CancellationToken ct) => Task.Delay(Interval, time, ct);
 
     internal async Task<int> ScrubAsync(CancellationToken ct)
     {

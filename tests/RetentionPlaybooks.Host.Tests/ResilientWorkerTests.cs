@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>The loop the inbox, delivery and scrubber workers share: a failing step is retried after the delay on the fake clock, never ends the loop.</summary>
+public sealed class ResilientWorkerTests
+{
+    private sealed class Worker(FakeTimeProvider time, int prepareFailures, int stepFailures) : ResilientWorker
+    {
+        private int _prepareFailures = prepareFailures;
+        private int _stepFailures = stepFailures;
+        private int _steps;
+        private int _prepared;
+
+        public int Steps => Volatile.Read(ref _steps);
+
+        public int Prepared => Volatile.Read(ref _prepared);
+
+        public SemaphoreSlim Work { get; } = new(0);
+
+        protected override TimeProvider Clock => time;
+
+        protected override ILogger Log => NullLogger.Instance;
+
+        protected override string FailureMessage => "test step failed";
+
+        protected override Task PrepareAsync(CancellationToken ct)
+        {
+            if (_prepareFailures-- > 0) throw new InvalidOperationException("prepare");
+            Interlocked.Increment(ref _prepared);
+            return Task.CompletedTask;
+        }
+
+        protected override Task<bool> StepAsync(CancellationToken ct)
+        {
+            Interlocked.Increment(ref _steps);
+            if (_stepFailures-- > 0) throw new InvalidOperationException("step");
+            return Task.FromResult(false);
+        }
+
+        protected override Task WaitForWorkAsync(CancellationToken ct) => Work.WaitAsync(ct);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition(), "the condition was not reached within 10 s");
+    }
+
+    [Fact]
+    public async Task AFailingStep_IsRetriedAfterTheDelay_OnTheInjectedClock_AndTheLoopGoesOn()
+    {
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var worker = new Worker(time, prepareFailures: 0, stepFailures: 2);
+        await worker.StartAsync(CancellationToken.None);
+
+        await Until(() => worker.Failures == 1);
+        await Task.Delay(50);
+        var beforeTheDelay = worker.Steps;
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        await Task.Delay(50);
+        var justBefore = worker.Steps;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Until(() => worker.Failures == 2);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => worker.Steps == 3);
+        worker.Work.Release();
+        await Until(() => worker.Steps == 4);
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, beforeTheDelay);
+        Assert.Equal(1, justBefore);
+        Assert.Equal(2, worker.Failures);
+        Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task AFailingPreparation_IsRetried_BeforeAnyStep()
+    {
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var worker = new Worker(time, prepareFailures: 1, stepFailures: 0);
+        await worker.StartAsync(CancellationToken.None);
+
+        await Until(() => worker.Failures == 1);
+        var stepsBefore = worker.Steps;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => worker.Prepared == 1 && worker.Steps == 1);
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, stepsBefore);
+    }
+
+    [Fact]
+    public async Task Stopping_DuringTheRetryDelay_EndsTheLoopCleanly()
+    {
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var worker = new Worker(time, prepareFailures: 0, stepFailures: 100);
+        await worker.StartAsync(CancellationToken.None);
+        await Until(() => worker.Failures == 1);
+
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully);
+        Assert.Equal(1, worker.Steps);
+    }
+}
