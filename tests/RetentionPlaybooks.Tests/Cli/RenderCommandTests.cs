@@ -32,6 +32,42 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public void Render_HowLongAgo_IsRelativeToWhenItIsRendered_AsTheHostWouldSayIt()
+    {
+        // The sample happened at 13:00; the clock reads 13:30, and --now moves the rendering three days on.
+        var (_, now, _) = CliRunner.Run("render", "vip-cart-abandonment", "--event", Sample("vip-cart-abandoned.json"), "--format", "json", RepoPaths.Playbooks);
+        var (_, later, _) = CliRunner.Run("render", "vip-cart-abandonment", "--event", Sample("vip-cart-abandoned.json"), "--format", "json", "--now", "2026-12-01T13:00:00Z", RepoPaths.Playbooks);
+
+        Assert.Contains("30 min ago", now, StringComparison.Ordinal);
+        Assert.Contains("3 days ago", later, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_DataPipelinesTrack_RendersLikeAJourneyBody()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"rp-track-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            {"type": "track", "event": "checkout_abandoned", "userId": "cus_77", "messageId": "m-1", "timestamp": "2026-11-28T13:00:00Z",
+             "properties": {"checkout_id": "chk_9", "cart_value": 320},
+             "context": {"traits": {"ltv": 4200, "order_count": 6, "first_name": "Ana"}}}
+            """);
+        try
+        {
+            var (exit, output, error) = CliRunner.Run("render", "vip-cart-abandonment", "--event", path, RepoPaths.Playbooks);
+
+            Assert.Equal(0, exit);
+            Assert.Equal("", error);
+            Assert.StartsWith("escalates to vip-saves (default route)", output, StringComparison.Ordinal);
+            Assert.Contains("VIP cart abandoned: $320.00", output, StringComparison.Ordinal);
+            Assert.Contains("Ana", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Render_SkippedSignal_SaysSoAndStillRenders()
     {
         var (exit, output, _) = CliRunner.Run("render", "post-purchase-risk", "--event", Sample("vip-cart-abandoned.json"), RepoPaths.Playbooks);
