@@ -154,16 +154,7 @@ public sealed class BuiltInMemberTests
 /// <summary>The two layers of the PII defence, each on its own: the render plan made at compile time, and the policy checked as a template reads.</summary>
 public sealed class PiiLayerTests
 {
-    private static CompilationResult EmailToTheDm()
-    {
-        using var dir = new Cli.TempPlaybooks();
-        dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
-        dir.Replace("vip-cart-abandonment.yaml", "  - when: event.cart_value >= 500\n    channel: retention-lead-dm\n  - default: vip-saves", "  - default: retention-lead-dm");
-        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n    Email: \"{{ customer.email }}\"");
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
-        return compilation;
-    }
+    private static CompilationResult EmailToTheDm() => MessageRendererTests.EmailPlaybookForTheDm();
 
     [Fact]
     public void RenderPlan_AllowsOnlyWhatThePlaybookAndTheChannelBothAllow()

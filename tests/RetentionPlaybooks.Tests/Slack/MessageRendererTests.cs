@@ -210,7 +210,7 @@ public sealed partial class MessageRendererTests
     }
 
     /// <summary>vip-cart-abandonment changed to show the customer's email and to go only to the DM, whose policy allows it.</summary>
-    private static CompilationResult EmailPlaybookForTheDm()
+    internal static CompilationResult EmailPlaybookForTheDm()
     {
         using var dir = new Cli.TempPlaybooks();
         dir.Replace("vip-cart-abandonment.yaml", "pii: [name]", "pii: [name, email]");
