@@ -1,0 +1,247 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using RetentionPlaybooks.Host.Configuration;
+using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>
+/// The delivery protocol step by step, in process, on the fake clock: what each answer of Slack does to the escalation's
+/// row (sent, retried when and how, dead), and the in-doubt rule — an escalation that may be in Slack is looked up and
+/// never posted twice. The sender is scripted at the ISlackSender boundary; DeliveryTests run the real one against the
+/// fake Slack over HTTP.
+/// </summary>
+public sealed class OutboxProtocolTests : IAsyncDisposable
+{
+    private readonly string _db = Path.Combine(Path.GetTempPath(), $"rp-protocol-{Guid.NewGuid():N}.db");
+    private readonly FakeTimeProvider _time = new(HostApp.Start);
+    private readonly SqliteEscalationStore _store;
+    private readonly Scripted _sender = new();
+    private readonly DeliveryOptions _options = new() { PerChannelInterval = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromSeconds(2), RetryMaxDelay = TimeSpan.FromSeconds(60) };
+    private int _inbox;
+
+    public OutboxProtocolTests() => _store = new SqliteEscalationStore(_db, _time);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _db, _db + "-wal", _db + "-shm" }) File.Delete(f);
+    }
+
+    private sealed class Scripted : ISlackSender
+    {
+        public Queue<SendResult> Sends { get; } = new();
+
+        public Queue<FindResult> Finds { get; } = new();
+
+        public List<string> Sent { get; } = [];
+
+        public List<string> Looked { get; } = [];
+
+        public string Name => "scripted";
+
+        public Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
+        {
+            Sent.Add(item.Id);
+            return Task.FromResult(Sends.Dequeue());
+        }
+
+        public Task<FindResult> FindAsync(OutboxItem item, CancellationToken ct)
+        {
+            Looked.Add(item.Id);
+            return Task.FromResult(Finds.Dequeue());
+        }
+    }
+
+    private OutboxWorker Worker() => new(_store, _sender, new OutboxSignal(), _options, _time, NullLogger<OutboxWorker>.Instance);
+
+    private Task EnqueueAsync(string id, string target = "C07VIPSAVES") => _store.CompleteAsync(
+        [new ProcessingResult(++_inbox, [], [new NewEscalation(id, _inbox, "vip-cart-abandonment", "cus_" + id, "vip-saves", target, null, "{}"u8.ToArray(), _time.GetUtcNow(), _time.GetUtcNow())], [])],
+        _time.GetUtcNow(), CancellationToken.None);
+
+    private async Task<OutboxItem> Row(string id) => (await _store.GetEscalationAsync(id, CancellationToken.None))!;
+
+    [Fact]
+    public async Task Sent_IsMarkedSentWithItsChannelAndTs_AndCounted()
+    {
+        await EnqueueAsync("a");
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1764.0001"));
+        var worker = Worker();
+
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Sent, row.State);
+        Assert.Equal(("C07VIPSAVES", "1764.0001"), (row.SlackChannel, row.SlackTs));
+        Assert.Equal(1, worker.Posted);
+        Assert.False(await worker.DeliverOneAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RateLimited_WaitsExactlyRetryAfter_WithoutCountingAnAttempt_AndPausesTheChannel()
+    {
+        await EnqueueAsync("a");
+        await EnqueueAsync("b");
+        await EnqueueAsync("other", target: "C07CXESCAL");
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.RateLimited, RetryAfter: TimeSpan.FromSeconds(30), Error: "ratelimited"));
+        _sender.Sends.Enqueue(SendResult.Posted("C07CXESCAL", "2"));
+        var worker = Worker();
+
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None)); // another channel is not held up
+        var blocked = await worker.DeliverOneAsync(CancellationToken.None); // the limited channel is paused
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Pending, row.State);
+        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(30), row.NextAttemptAt);
+        Assert.Equal(0, row.Attempts);
+        Assert.Equal("rate limited; retry after 30 s", row.LastError);
+        Assert.False(blocked);
+        Assert.Equal(["a", "other"], _sender.Sent);
+        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(30), await worker.NextWakeAsync(_time.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Transient_BacksOffExponentially_CountingAttempts_UpToTheMax()
+    {
+        await EnqueueAsync("a");
+        var worker = Worker();
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 7; i++)
+        {
+            _sender.Sends.Enqueue(new SendResult(SendOutcome.Transient, Error: "http 503"));
+            var before = _time.GetUtcNow();
+            Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+            var row = await Row("a");
+            delays.Add(row.NextAttemptAt - before);
+            Assert.Equal(i + 1, row.Attempts);
+            Assert.Equal("http 503", row.LastError);
+            Assert.False(row.InDoubt);
+            _time.SetUtcNow(row.NextAttemptAt);
+        }
+
+        Assert.Equal([2, 4, 8, 16, 32, 60, 60], delays.Select(d => d.TotalSeconds));
+    }
+
+    [Fact]
+    public async Task TransientThatMayHaveReachedSlack_IsRetriedInDoubt_AndLookedUpFirst()
+    {
+        await EnqueueAsync("a");
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.Transient, Error: "timeout", InDoubt: true));
+        _sender.Finds.Enqueue(new FindResult(true, "C07VIPSAVES", "9.9"));
+        var worker = Worker();
+
+        await worker.DeliverOneAsync(CancellationToken.None);
+        Assert.True((await Row("a")).InDoubt);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Sent, row.State);
+        Assert.Equal("9.9", row.SlackTs);
+        Assert.Equal(["a"], _sender.Sent);     // posted once: the lookup found it
+        Assert.Equal(["a"], _sender.Looked);
+    }
+
+    [Fact]
+    public async Task Permanent_IsADeadLetter_WithSlacksError()
+    {
+        await EnqueueAsync("a");
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.Permanent, Error: "channel_not_found"));
+
+        Assert.True(await Worker().DeliverOneAsync(CancellationToken.None));
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Dead, row.State);
+        Assert.Equal("channel_not_found", row.LastError);
+    }
+
+    [Fact]
+    public async Task InDoubt_NotFound_IsSent()
+    {
+        await EnqueueAsync("a");
+        await _store.MarkRetryAsync("a", _time.GetUtcNow(), "interrupted", countAttempt: false, inDoubt: true, CancellationToken.None);
+        _sender.Finds.Enqueue(new FindResult(false));
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1"));
+
+        Assert.True(await Worker().DeliverOneAsync(CancellationToken.None));
+
+        Assert.Equal(DeliveryState.Sent, (await Row("a")).State);
+        Assert.Equal(["a"], _sender.Sent);
+    }
+
+    [Fact]
+    public async Task InDoubt_CannotLookYet_WaitsWithoutSending_AndWithoutCountingAnAttempt()
+    {
+        await EnqueueAsync("a");
+        await _store.MarkRetryAsync("a", _time.GetUtcNow(), "interrupted", countAttempt: false, inDoubt: true, CancellationToken.None);
+        _sender.Finds.Enqueue(new FindResult(null, Error: "http 503", CanRetry: true));
+        var worker = Worker();
+
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Pending, row.State);
+        Assert.True(row.InDoubt);
+        Assert.Equal(0, row.Attempts);
+        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(2), row.NextAttemptAt);
+        Assert.Equal("in doubt, cannot check Slack yet: http 503", row.LastError);
+        Assert.Empty(_sender.Sent);
+    }
+
+    [Fact]
+    public async Task InDoubt_CanNeverLook_IsADeadLetter_NeverResent()
+    {
+        await EnqueueAsync("a");
+        await _store.MarkRetryAsync("a", _time.GetUtcNow(), "interrupted", countAttempt: false, inDoubt: true, CancellationToken.None);
+        _sender.Finds.Enqueue(new FindResult(null, Error: "missing_scope", CanRetry: false));
+
+        Assert.True(await Worker().DeliverOneAsync(CancellationToken.None));
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Dead, row.State);
+        Assert.Equal("in doubt: may already be in Slack, and cannot be checked (missing_scope); not resent to avoid a duplicate", row.LastError);
+        Assert.Empty(_sender.Sent);
+    }
+
+    [Fact]
+    public async Task AtStart_AnEscalationLeftSendingByACrash_IsLookedUpBeforeAnyResend()
+    {
+        await EnqueueAsync("a");
+        await _store.MarkSendingAsync("a", CancellationToken.None);   // the host died here
+        _sender.Finds.Enqueue(new FindResult(true, "C07VIPSAVES", "7.7"));
+        using var worker = Worker();
+
+        await worker.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 1000 && (await Row("a")).State != DeliveryState.Sent; i++) await Task.Delay(10);
+        await worker.StopAsync(CancellationToken.None);
+
+        var row = await Row("a");
+        Assert.Equal(DeliveryState.Sent, row.State);
+        Assert.Equal("7.7", row.SlackTs);
+        Assert.Empty(_sender.Sent);
+        Assert.Equal(["a"], _sender.Looked);
+    }
+
+    [Fact]
+    public async Task Pacing_TheSameChannelIsFreeAgainExactlyAfterTheInterval()
+    {
+        await EnqueueAsync("a");
+        await EnqueueAsync("b");
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1"));
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "2"));
+        var worker = Worker();
+
+        await worker.DeliverOneAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        var early = await worker.DeliverOneAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var onTime = await worker.DeliverOneAsync(CancellationToken.None);
+
+        Assert.False(early);
+        Assert.True(onTime);
+        Assert.Equal(["a", "b"], _sender.Sent);
+    }
+}
