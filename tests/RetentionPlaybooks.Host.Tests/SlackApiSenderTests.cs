@@ -1,0 +1,166 @@
+using System.Text;
+using RetentionPlaybooks.FakeSlack;
+using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Slack.Api;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>The real Slack sender against the fake Slack over HTTP: what each answer means for a send, and the in-doubt lookup.</summary>
+public sealed class SlackApiSenderTests : IAsyncDisposable
+{
+    private static readonly string[] Channels = ["C07VIPSAVES"];
+
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new(HostApp.Start);
+    private FakeSlackServer? _slack;
+    private HttpClient? _http;
+
+    public async ValueTask DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_slack is not null) await _slack.DisposeAsync();
+    }
+
+    private async Task<SlackApiSender> SenderAsync(bool acceptAnyChannel = false)
+    {
+        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = _time, Channels = Channels, AcceptAnyChannel = acceptAnyChannel, PerChannelRate = null });
+        _http = new HttpClient();
+        return new SlackApiSender(new SlackApiClient(_http, new SlackApiOptions { BaseUrl = _slack.ApiBaseUrl, BotToken = "xoxb-test" }, _time));
+    }
+
+    private OutboxItem Item(string id, string target = "C07VIPSAVES") => new(id, "vip-cart-abandonment", "vip-saves", target,
+        Encoding.UTF8.GetBytes("{\"channel\":\"" + target + "\",\"text\":\"t\",\"metadata\":{\"event_type\":\"" + MessageRenderer.MetadataEventType
+            + "\",\"event_payload\":{\"escalation_id\":\"" + id + "\",\"playbook\":\"vip-cart-abandonment\"}}}"),
+        DeliveryState.Pending, 0, _time.GetUtcNow(), _time.GetUtcNow(), null, null, null);
+
+    [Fact]
+    public async Task Send_Posted_GivesTheChannelAndTs()
+    {
+        var sender = await SenderAsync();
+
+        var result = await sender.SendAsync(Item("E1"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Sent, result.Outcome);
+        Assert.Equal("C07VIPSAVES", result.Channel);
+        Assert.Single(_slack!.MessagesIn("C07VIPSAVES"));
+        Assert.Equal(result.Ts, _slack.MessagesIn("C07VIPSAVES")[0].Ts);
+    }
+
+    [Fact]
+    public async Task Send_HttpError_IsTransient_NotInDoubt()
+    {
+        var sender = await SenderAsync();
+        _slack!.FailNext(1, 500);
+
+        var result = await sender.SendAsync(Item("E1"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Transient, result.Outcome);
+        Assert.False(result.InDoubt);   // Slack answered 500: it did not post
+    }
+
+    [Fact]
+    public async Task Send_LostResponse_IsTransient_InDoubt()
+    {
+        var sender = await SenderAsync();
+        _slack!.LoseResponseNext(1);
+
+        var result = await sender.SendAsync(Item("E1"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Transient, result.Outcome);
+        Assert.True(result.InDoubt);    // it may have posted
+    }
+
+    [Fact]
+    public async Task Send_RateLimited_CarriesRetryAfter()
+    {
+        var sender = await SenderAsync();
+        _slack!.RateLimitNext(1, TimeSpan.FromSeconds(7));
+
+        var result = await sender.SendAsync(Item("E1"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.RateLimited, result.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(7), result.RetryAfter);
+        Assert.Equal("ratelimited", result.Error);
+    }
+
+    [Fact]
+    public async Task Send_SlackError_IsPermanent_WithTheError()
+    {
+        var sender = await SenderAsync();
+        _slack!.ErrorNext(1, "channel_not_found");
+
+        var result = await sender.SendAsync(Item("E1"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Permanent, result.Outcome);
+        Assert.Equal("channel_not_found", result.Error);
+    }
+
+    [Fact]
+    public async Task Find_NothingPosted_IsNotPosted_AfterReadingTheWholeHistory()
+    {
+        var sender = await SenderAsync();
+        _slack!.PostByOthers("C07VIPSAVES", 3);
+
+        var found = await sender.FindAsync(Item("E1"), CancellationToken.None);
+
+        Assert.False(found.Posted);
+        Assert.Equal(1, _slack.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_PostedThenBuriedUnderOtherMessages_IsFoundOnALaterPage()
+    {
+        var sender = await SenderAsync();
+        var item = Item("E1");
+        var posted = await sender.SendAsync(item, CancellationToken.None);
+        _slack!.PostByOthers("C07VIPSAVES", SlackApiSender.PageSize + 50);
+
+        var found = await sender.FindAsync(item, CancellationToken.None);
+
+        Assert.True(found.Posted);
+        Assert.Equal(posted.Ts, found.Ts);
+        Assert.Equal(2, _slack.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_ADirectMessage_OpensTheConversationFirst()
+    {
+        var sender = await SenderAsync(acceptAnyChannel: true);
+        var item = Item("E2", target: "U07RETLEAD");
+        var posted = await sender.SendAsync(item, CancellationToken.None);
+
+        var found = await sender.FindAsync(item, CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Sent, posted.Outcome);
+        Assert.True(found.Posted, found.Error);
+        Assert.Equal(posted.Ts, found.Ts);
+        Assert.Equal(1, _slack!.RequestCount("conversations.open"));
+    }
+
+    [Fact]
+    public async Task Find_WhenTheDmCannotBeOpened_CannotTell_AndAPermanentErrorNeverRetries()
+    {
+        var sender = await SenderAsync(acceptAnyChannel: true);
+        _slack!.SetMethodError("conversations.open", "missing_scope");
+
+        var found = await sender.FindAsync(Item("E3", target: "U07RETLEAD"), CancellationToken.None);
+
+        Assert.Null(found.Posted);
+        Assert.False(found.CanRetry);
+        Assert.Equal("missing_scope", found.Error);
+        Assert.Equal(0, _slack.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_HistoryUnreachable_CannotTellYet_AndMayRetry()
+    {
+        var sender = await SenderAsync();
+        _slack!.Outage(true);
+
+        var found = await sender.FindAsync(Item("E4"), CancellationToken.None);
+
+        Assert.Null(found.Posted);
+        Assert.True(found.CanRetry);
+    }
+}
