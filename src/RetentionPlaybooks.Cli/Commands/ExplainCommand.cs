@@ -42,15 +42,14 @@ internal static class ExplainCommand
         if (PlaybookFolder.CompileOrReport(directory, "explain", stderr, stderr) is not { } result) return CommandLine.Failed;
         // --now sets the clock the payload is judged at; without it, its own time (or now, when it has none).
         var now = nowOption ?? cli.Time.GetUtcNow();
-        var escalations = new InMemoryEscalationHistory();
-        var snapshots = new InMemoryAttributeSnapshots();
+        var stores = new InMemoryStores();
         if (historyPath is not null)
         {
-            var (replayed, escalated) = await ReplayAsync(result, history, escalations, snapshots, now).ConfigureAwait(false);
-            stdout.WriteLine($"history: {replayed} payload(s) from {historyPath} replayed, {escalated} escalation(s)");
+            var escalated = await ReplayAsync(result, history, stores, now).ConfigureAwait(false);
+            stdout.WriteLine($"history: {history.Count} payload(s) from {historyPath} replayed, {escalated} escalation(s)");
         }
 
-        var pipeline = new SignalPipeline(result, escalations, snapshots, explain: true);
+        var pipeline = stores.Pipeline(result, explain: true);
         var exit = CommandLine.Ok;
         var index = 0L;
         foreach (var payload in payloads)
@@ -88,10 +87,9 @@ internal static class ExplainCommand
     }
 
     /// <summary>Runs the history through the pipeline as the host would have, each payload a batch of its own at its own time.</summary>
-    private static async Task<(int Replayed, int Escalated)> ReplayAsync(
-        CompilationResult result, IReadOnlyList<Payload> history, InMemoryEscalationHistory escalations, InMemoryAttributeSnapshots snapshots, DateTimeOffset now)
+    private static async Task<int> ReplayAsync(CompilationResult result, IReadOnlyList<Payload> history, InMemoryStores stores, DateTimeOffset now)
     {
-        var pipeline = new SignalPipeline(result, escalations, snapshots);
+        var pipeline = stores.Pipeline(result);
         var escalated = 0;
         var index = 0L;
         foreach (var payload in history)
@@ -102,16 +100,9 @@ internal static class ExplainCommand
             {
                 await pipeline.ProcessAsync(++index, signal, signal.Timestamp ?? now, signal.Timestamp ?? now, outcomes, CancellationToken.None).ConfigureAwait(false);
             }
-            foreach (var o in outcomes)
-            {
-                if (o.Escalation is not { } e) continue;
-                escalations.Record(e);
-                escalated++;
-            }
-            pipeline.Guardrails.Clear();
-            foreach (var (customer, json) in pipeline.Attributes.TakeUpdates()) snapshots.Save(customer, json);
+            escalated += stores.Commit(pipeline, outcomes);
         }
-        return (history.Count, escalated);
+        return escalated;
     }
 
     private static void Print(PlaybookOutcome outcome, bool withHistory, TextWriter stdout)

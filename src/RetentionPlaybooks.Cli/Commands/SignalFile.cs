@@ -43,18 +43,7 @@ internal static class SignalFile
     public static IReadOnlyList<Payload>? ReadPayloads(string path, TextWriter stderr)
     {
         if (ReadText(path, stderr) is not { } text) return null;
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            stderr.WriteLine($"{path}({(ex.LineNumber ?? 0) + 1},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
-            return null;
-        }
-        return Classify(root, path, 1, stderr);
+        return ParseJson(text, path, 1, stderr) is { } root ? Classify(root, path, 1, stderr) : null;
     }
 
     /// <summary>The payloads of a history file, one JSON payload a line (blank lines skipped), or null after printing why.</summary>
@@ -67,21 +56,25 @@ internal static class SignalFile
         {
             var line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0) continue;
-            JsonElement root;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                root = doc.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                stderr.WriteLine($"{path}({i + 1},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
-                return null;
-            }
-            if (Classify(root, path, i + 1, stderr) is not { } found) return null;
+            if (ParseJson(line, path, i + 1, stderr) is not { } root || Classify(root, path, i + 1, stderr) is not { } found) return null;
             payloads.AddRange(found);
         }
         return payloads;
+    }
+
+    /// <summary>The JSON in <paramref name="text"/>, which starts on line <paramref name="firstLine"/> of the file; null after printing where it breaks.</summary>
+    private static JsonElement? ParseJson(string text, string path, int firstLine, TextWriter stderr)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            stderr.WriteLine($"{path}({firstLine + (ex.LineNumber ?? 0)},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
+            return null;
+        }
     }
 
     private static IReadOnlyList<Payload>? Classify(JsonElement root, string path, int line, TextWriter stderr)

@@ -96,7 +96,7 @@ internal sealed class PlaybookCatalog : IDisposable
         lock (_scheduling)
         {
             ReloadPending = true;
-            ChangesSeen++;
+            _changesSeen++;
             if (_debounce is null) _debounce = _time.CreateTimer(_ => ReloadNow(), null, Debounce, Timeout.InfiniteTimeSpan);
             else _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
         }
@@ -112,7 +112,6 @@ internal sealed class PlaybookCatalog : IDisposable
     internal long ChangesSeen
     {
         get { lock (_scheduling) return _changesSeen; }
-        private set => _changesSeen = value;
     }
 
     private long _changesSeen;

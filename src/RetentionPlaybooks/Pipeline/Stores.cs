@@ -62,3 +62,31 @@ internal sealed class InMemoryAttributeSnapshots : IAttributeSnapshots
     public ValueTask<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct) =>
         ValueTask.FromResult(_seen.TryGetValue(customerId, out var json) ? json : null);
 }
+
+/// <summary>
+/// History and attribute snapshots in memory, for replays (<c>playbooks explain --history</c>): after each batch,
+/// <see cref="Commit"/> stores what the pipeline decided, as the host's store commits a batch's results.
+/// </summary>
+internal sealed class InMemoryStores
+{
+    public InMemoryEscalationHistory History { get; } = new();
+
+    public InMemoryAttributeSnapshots Snapshots { get; } = new();
+
+    public SignalPipeline Pipeline(Compilation.CompilationResult compilation, bool explain = false) => new(compilation, History, Snapshots, explain);
+
+    /// <summary>Records the batch's escalations and attribute changes, so the history answers for them; returns how many escalations.</summary>
+    public int Commit(SignalPipeline pipeline, IEnumerable<PlaybookOutcome> outcomes)
+    {
+        var escalations = 0;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Escalation is not { } escalation) continue;
+            History.Record(escalation);
+            escalations++;
+        }
+        pipeline.Guardrails.Clear();
+        foreach (var (customer, json) in pipeline.Attributes.TakeUpdates()) Snapshots.Save(customer, json);
+        return escalations;
+    }
+}

@@ -14,8 +14,7 @@ public sealed class SignalPipelineTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1795870800); // the sample's timestamp
 
-    private readonly InMemoryEscalationHistory _history = new();
-    private readonly InMemoryAttributeSnapshots _snapshots = new();
+    private readonly InMemoryStores _stores = new();
     private long _source;
 
     private static JsonObject Cart(string customer, DateTimeOffset? at, string? checkout = null, Action<JsonObject>? change = null)
@@ -32,14 +31,10 @@ public sealed class SignalPipelineTests
     /// <summary>One payload as a batch of its own, its escalations then stored in the history (as the host commits them).</summary>
     private async Task<IReadOnlyList<PlaybookOutcome>> RunAsync(JsonObject payload, DateTimeOffset receivedAt, SignalSource source = SignalSource.Journey, DateTimeOffset? renderedAt = null)
     {
-        var pipeline = new SignalPipeline(RenderHarness.Compilation, _history, _snapshots);
+        var pipeline = _stores.Pipeline(RenderHarness.Compilation);
         using var doc = JsonDocument.Parse(payload.ToJsonString());
         var outcomes = await pipeline.ProcessAsync(++_source, source, doc.RootElement, "k" + _source, receivedAt, renderedAt ?? receivedAt, CancellationToken.None);
-        foreach (var o in outcomes)
-        {
-            if (o.Escalation is { } e) _history.Record(e);
-        }
-        foreach (var (customer, json) in pipeline.Attributes.TakeUpdates()) _snapshots.Save(customer, json);
+        _stores.Commit(pipeline, outcomes);
         return outcomes;
     }
 
@@ -101,7 +96,7 @@ public sealed class SignalPipelineTests
     [Fact]
     public async Task Dedupe_SameCheckoutInOneBatch_SecondIsSuppressedAsDedupe()
     {
-        var pipeline = new SignalPipeline(RenderHarness.Compilation, _history, _snapshots);
+        var pipeline = _stores.Pipeline(RenderHarness.Compilation);
         var outcomes = new List<PlaybookOutcome>();
         foreach (var customer in new[] { "cus_d1", "cus_d2" })
         {
@@ -116,7 +111,7 @@ public sealed class SignalPipelineTests
     [Fact]
     public async Task Forget_DropsAnEscalationOfTheBatch_SoItNoLongerCounts()
     {
-        var pipeline = new SignalPipeline(RenderHarness.Compilation, _history, _snapshots);
+        var pipeline = _stores.Pipeline(RenderHarness.Compilation);
         using var first = JsonDocument.Parse(Cart("cus_g", T0, checkout: "chk_g").ToJsonString());
         using var second = JsonDocument.Parse(Cart("cus_g", T0, checkout: "chk_g").ToJsonString());
 
