@@ -37,6 +37,7 @@ internal static class HostComposition
         services.AddSingleton(Options.Create(slack));
         services.AddSingleton(Options.Create(cio));
         services.AddSingleton(delivery);
+        services.AddSingleton(store);
         services.AddSingleton(health);
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
@@ -49,14 +50,20 @@ internal static class HostComposition
             if (playbooks.Watch) catalog.Watch();
             return catalog;
         });
-        services.AddSingleton<IEscalationStore>(sp => new SqliteEscalationStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout,
-            maxSizeBytes: store.MaxSizeMegabytes * 1024L * 1024L, logger: sp.GetRequiredService<ILogger<SqliteEscalationStore>>()));
+        services.AddSingleton<IStore>(sp => new SqliteStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout,
+            maxSizeBytes: store.MaxSizeMegabytes * 1024L * 1024L, logger: sp.GetRequiredService<ILogger<SqliteStore>>()));
+        // Each aggregate on its own: a worker or an endpoint asks for the one it uses.
+        services.AddSingleton(sp => sp.GetRequiredService<IStore>().Inbox);
+        services.AddSingleton(sp => sp.GetRequiredService<IStore>().Decisions);
+        services.AddSingleton(sp => sp.GetRequiredService<IStore>().Deliveries);
+        services.AddSingleton(sp => sp.GetRequiredService<IStore>().Health);
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();
         services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
         services.AddHttpClient("slack");
-        services.AddSingleton<ISlackSender>(sp => SlackSenderFactory.Create(sp, slack));
+        services.AddSingleton<IDeliverySender>(sp => SlackSenderFactory.Create(sp, slack));
+        services.AddSingleton(sp => new DeliverySenders(sp.GetRequiredService<IDeliverySender>()));
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         services.AddSingleton<OutboxWorker>();
@@ -74,7 +81,7 @@ internal static class HostComposition
     {
         // Fail at start-up, not on the first webhook: compile the playbooks and open the store now.
         app.Services.GetRequiredService<PlaybookCatalog>();
-        app.Services.GetRequiredService<IEscalationStore>();
+        app.Services.GetRequiredService<IStore>();
         app.MapWebhooks();
         app.MapHealth();
         app.MapPreview();

@@ -55,7 +55,7 @@ public sealed class DeliveryTests
         Assert.Equal("VIP cart abandoned: $184.00 · owner <@U07RETLEAD>", message.Text);
         Assert.Equal("retention_escalation", message.Metadata!["event_type"]!.GetValue<string>());
         var id = message.MetadataPayloadString("escalation_id")!;
-        var stored = await app.Services.GetRequiredService<IEscalationStore>().GetEscalationAsync(id, CancellationToken.None);
+        var stored = await app.Services.GetRequiredService<IStore>().Deliveries.GetAsync(id, CancellationToken.None);
         Assert.Equal(DeliveryState.Sent, stored!.State);
         Assert.Equal(message.Ts, stored.SlackTs);
         Assert.Equal(message.Channel, stored.SlackChannel);
@@ -160,7 +160,7 @@ public sealed class DeliveryTests
         await using var _ = slack;
         using var __ = app;
         using var client = app.CreateClient();
-        var store = app.Services.GetRequiredService<IEscalationStore>();
+        var store = app.Services.GetRequiredService<IStore>();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 10; i++)
         {
@@ -179,7 +179,7 @@ public sealed class DeliveryTests
             using (var response = await client.SendAsync(Webhooks.Journey(surrogate))) statuses.Add(response.StatusCode);
         }
         // What an older host stored before the door checked: processing fails on it.
-        await store.AcceptAsync([.. Enumerable.Range(0, 5).Select(i => new InboxItem(SignalSource.Journey, $"stored-{i}", "{\"customer\": {\"id\": \"x\"\"}}"u8.ToArray()))], CancellationToken.None);
+        await store.Inbox.AcceptAsync([.. Enumerable.Range(0, 5).Select(i => new InboxItem(SignalSource.Journey, $"stored-{i}", "{\"customer\": {\"id\": \"x\"\"}}"u8.ToArray()))], CancellationToken.None);
         for (var i = 1; i <= 3; i++) await PostAsync(app, Cart(i));
         var health = await app.DrainAsync(TimeSpan.FromSeconds(1));
 
@@ -215,7 +215,7 @@ public sealed class DeliveryTests
         Assert.Equal(1, slack.RequestCount("chat.postMessage"));
         Assert.Single(slack.MessagesIn("C07VIPSAVES"), m => m.MetadataPayloadString("escalation_id") is not null);
         Assert.True(slack.RequestCount("conversations.history") >= 3, $"{slack.RequestCount("conversations.history")} history page(s) read");
-        var sent = await app.Services.GetRequiredService<IEscalationStore>().StatsAsync(3, HostApp.Start, CancellationToken.None);
+        var sent = await app.Services.GetRequiredService<IStore>().Health.StatsAsync(3, HostApp.Start, CancellationToken.None);
         Assert.Equal(1, sent.Sent);
     }
 
@@ -273,7 +273,7 @@ public sealed class DeliveryTests
         Assert.Equal(1, health.GetProperty("dead_letters").GetInt64());
         Assert.Equal("degraded", health.GetProperty("status").GetString());
         Assert.Equal(1, slack.RequestCount("chat.postMessage"));
-        var dead = Assert.Single(await app.Services.GetRequiredService<IEscalationStore>().DeadLettersAsync(10, CancellationToken.None));
+        var dead = Assert.Single(await app.Services.GetRequiredService<IStore>().Deliveries.DeadLettersAsync(10, CancellationToken.None));
         Assert.Equal("channel_not_found", dead.LastError);
         using var client = app.CreateClient();
         var report = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/dead-letters")).RootElement;
@@ -300,8 +300,8 @@ public sealed class DeliveryTests
         await app.DrainAsync(TimeSpan.FromSeconds(1));
 
         Assert.Single(slack.Messages);
-        var store = app.Services.GetRequiredService<IEscalationStore>();
-        var decision = Assert.Single(await store.DecisionsAsync(2, CancellationToken.None));
+        var store = app.Services.GetRequiredService<IStore>();
+        var decision = Assert.Single(await store.Decisions.DecisionsAsync(2, CancellationToken.None));
         Assert.Equal("suppressed", decision.Outcome);
         Assert.StartsWith("cooldown: this customer was escalated", decision.Reason, StringComparison.Ordinal);
     }
@@ -317,7 +317,7 @@ public sealed class DeliveryTests
         await app.DrainAsync();
 
         Assert.Empty(slack.Messages);
-        var decision = Assert.Single(await app.Services.GetRequiredService<IEscalationStore>().DecisionsAsync(1, CancellationToken.None));
+        var decision = Assert.Single(await app.Services.GetRequiredService<IStore>().Decisions.DecisionsAsync(1, CancellationToken.None));
         Assert.Equal("skipped", decision.Outcome);
         Assert.Equal("gate \"event.cart_value >= 150\" did not hold: event.cart_value = 40, needs >= 150", decision.Reason);
     }

@@ -32,18 +32,18 @@ public sealed class GuardrailTests
         }
         await app.WaitUntilAsync(h => h.GetProperty("inbox_pending").GetInt64() == 0);
         await app.DrainAsync(TimeSpan.FromSeconds(1));
-        var store = app.Services.GetRequiredService<IEscalationStore>();
+        var store = app.Services.GetRequiredService<IStore>();
         var decisions = new List<DecisionRecord>();
         foreach (var id in ids)
         {
-            var inbox = await store.FindInboxAsync(SignalSource.Journey, id, CancellationToken.None);
-            decisions.AddRange(await store.DecisionsAsync(inbox!.Value.Id, CancellationToken.None));
+            var inbox = await store.Inbox.FindAsync(SignalSource.Journey, id, CancellationToken.None);
+            decisions.AddRange(await store.Decisions.DecisionsAsync(inbox!.Value.Id, CancellationToken.None));
         }
         return decisions;
     }
 
     private static async Task<DateTimeOffset> CreatedAtAsync(HostApp app, DecisionRecord escalated) =>
-        (await app.Services.GetRequiredService<IEscalationStore>().GetEscalationAsync(escalated.EscalationId!, CancellationToken.None))!.CreatedAt;
+        (await app.Services.GetRequiredService<IStore>().Deliveries.GetAsync(escalated.EscalationId!, CancellationToken.None))!.CreatedAt;
 
     [Fact]
     public async Task Cooldown_SameCustomer_SuppressedUntilTheCooldownHasPassed_ThenEscalatesAgain()

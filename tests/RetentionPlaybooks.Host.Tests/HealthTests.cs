@@ -16,8 +16,8 @@ public sealed class HealthTests
     public async Task Health_QuarantineOlderThanTheWindow_NoLongerDegrades_ButStaysCounted()
     {
         using var app = new HostApp();
-        var store = app.Services.GetRequiredService<IEscalationStore>();
-        await store.AcceptAsync([new InboxItem(SignalSource.Journey, "old", "not json"u8.ToArray())], CancellationToken.None);
+        var store = app.Services.GetRequiredService<IStore>();
+        await store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, "old", "not json"u8.ToArray())], CancellationToken.None);
         app.Services.GetRequiredService<Delivery.InboxSignal>().Signal.Notify();
         await app.WaitUntilAsync(h => h.GetProperty("quarantined").GetInt64() == 1);
 
@@ -51,9 +51,9 @@ public sealed class HealthTests
     public async Task Health_InboxNotMoving_IsDegraded_WithTheAgeItJudgedBy()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(HostApp.Start);
-        await using var store = new SqliteEscalationStore(Path.Combine(Path.GetTempPath(), $"rp-health-{Guid.NewGuid():N}.db"), time);
-        var check = new Health.StoreHealthCheck(store, new Configuration.HealthOptions(), time);
-        await store.AcceptAsync([new InboxItem(SignalSource.Journey, "waiting", "{}"u8.ToArray())], CancellationToken.None);
+        await using var store = new SqliteStore(Path.Combine(Path.GetTempPath(), $"rp-health-{Guid.NewGuid():N}.db"), time);
+        var check = new Health.StoreHealthCheck(store.Health, new Configuration.HealthOptions(), time);
+        await store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, "waiting", "{}"u8.ToArray())], CancellationToken.None);
 
         time.Advance(TimeSpan.FromSeconds(60));
         var fresh = await check.CheckHealthAsync(new());
@@ -70,17 +70,16 @@ public sealed class HealthTests
     public async Task Health_DeliveryFailingAgainAndAgain_IsDegraded()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(HostApp.Start);
-        await using var store = new SqliteEscalationStore(Path.Combine(Path.GetTempPath(), $"rp-health-{Guid.NewGuid():N}.db"), time);
-        var check = new Health.StoreHealthCheck(store, new Configuration.HealthOptions(), time);
-        var accepted = await store.AcceptAsync([new InboxItem(SignalSource.Journey, "d", "{}"u8.ToArray())], CancellationToken.None);
-        var escalation = new NewEscalation("01ESC", accepted.Ids[0], "vip-cart-abandonment", "cus_1", "vip-saves", "C07VIPSAVES", null, "{}"u8.ToArray(), time.GetUtcNow(), time.GetUtcNow());
-        await store.CompleteAsync([new ProcessingResult(accepted.Ids[0], [], [escalation], [])], time.GetUtcNow(), CancellationToken.None);
+        await using var store = new SqliteStore(Path.Combine(Path.GetTempPath(), $"rp-health-{Guid.NewGuid():N}.db"), time);
+        var check = new Health.StoreHealthCheck(store.Health, new Configuration.HealthOptions(), time);
+        await store.QueueAsync(time, "01ESC");
 
         var states = new List<Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus>();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            await store.MarkSendingAsync("01ESC", CancellationToken.None);
-            await store.MarkRetryAsync("01ESC", time.GetUtcNow(), "http 503", countAttempt: true, inDoubt: false, CancellationToken.None);
+            var now = time.GetUtcNow();
+            Assert.Equal("01ESC", (await store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now.AddMinutes(5), now, CancellationToken.None))!.Id);
+            await store.Deliveries.MarkRetryAsync(StoreSeeding.Owner, "01ESC", now, "http 503", countAttempt: true, inDoubt: false, null, CancellationToken.None);
             states.Add((await check.CheckHealthAsync(new())).Status);
         }
 

@@ -104,12 +104,18 @@ internal sealed class HostApp : WebApplicationFactory<Program>
             if (step is { } s) Time.Advance(s);
             await Task.Delay(5);
         }
-        var store = Services.GetRequiredService<RetentionPlaybooks.Host.Storage.IEscalationStore>();
-        var rows = await store.DueAsync(DateTimeOffset.MaxValue.AddDays(-1), 20, CancellationToken.None);
-        var doubt = await store.InDoubtAsync(CancellationToken.None);
+        var store = (RetentionPlaybooks.Host.Storage.SqliteStore)Services.GetRequiredService<RetentionPlaybooks.Host.Storage.IStore>();
+        var rows = await store.Database.Read(connection =>
+        {
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT id, kind, state, attempts, due_at, last_error FROM deliveries WHERE state IN ('Pending', 'Sending') LIMIT 20";
+            using var reader = query.ExecuteReader();
+            var list = new List<string>();
+            while (reader.Read()) list.Add($"{reader.GetString(0)} {reader.GetString(1)} {reader.GetString(2)} attempts={reader.GetInt32(3)} due={DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)):O} error={(reader.IsDBNull(5) ? "" : reader.GetString(5))}");
+            return list;
+        });
         throw new TimeoutException("the host did not drain its inbox and outbox: " + await HealthAsync()
-            + $"\nclock {Time.GetUtcNow():O}; pending: " + string.Join("; ", rows.Select(r => $"{r.Id} {r.State} attempts={r.Attempts} next={r.NextAttemptAt:O} error={r.LastError}"))
-            + "; sending: " + string.Join("; ", doubt.Select(r => $"{r.Id} attempts={r.Attempts} error={r.LastError}")));
+            + $"\nclock {Time.GetUtcNow():O}; waiting deliveries: " + string.Join("; ", rows));
     }
 
     /// <summary>Polls /health (bounded, real time) until the condition holds; the clock does not move.</summary>

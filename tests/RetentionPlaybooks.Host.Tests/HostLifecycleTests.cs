@@ -104,9 +104,9 @@ public sealed class HostLifecycleTests
         var message = Assert.Single(app.Preview.Messages);
         Assert.Equal("subscription-paused", message.Playbook);
         Assert.Contains("Ana", message.Message.ToJsonString(), StringComparison.Ordinal);
-        var store = app.Services.GetRequiredService<IEscalationStore>();
-        Assert.Empty(await store.DecisionsAsync(1, CancellationToken.None));
-        Assert.Equal("escalated", Assert.Single(await store.DecisionsAsync(4, CancellationToken.None)).Outcome);
+        var store = app.Services.GetRequiredService<IStore>();
+        Assert.Empty(await store.Decisions.DecisionsAsync(1, CancellationToken.None));
+        Assert.Equal("escalated", Assert.Single(await store.Decisions.DecisionsAsync(4, CancellationToken.None)).Outcome);
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class LogPrivacyTests
         // A body an older host stored that cannot be processed: quarantined, and logged as such.
         var poison = Encoding.UTF8.GetBytes(Cart("leak-6"));
         poison[Encoding.UTF8.GetString(poison).IndexOf("Qwxzylophine", StringComparison.Ordinal) + 3] = 0xFF;
-        await app.Services.GetRequiredService<IEscalationStore>().AcceptAsync([new InboxItem(SignalSource.Journey, "leak-6", poison)], CancellationToken.None);
+        await app.Services.GetRequiredService<IStore>().Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, "leak-6", poison)], CancellationToken.None);
         await Send(Webhooks.Journey(Cart("leak-7")));
         await app.DrainAsync(TimeSpan.FromSeconds(1));
 
@@ -77,7 +77,7 @@ public sealed class LogPrivacyTests
         var lines = capture.Lines;
         Assert.Contains(lines, l => l.Contains("quarantined", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("not delivered", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("posted to", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(") sent to ", StringComparison.Ordinal));
         foreach (var secret in Secrets)
         {
             Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.OrdinalIgnoreCase));

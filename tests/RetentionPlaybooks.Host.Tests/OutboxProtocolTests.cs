@@ -16,12 +16,11 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
 {
     private readonly string _db = Path.Combine(Path.GetTempPath(), $"rp-protocol-{Guid.NewGuid():N}.db");
     private readonly FakeTimeProvider _time = new(HostApp.Start);
-    private readonly SqliteEscalationStore _store;
+    private readonly SqliteStore _store;
     private readonly Scripted _sender = new();
     private readonly DeliveryOptions _options = new() { PerChannelInterval = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromSeconds(2), RetryMaxDelay = TimeSpan.FromSeconds(60) };
-    private int _inbox;
 
-    public OutboxProtocolTests() => _store = new SqliteEscalationStore(_db, _time);
+    public OutboxProtocolTests() => _store = new SqliteStore(_db, _time);
 
     public async ValueTask DisposeAsync()
     {
@@ -30,7 +29,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         foreach (var f in new[] { _db, _db + "-wal", _db + "-shm" }) File.Delete(f);
     }
 
-    private sealed class Scripted : ISlackSender
+    private sealed class Scripted : IDeliverySender
     {
         public Queue<SendResult> Sends { get; } = new();
 
@@ -42,26 +41,36 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
 
         public string Name => "scripted";
 
-        public Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
+        public bool Delivers(DeliveryKind kind) => true;
+
+        public Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
         {
             Sent.Add(item.Id);
             return Task.FromResult(Sends.Dequeue());
         }
 
-        public Task<FindResult> FindAsync(OutboxItem item, CancellationToken ct)
+        public Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
         {
             Looked.Add(item.Id);
             return Task.FromResult(Finds.Dequeue());
         }
     }
 
-    private OutboxWorker Worker() => new(_store, _sender, new OutboxSignal(), _options, _time, NullLogger<OutboxWorker>.Instance);
+    private OutboxWorker Worker() => new(_store.Deliveries, new DeliverySenders(_sender), new OutboxSignal(), _options, new StoreOptions { Owner = StoreSeeding.Owner },
+        _time, NullLogger<OutboxWorker>.Instance);
 
-    private Task EnqueueAsync(string id, string target = "C07VIPSAVES") => _store.CompleteAsync(
-        [new ProcessingResult(++_inbox, [], [new NewEscalation(id, _inbox, "vip-cart-abandonment", "cus_" + id, "vip-saves", target, null, "{}"u8.ToArray(), _time.GetUtcNow(), _time.GetUtcNow())], [])],
-        _time.GetUtcNow(), CancellationToken.None);
+    private Task EnqueueAsync(string id, string target = "C07VIPSAVES") => _store.QueueAsync(_time, id, target);
 
-    private async Task<OutboxItem> Row(string id) => (await _store.GetEscalationAsync(id, CancellationToken.None))!;
+    private async Task<DeliveryItem> Row(string id) => (await _store.Deliveries.GetAsync(id, CancellationToken.None))!;
+
+    /// <summary>Claims the next delivery as a host that then fails (or dies) before it knows whether Slack has it.</summary>
+    private async Task LeaveInDoubtAsync(string id)
+    {
+        var now = _time.GetUtcNow();
+        var claimed = await _store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now + TimeSpan.FromMinutes(5), now, CancellationToken.None);
+        Assert.Equal(id, claimed!.Id);
+        await _store.Deliveries.MarkRetryAsync(StoreSeeding.Owner, id, now, "interrupted", countAttempt: false, inDoubt: true, null, CancellationToken.None);
+    }
 
     [Fact]
     public async Task Sent_IsMarkedSentWithItsChannelAndTs_AndCounted()
@@ -95,7 +104,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
 
         var row = await Row("a");
         Assert.Equal(DeliveryState.Pending, row.State);
-        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(30), row.NextAttemptAt);
+        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(30), row.DueAt);
         Assert.Equal(0, row.Attempts);
         Assert.Equal("rate limited; retry after 30 s", row.LastError);
         Assert.False(blocked);
@@ -115,11 +124,11 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
             var before = _time.GetUtcNow();
             Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
             var row = await Row("a");
-            delays.Add(row.NextAttemptAt - before);
+            delays.Add(row.DueAt - before);
             Assert.Equal(i + 1, row.Attempts);
             Assert.Equal("http 503", row.LastError);
             Assert.False(row.InDoubt);
-            _time.SetUtcNow(row.NextAttemptAt);
+            _time.SetUtcNow(row.DueAt);
         }
 
         Assert.Equal([2, 4, 8, 16, 32, 60, 60], delays.Select(d => d.TotalSeconds));
@@ -162,7 +171,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     public async Task InDoubt_NotFound_IsSent()
     {
         await EnqueueAsync("a");
-        await _store.MarkRetryAsync("a", _time.GetUtcNow(), "interrupted", countAttempt: false, inDoubt: true, CancellationToken.None);
+        await LeaveInDoubtAsync("a");
         _sender.Finds.Enqueue(new FindResult(false));
         _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1"));
 
@@ -176,7 +185,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     public async Task InDoubt_CannotLookYet_WaitsWithoutSending_AndWithoutCountingAnAttempt()
     {
         await EnqueueAsync("a");
-        await _store.MarkRetryAsync("a", _time.GetUtcNow(), "interrupted", countAttempt: false, inDoubt: true, CancellationToken.None);
+        await LeaveInDoubtAsync("a");
         _sender.Finds.Enqueue(new FindResult(null, Error: "http 503", CanRetry: true));
         var worker = Worker();
 
@@ -186,7 +195,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         Assert.Equal(DeliveryState.Pending, row.State);
         Assert.True(row.InDoubt);
         Assert.Equal(0, row.Attempts);
-        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(2), row.NextAttemptAt);
+        Assert.Equal(HostApp.Start + TimeSpan.FromSeconds(2), row.DueAt);
         Assert.Equal("in doubt, cannot check Slack yet: http 503", row.LastError);
         Assert.Empty(_sender.Sent);
     }
@@ -195,7 +204,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     public async Task InDoubt_CanNeverLook_IsADeadLetter_NeverResent()
     {
         await EnqueueAsync("a");
-        await _store.MarkRetryAsync("a", _time.GetUtcNow(), "interrupted", countAttempt: false, inDoubt: true, CancellationToken.None);
+        await LeaveInDoubtAsync("a");
         _sender.Finds.Enqueue(new FindResult(null, Error: "missing_scope", CanRetry: false));
 
         Assert.True(await Worker().DeliverOneAsync(CancellationToken.None));
@@ -210,7 +219,8 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     public async Task AtStart_AnEscalationLeftSendingByACrash_IsLookedUpBeforeAnyResend()
     {
         await EnqueueAsync("a");
-        await _store.MarkSendingAsync("a", CancellationToken.None);   // the host died here
+        var now = _time.GetUtcNow();
+        await _store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now + TimeSpan.FromMinutes(5), now, CancellationToken.None);   // the host died here
         _sender.Finds.Enqueue(new FindResult(true, "C07VIPSAVES", "7.7"));
         using var worker = Worker();
 

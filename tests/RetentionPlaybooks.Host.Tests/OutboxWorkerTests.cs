@@ -10,17 +10,15 @@ public sealed class OutboxWorkerTests : IAsyncDisposable
 {
     private readonly string _db = Path.Combine(Path.GetTempPath(), $"rp-outbox-{Guid.NewGuid():N}.db");
     private readonly FakeTimeProvider _time = new(HostApp.Start);
-    private readonly SqliteEscalationStore _store;
+    private readonly SqliteStore _store;
 
-    public OutboxWorkerTests() => _store = new SqliteEscalationStore(_db, _time);
+    public OutboxWorkerTests() => _store = new SqliteStore(_db, _time);
 
-    private OutboxWorker Worker() => new(_store, new PreviewSender(_time, TextWriter.Null), new OutboxSignal(), new DeliveryOptions(), _time, NullLogger<OutboxWorker>.Instance);
+    private OutboxWorker Worker() => new(_store.Deliveries, new DeliverySenders(new PreviewSender(_time, TextWriter.Null)), new OutboxSignal(), new DeliveryOptions(),
+        new StoreOptions { Owner = StoreSeeding.Owner }, _time, NullLogger<OutboxWorker>.Instance);
 
-    private int _inbox;
-
-    private Task EnqueueAsync(string id, DateTimeOffset at) => _store.CompleteAsync(
-        [new ProcessingResult(++_inbox, [], [new NewEscalation(id, _inbox, "vip-cart-abandonment", "cus_" + id, "vip-saves", "C07VIPSAVES", null, "{\"channel\":\"C07VIPSAVES\",\"text\":\"t\",\"blocks\":[]}"u8.ToArray(), at, at)], [])],
-        at, CancellationToken.None);
+    private Task EnqueueAsync(string id, DateTimeOffset at) =>
+        _store.QueueAsync(_time, id, body: "{\"channel\":\"C07VIPSAVES\",\"text\":\"t\",\"blocks\":[]}"u8.ToArray(), evaluatedAt: at);
 
     /// <summary>Regression: an escalation that fell due while the worker was looking elsewhere used to mean "no timer", so it slept until the next webhook.</summary>
     [Fact]

@@ -95,12 +95,12 @@ public sealed class PoisonWebhookTests
     public async Task StoredPoison_IsQuarantinedWithItsReason_AndTheWebhooksBehindItStillReachSlack()
     {
         using var app = new HostApp();
-        var store = app.Services.GetRequiredService<IEscalationStore>();
+        var store = app.Services.GetRequiredService<IStore>();
         // Bodies a host before these checks accepted: not UTF-8 inside a string, and not JSON at all.
         var badUtf8 = Encoding.UTF8.GetBytes(Delayed("old-1", j => j["customer"]!["first_name"] = "AIKO"));
         var at = Encoding.UTF8.GetString(badUtf8).IndexOf("AIKO", StringComparison.Ordinal);
         badUtf8[at] = 0xFF;
-        await store.AcceptAsync([new InboxItem(SignalSource.Journey, "old-1", badUtf8), new InboxItem(SignalSource.Journey, "old-2", "{\"customer\": "u8.ToArray())], CancellationToken.None);
+        await store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, "old-1", badUtf8), new InboxItem(SignalSource.Journey, "old-2", "{\"customer\": "u8.ToArray())], CancellationToken.None);
 
         var status = await PostAsync(app, Delayed("fresh"));
         var health = await app.DrainAsync(TimeSpan.FromSeconds(1));

@@ -49,10 +49,10 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public async Task NewDatabase_GetsEveryMigrationOnce_AndReopeningAddsNone()
     {
-        await using (new SqliteEscalationStore(_path, _time))
+        await using (new SqliteStore(_path, _time))
         {
         }
-        await using (new SqliteEscalationStore(_path, _time))
+        await using (new SqliteStore(_path, _time))
         {
         }
 
@@ -79,28 +79,30 @@ public sealed class SchemaMigrationTests : IDisposable
                 VALUES ('01OLD', 1, 'vip-cart-abandonment', 'cus_1', 'vip-saves', 'C07VIPSAVES', x'7B7D', 'Sent', 0, 1795870800000);
             """);
 
-        await using (var store = new SqliteEscalationStore(_path, _time))
+        await using (var store = new SqliteStore(_path, _time))
         {
             // The old escalation counts for the cooldown at its queue time.
-            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1795870800000), await store.LastEscalationAsync("vip-cart-abandonment", "cus_1", CancellationToken.None));
-            Assert.Equal((1L, false), await store.FindInboxAsync(SignalSource.Journey, "d-1", CancellationToken.None) is { } found ? (found.Id, !found.Processed) : default);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1795870800000), await store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_1", CancellationToken.None));
+            Assert.Equal((1L, false), await store.Inbox.FindAsync(SignalSource.Journey, "d-1", CancellationToken.None) is { } found ? (found.Id, !found.Processed) : default);
         }
 
         Assert.Equal(SqliteSchema.Migrations.Select(m => (long)m.Version), Versions().Select(v => v.Version));
         Assert.Equal(1795870800000, Scalar("SELECT evaluated_at FROM escalations WHERE id = '01OLD'"));
-        Assert.Equal(0, Scalar("SELECT in_doubt FROM escalations WHERE id = '01OLD'"));
+        // v3: the escalation's delivery state moved to its post in deliveries.
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM pragma_table_info('escalations') WHERE name IN ('state', 'body', 'in_doubt')"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM deliveries WHERE id = '01OLD' AND escalation_id = '01OLD' AND kind = 'Post' AND state = 'Sent' AND in_doubt = 0"));
         Assert.Equal(1, Scalar("SELECT COUNT(*) FROM pragma_table_info('inbox') WHERE name = 'quarantine_reason'"));
     }
 
     [Fact]
     public async Task DatabaseFromANewerVersion_IsRefused_AndLeftAsItWas()
     {
-        await using (new SqliteEscalationStore(_path, _time))
+        await using (new SqliteStore(_path, _time))
         {
         }
         Execute($"INSERT INTO schema_version VALUES ({SqliteSchema.CurrentVersion + 5}, 'from the future', 0)");
 
-        var ex = Assert.Throws<SchemaTooNewException>(() => new SqliteEscalationStore(_path, _time));
+        var ex = Assert.Throws<SchemaTooNewException>(() => new SqliteStore(_path, _time));
 
         Assert.Equal(SqliteSchema.CurrentVersion + 5, ex.Found);
         Assert.Contains($"schema version {SqliteSchema.CurrentVersion + 5}, and this host knows versions up to {SqliteSchema.CurrentVersion}", ex.Message, StringComparison.Ordinal);
@@ -110,7 +112,7 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public async Task StoresOpeningANewDatabaseTogether_ApplyEachMigrationOnce()
     {
-        var opening = Enumerable.Range(0, 4).Select(_ => Task.Run(() => new SqliteEscalationStore(_path, _time, busyTimeout: TimeSpan.FromSeconds(10)))).ToList();
+        var opening = Enumerable.Range(0, 4).Select(_ => Task.Run(() => new SqliteStore(_path, _time, busyTimeout: TimeSpan.FromSeconds(10)))).ToList();
         var stores = await Task.WhenAll(opening);
         foreach (var store in stores) await store.DisposeAsync();
 

@@ -29,7 +29,7 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
         return new SlackApiSender(new SlackApiClient(_http, new SlackApiOptions { BaseUrl = _slack.ApiBaseUrl, BotToken = "xoxb-test" }, _time));
     }
 
-    private OutboxItem Item(string id, string target = "C07VIPSAVES") => new(id, "vip-cart-abandonment", "vip-saves", target,
+    private DeliveryItem Item(string id, string target = "C07VIPSAVES") => new(id, id, DeliveryKind.Post, "vip-cart-abandonment", "vip-saves", target,
         Encoding.UTF8.GetBytes("{\"channel\":\"" + target + "\",\"text\":\"t\",\"metadata\":{\"event_type\":\"" + MessageRenderer.MetadataEventType
             + "\",\"event_payload\":{\"escalation_id\":\"" + id + "\",\"playbook\":\"vip-cart-abandonment\"}}}"),
         DeliveryState.Pending, 0, _time.GetUtcNow(), _time.GetUtcNow(), null, null, null);

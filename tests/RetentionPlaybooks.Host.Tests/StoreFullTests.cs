@@ -191,23 +191,23 @@ public sealed class StoreWriterLoopTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(HostApp.Start);
         var path = Path.Combine(Path.GetTempPath(), $"rp-writer-{Guid.NewGuid():N}.db");
-        await using var store = new SqliteEscalationStore(path, time);
-        var check = new Health.StoreHealthCheck(store, new Configuration.HealthOptions(), time);
+        await using var store = new SqliteStore(path, time);
+        var check = new Health.StoreHealthCheck(store.Health, new Configuration.HealthOptions(), time);
 
         // Queued together, so most share the broken write's transaction: each must still commit or fail on its own.
-        var writes = Enumerable.Range(0, 50).Select(i => store.AcceptAsync([Good(i)], CancellationToken.None)).ToList();
-        var broken = store.AcceptAsync([Broken()], CancellationToken.None);
-        writes.AddRange(Enumerable.Range(50, 50).Select(i => store.AcceptAsync([Good(i)], CancellationToken.None)));
+        var writes = Enumerable.Range(0, 50).Select(i => store.Inbox.AcceptAsync([Good(i)], CancellationToken.None)).ToList();
+        var broken = store.Inbox.AcceptAsync([Broken()], CancellationToken.None);
+        writes.AddRange(Enumerable.Range(50, 50).Select(i => store.Inbox.AcceptAsync([Good(i)], CancellationToken.None)));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => broken.WaitAsync(TimeSpan.FromSeconds(30)));
         var results = await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.All(results, r => Assert.Equal(1, r.Accepted));
-        Assert.True(store.WriteHealth.FailedSinceStart >= 1);
+        Assert.True(store.Health.WriteHealth.FailedSinceStart >= 1);
 
         // The loop goes on: later writes commit, the fault is no longer reported, and all 100 good records are kept.
-        Assert.Equal(1, (await store.AcceptAsync([Good(100)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Accepted);
-        Assert.Null(store.WriteHealth.Failing);
-        Assert.Equal(101, (await store.PendingInboxAsync(1000, CancellationToken.None)).Count);
+        Assert.Equal(1, (await store.Inbox.AcceptAsync([Good(100)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Accepted);
+        Assert.Null(store.Health.WriteHealth.Failing);
+        Assert.Equal(101, (await store.Inbox.ClaimAsync(StoreSeeding.Owner, 1000, time.GetUtcNow(), time.GetUtcNow().AddMinutes(5), CancellationToken.None)).Count);
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await check.CheckHealthAsync(new())).Status);
     }
 
@@ -216,13 +216,13 @@ public sealed class StoreWriterLoopTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(HostApp.Start);
         var path = Path.Combine(Path.GetTempPath(), $"rp-writer-{Guid.NewGuid():N}.db");
-        await using var store = new SqliteEscalationStore(path, time);
-        var check = new Health.StoreHealthCheck(store, new Configuration.HealthOptions(), time);
+        await using var store = new SqliteStore(path, time);
+        var check = new Health.StoreHealthCheck(store.Health, new Configuration.HealthOptions(), time);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AcceptAsync([Broken()], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.Inbox.AcceptAsync([Broken()], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
         time.Advance(TimeSpan.FromSeconds(90));
         var failing = await check.CheckHealthAsync(new());
-        await store.AcceptAsync([Good(1)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await store.Inbox.AcceptAsync([Good(1)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var recovered = await check.CheckHealthAsync(new());
 
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, failing.Status);

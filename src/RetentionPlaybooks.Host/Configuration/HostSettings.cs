@@ -38,6 +38,19 @@ internal sealed class StoreOptions
     /// accepted is lost. Use it to keep the host from filling a disk it shares.
     /// </summary>
     public int? MaxSizeMegabytes { get; set; }
+
+    /// <summary>
+    /// Who this host is, in the store's leases: a host that restarts under the same name takes its own unfinished work
+    /// back at once (a delivery it was sending is looked up in Slack first); another host's waits until its lease expires.
+    /// Give each host on one database its own name. The default is the machine's name.
+    /// </summary>
+    public string Owner { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// How long a claim on inbox records or a delivery holds before another host may take it over (its holder is
+    /// presumed dead). Longer than any one send or batch takes; between 10 s and 1 h; the default is 5 min.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Slack. Without a bot token, messages go to the local preview sink (console and /preview) instead.</summary>

@@ -18,6 +18,8 @@ internal static class SettingsValidator
             problems.Add("Slack:BotToken must be a bot token starting with \"xoxb-\"");
         }
         Range(problems, "Store:BusyTimeout", store.BusyTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Range(problems, "Store:Lease", store.Lease, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
+        if (string.IsNullOrWhiteSpace(store.Owner) || store.Owner.Length > 200) problems.Add("Store:Owner must name this host in 1 to 200 characters (the default is the machine's name)");
         if (store.MaxSizeMegabytes is < 1 or > 1_000_000) problems.Add($"Store:MaxSizeMegabytes must be between 1 and 1000000 (or unset for no cap); it is {store.MaxSizeMegabytes}");
         Range(problems, "Store:KeepPayloads", store.KeepPayloads, TimeSpan.FromDays(8), TimeSpan.FromDays(3650));
         Range(problems, "Slack:Timeout", slack.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));

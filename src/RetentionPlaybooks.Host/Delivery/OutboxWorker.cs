@@ -4,16 +4,19 @@ using RetentionPlaybooks.Host.Storage;
 namespace RetentionPlaybooks.Host.Delivery;
 
 /// <summary>
-/// Delivers the outbox to Slack: at most one message per interval per channel, 429s honoured with Retry-After,
-/// 5xx and timeouts retried with capped exponential backoff (never given up), permanent errors parked as dead
-/// letters. A send is marked before it goes out; after a crash, or a retry, the escalation's metadata is looked
-/// up in Slack first, so an escalation is posted exactly once.
+/// Works through the deliveries (posts, updates, thread replies): claims the oldest due one whose destination is free —
+/// the claim reserves the destination in the store, so one message per interval per Slack channel holds across every
+/// process on the database — and hands it to its destination's sender. 429s are honoured with Retry-After (the whole
+/// channel waits), 5xx and timeouts retried with capped exponential backoff (never given up), permanent errors parked as
+/// dead letters. A delivery is marked sending when it is claimed; one found sending later (a crash, an expired lease, a
+/// failed attempt that may have arrived) is looked up at its destination before it is sent again, so a post goes out once.
 /// </summary>
 internal sealed class OutboxWorker(
-    IEscalationStore store,
-    ISlackSender sender,
+    IDeliveryStore store,
+    DeliverySenders senders,
     OutboxSignal signal,
-    DeliveryOptions options,
+    DeliveryOptions delivery,
+    StoreOptions storeOptions,
     TimeProvider time,
     ILogger<OutboxWorker> logger) : ResilientWorker
 {
@@ -21,86 +24,87 @@ internal sealed class OutboxWorker(
 
     protected override ILogger Log => logger;
 
-    private readonly Dictionary<string, DateTimeOffset> _channelNext = new(StringComparer.Ordinal);
+    /// <summary>Who holds this worker's leases.</summary>
+    public string Owner => storeOptions.Owner;
 
     /// <summary>Messages posted since start, for /health.</summary>
     public long Posted { get; private set; }
 
     // Whatever went wrong, the worker must not die: state is durable, so try again shortly.
-    protected override string FailureMessage => "Outbox delivery failed; retrying in 1 s";
-
-    protected override Task PrepareAsync(CancellationToken ct) => RecoverInDoubtAsync(ct);
+    protected override string FailureMessage => "Delivery failed; retrying in 1 s";
 
     protected override Task<bool> StepAsync(CancellationToken ct) => DeliverOneAsync(ct);
 
-    /// <summary>Sends the oldest due escalation whose channel is free; false when nothing can be sent now.</summary>
+    /// <summary>Claims and delivers the oldest due delivery whose destination is free; false when nothing can go now.</summary>
     internal async Task<bool> DeliverOneAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var due = await store.DueAsync(now, 500, ct).ConfigureAwait(false);
-        var item = due.FirstOrDefault(i => !_channelNext.TryGetValue(i.Target, out var next) || next <= now);
+        var item = await store.ClaimAsync(Owner, now, now + storeOptions.Lease, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
         if (item is null) return false;
+        if (senders.For(item.Kind) is not { } sender)
+        {
+            await store.MarkRetryAsync(Owner, item.Id, now + delivery.RetryMaxDelay, $"no sender for {item.Kind} deliveries is configured", countAttempt: false, inDoubt: item.InDoubt, null, ct).ConfigureAwait(false);
+            logger.LogError("Delivery {Id} ({Kind}) has no sender configured; retrying in {Seconds} s", item.Id, item.Kind, delivery.RetryMaxDelay.TotalSeconds);
+            return true;
+        }
 
         if (item.InDoubt)
         {
-            // The last attempt may have reached Slack even though we saw a failure (a timeout, a lost response).
+            // The last attempt may have reached the destination even though we saw a failure (a timeout, a lost response, a crash).
             var found = await sender.FindAsync(item, ct).ConfigureAwait(false);
+            now = time.GetUtcNow();
             if (found.Posted == true)
             {
-                await store.MarkSentAsync(item.Id, found.Channel!, found.Ts!, now, ct).ConfigureAwait(false);
-                logger.LogInformation("Escalation {Id} was already in Slack ({Channel} {Ts}); not posting again", item.Id, found.Channel, found.Ts);
+                await store.MarkSentAsync(Owner, item.Id, found.Channel!, found.Ts!, now, now, ct).ConfigureAwait(false);
+                logger.LogInformation("Delivery {Id} ({Kind} of escalation {Escalation}) was already in Slack ({Channel} {Ts}); not sending again",
+                    item.Id, item.Kind, item.EscalationId, found.Channel, found.Ts);
                 return true;
             }
             if (found.Posted is null && found.CanRetry)
             {
                 // Cannot tell yet (Slack unreachable?): wait rather than risk a second message.
-                var wait = Backoff(Math.Max(1, item.Attempts));
-                _channelNext[item.Target] = now + options.PerChannelInterval;
-                await store.MarkRetryAsync(item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, ct).ConfigureAwait(false);
+                var wait = Backoff(Math.Max(1, item.Attempts - 1));
+                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, null, ct).ConfigureAwait(false);
                 return true;
             }
             if (found.Posted is null)
             {
                 // Slack will not tell us (a missing scope, a channel gone): never risk a second message. The operator sees
                 // it in /dead-letters and /health, checks the channel, and resends by hand if it is not there.
-                await store.MarkDeadAsync(item.Id, $"in doubt: may already be in Slack, and cannot be checked ({found.Error}); not resent to avoid a duplicate", ct).ConfigureAwait(false);
-                logger.LogError("Escalation {Id} may already be in Slack but cannot be looked up ({Error}); parked as a dead letter instead of risking a duplicate", item.Id, found.Error);
+                await store.MarkDeadAsync(Owner, item.Id, $"in doubt: may already be in Slack, and cannot be checked ({found.Error}); not resent to avoid a duplicate", now, ct).ConfigureAwait(false);
+                logger.LogError("Delivery {Id} may already be in Slack but cannot be looked up ({Error}); parked as a dead letter instead of risking a duplicate", item.Id, found.Error);
                 return true;
             }
         }
 
-        await store.MarkSendingAsync(item.Id, ct).ConfigureAwait(false);
         var result = await sender.SendAsync(item, ct).ConfigureAwait(false);
         now = time.GetUtcNow();
         switch (result.Outcome)
         {
             case SendOutcome.Sent:
-                await store.MarkSentAsync(item.Id, result.Channel!, result.Ts!, now, ct).ConfigureAwait(false);
-                _channelNext[item.Target] = now + options.PerChannelInterval;
+                await store.MarkSentAsync(Owner, item.Id, result.Channel!, result.Ts!, now, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
                 Posted++;
-                logger.LogInformation("Escalation {Id} ({Playbook}) posted to {Channel} as {Ts}", item.Id, item.Playbook, item.Channel, result.Ts);
+                logger.LogInformation("Delivery {Id} ({Kind} of {Playbook}) sent to {Channel} as {Ts}", item.Id, item.Kind, item.Playbook, item.Channel, result.Ts);
                 break;
             case SendOutcome.RateLimited:
                 var wait = result.RetryAfter ?? TimeSpan.FromSeconds(1);
-                _channelNext[item.Target] = now + wait;
-                await store.MarkRetryAsync(item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, inDoubt: false, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, inDoubt: false, now + wait, ct).ConfigureAwait(false);
                 logger.LogWarning("Slack rate-limited {Channel}; waiting {Seconds} s as Retry-After asks", item.Channel, wait.TotalSeconds);
                 break;
             case SendOutcome.Transient:
-                var backoff = Backoff(item.Attempts + 1);
-                _channelNext[item.Target] = now + options.PerChannelInterval;
-                await store.MarkRetryAsync(item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, ct).ConfigureAwait(false);
-                logger.LogWarning("Escalation {Id} not delivered ({Error}); retry {Attempt} in {Seconds} s", item.Id, result.Error, item.Attempts + 1, backoff.TotalSeconds);
+                var backoff = Backoff(item.Attempts);
+                await store.MarkRetryAsync(Owner, item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, null, ct).ConfigureAwait(false);
+                logger.LogWarning("Delivery {Id} not delivered ({Error}); retry {Attempt} in {Seconds} s", item.Id, result.Error, item.Attempts, backoff.TotalSeconds);
                 break;
             default:
-                await store.MarkDeadAsync(item.Id, result.Error ?? "permanent failure", ct).ConfigureAwait(false);
-                logger.LogError("Escalation {Id} ({Playbook} → {Channel}) parked as a dead letter: Slack said {Error}", item.Id, item.Playbook, item.Channel, result.Error);
+                await store.MarkDeadAsync(Owner, item.Id, result.Error ?? "permanent failure", now, ct).ConfigureAwait(false);
+                logger.LogError("Delivery {Id} ({Kind} of {Playbook} → {Channel}) parked as a dead letter: Slack said {Error}", item.Id, item.Kind, item.Playbook, item.Channel, result.Error);
                 break;
         }
         return true;
     }
 
-    /// <summary>Sleeps until the next escalation or channel is due, or new work arrives.</summary>
+    /// <summary>Sleeps until the next delivery or destination is due, or new work arrives.</summary>
     protected override async Task WaitForWorkAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -108,7 +112,7 @@ internal sealed class OutboxWorker(
         if (next is { } soon && soon <= now) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var waitSignal = signal.Signal.WaitAsync(wake.Token);
-        Task? timer = next is { } at ? Task.Delay(at > now ? at - now : TimeSpan.Zero, time, wake.Token) : null;
+        Task? timer = next is { } at ? Task.Delay(at - now, time, wake.Token) : null;
         await (timer is null ? waitSignal : Task.WhenAny(waitSignal, timer)).ConfigureAwait(false);
         await wake.CancelAsync().ConfigureAwait(false);
         try
@@ -122,37 +126,21 @@ internal sealed class OutboxWorker(
     }
 
     /// <summary>
-    /// When the next escalation can go: the earliest of each due one's channel becoming free (now, if free) and
-    /// the next not-yet-due one becoming due; null when nothing is pending. The clock may have moved since the
-    /// last look, so an escalation already due never means "wait for the next webhook", and one whose channel is
-    /// still paced never means "spin".
+    /// When the next delivery can go: the store's earliest claim time (a due time or its destination becoming free,
+    /// whichever is later; a lease expiring); null when nothing is pending. A time already past means "now", never
+    /// "wait for the next webhook".
     /// </summary>
     internal async Task<DateTimeOffset?> NextWakeAsync(DateTimeOffset now, CancellationToken ct)
     {
-        DateTimeOffset? next = await store.NextDueAsync(now, ct).ConfigureAwait(false);
-        foreach (var item in await store.DueAsync(now, 500, ct).ConfigureAwait(false))
-        {
-            var free = _channelNext.TryGetValue(item.Target, out var f) && f > now ? f : now;
-            if (next is null || free < next) next = free;
-        }
-        return next;
+        var next = await store.NextClaimAsync(ct).ConfigureAwait(false);
+        return next is { } at && at < now ? now : next;
     }
 
+    /// <summary>The delay after the <paramref name="attempt"/>-th failed attempt: the base delay, doubled each attempt, capped.</summary>
     private TimeSpan Backoff(int attempt)
     {
-        var factor = Math.Pow(2, Math.Min(attempt - 1, 20));
-        var delay = TimeSpan.FromMilliseconds(options.RetryBaseDelay.TotalMilliseconds * factor);
-        return delay > options.RetryMaxDelay ? options.RetryMaxDelay : delay;
+        var factor = Math.Pow(2, Math.Min(Math.Max(attempt, 1) - 1, 20));
+        var delay = TimeSpan.FromMilliseconds(delivery.RetryBaseDelay.TotalMilliseconds * factor);
+        return delay > delivery.RetryMaxDelay ? delivery.RetryMaxDelay : delay;
     }
-
-    /// <summary>Escalations left "sending" by a crash go back to pending, marked in doubt: they are looked up before any resend.</summary>
-    private async Task RecoverInDoubtAsync(CancellationToken ct)
-    {
-        foreach (var item in await store.InDoubtAsync(ct).ConfigureAwait(false))
-        {
-            await store.MarkRetryAsync(item.Id, time.GetUtcNow(), "interrupted by a restart", countAttempt: false, inDoubt: true, ct).ConfigureAwait(false);
-            logger.LogInformation("Escalation {Id} was being sent when the host stopped; checking Slack before sending again", item.Id);
-        }
-    }
-
 }

@@ -10,7 +10,7 @@ namespace RetentionPlaybooks.Host.Delivery;
 /// The delivery target when no Slack token is configured: messages are kept for the /preview page and shown
 /// on the console, so a newcomer sees the host work end to end without a Slack workspace.
 /// </summary>
-internal sealed class PreviewSender(TimeProvider time, TextWriter console) : ISlackSender
+internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDeliverySender
 {
     private const int Keep = 200;
     private readonly ConcurrentQueue<PreviewEntry> _messages = new();
@@ -20,29 +20,38 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : ISl
 
     public IReadOnlyList<PreviewEntry> Messages => _messages.ToArray();
 
-    public Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply;
+
+    public Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
-        // The body comes from the outbox, as stored: read it back into the model for the previews.
+        if (item.Kind != DeliveryKind.Post && (item.PostChannel is null || item.PostTs is null))
+        {
+            return Task.FromResult(new SendResult(SendOutcome.Transient, Error: "waiting for the escalation's message to be posted first"));
+        }
+        // The body comes from the deliveries, as stored: read it back into the model for the previews.
         var message = JsonNode.Parse(item.Body)!.AsObject();
         var model = BlockKitReader.Read(message);
         var ts = $"{time.GetUtcNow().ToUnixTimeSeconds()}.{Interlocked.Increment(ref _sequence):D6}";
-        _messages.Enqueue(new PreviewEntry(item.Id, item.Playbook, item.Channel, ts, message, model));
+        if (item.Kind == DeliveryKind.Update) ts = item.PostTs!;
+        _messages.Enqueue(new PreviewEntry(item.EscalationId, item.Playbook, item.Channel, ts, message, model, item.Kind));
         while (_messages.Count > Keep) _messages.TryDequeue(out _);
         lock (console)
         {
-            console.WriteLine($"[preview] #{item.Channel} ← {item.Playbook} (escalation {item.Id}); no Slack token set, see /preview");
+            var what = item.Kind switch { DeliveryKind.Update => "update of ", DeliveryKind.ThreadReply => "thread reply to ", _ => "" };
+            console.WriteLine($"[preview] #{item.Channel} ← {item.Playbook} ({what}escalation {item.EscalationId}); no Slack token set, see /preview");
             console.WriteLine(TerminalPreview.Render(model));
             console.WriteLine();
         }
         return Task.FromResult(SendResult.Posted(item.Target, ts));
     }
 
-    public Task<FindResult> FindAsync(OutboxItem item, CancellationToken ct)
+    public Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
     {
-        var entry = _messages.FirstOrDefault(m => m.EscalationId == item.Id);
+        if (item.Kind == DeliveryKind.Update) return Task.FromResult(new FindResult(false));
+        var entry = _messages.FirstOrDefault(m => m.EscalationId == item.EscalationId && m.Kind == item.Kind);
         return Task.FromResult(entry is null ? new FindResult(false) : new FindResult(true, item.Target, entry.Ts));
     }
 }
 
 /// <summary>A message the preview sink received: the body as stored, and read into the model.</summary>
-internal sealed record PreviewEntry(string EscalationId, string Playbook, string Channel, string Ts, JsonObject Message, BlockKitMessage Model);
+internal sealed record PreviewEntry(string EscalationId, string Playbook, string Channel, string Ts, JsonObject Message, BlockKitMessage Model, DeliveryKind Kind = DeliveryKind.Post);

@@ -1,12 +1,16 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using RetentionPlaybooks.Host.Storage;
 using RetentionPlaybooks.Slack;
 using RetentionPlaybooks.Slack.Api;
 
 namespace RetentionPlaybooks.Host.Delivery;
 
-/// <summary>Delivers escalations with Slack's Web API (chat.postMessage), and finds earlier posts by message metadata.</summary>
-internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
+/// <summary>
+/// Delivers to Slack's Web API: posts (chat.postMessage), updates of the escalation's message (chat.update) and replies
+/// in its thread (chat.postMessage with thread_ts); finds earlier posts by their message metadata.
+/// </summary>
+internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
 {
     /// <summary>How far before an escalation's creation to look for its post (clock skew between us and Slack).</summary>
     private static readonly TimeSpan Lookback = TimeSpan.FromMinutes(5);
@@ -25,9 +29,18 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
     /// <summary>auth.test: which workspace and bot user the token belongs to.</summary>
     public Task<SlackCall<AuthTestResult>> CheckAsync(CancellationToken ct) => client.AuthTestAsync(ct);
 
-    public async Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply;
+
+    public async Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
-        var call = await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false);
+        var body = Array.Empty<byte>();
+        if (item.Kind != DeliveryKind.Post && !ToPostedMessage(item, out body, out var waiting)) return waiting;
+        var call = item.Kind switch
+        {
+            DeliveryKind.Post => await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false),
+            DeliveryKind.Update => await client.UpdateMessageAsync(body, ct).ConfigureAwait(false),
+            _ => await client.PostMessageAsync(body, ct).ConfigureAwait(false),
+        };
         return call.Outcome switch
         {
             SlackCallOutcome.Success => SendResult.Posted(call.Value!.Channel, call.Value.Ts),
@@ -38,8 +51,31 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
         };
     }
 
-    public async Task<FindResult> FindAsync(OutboxItem item, CancellationToken ct)
+    /// <summary>
+    /// An update or a thread reply goes to where the escalation's post landed: its channel and ts are set into the stored
+    /// body now (they were not known when the delivery was queued). Until the post is in Slack, the delivery waits.
+    /// </summary>
+    internal static bool ToPostedMessage(DeliveryItem item, out byte[] body, out SendResult waiting)
     {
+        body = [];
+        waiting = new SendResult(SendOutcome.Transient, Error: "waiting for the escalation's message to be posted first");
+        if (item.PostChannel is not { } channel || item.PostTs is not { } ts) return false;
+        var message = JsonNode.Parse(item.Body)!.AsObject();
+        message["channel"] = channel;
+        message[item.Kind == DeliveryKind.Update ? "ts" : "thread_ts"] = ts;
+        body = System.Text.Encoding.UTF8.GetBytes(message.ToJsonString());
+        return true;
+    }
+
+    public async Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
+    {
+        // An update sets the message to the same content again: repeating it is harmless, so it is simply resent.
+        if (item.Kind == DeliveryKind.Update) return new FindResult(false);
+        if (item.Kind == DeliveryKind.ThreadReply)
+        {
+            // Replies are not in conversations.history; looking them up needs conversations.replies (issue #10). Never risk a duplicate.
+            return new FindResult(null, Error: "a thread reply in doubt cannot be looked up yet", CanRetry: false);
+        }
         var oldest = item.CreatedAt - Lookback;
         var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
         var conversation = item.Target;
@@ -63,7 +99,7 @@ internal sealed class SlackApiSender(SlackApiClient client) : ISlackSender
             {
                 return new FindResult(null, Error: history.Error, CanRetry: history.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
             }
-            if (history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.Id) is { } found)
+            if (history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.EscalationId) is { } found)
             {
                 return new FindResult(true, conversation, found.Ts);
             }

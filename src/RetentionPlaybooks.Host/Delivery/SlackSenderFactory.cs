@@ -6,7 +6,7 @@ namespace RetentionPlaybooks.Host.Delivery;
 /// <summary>Chooses Slack's Web API when a bot token is configured, else the local preview sink.</summary>
 internal static class SlackSenderFactory
 {
-    public static ISlackSender Create(IServiceProvider services, SlackOptions options)
+    public static IDeliverySender Create(IServiceProvider services, SlackOptions options)
     {
         if (string.IsNullOrEmpty(options.BotToken)) return services.GetRequiredService<PreviewSender>();
         var api = new SlackApiOptions { BaseUrl = new Uri(options.ApiBaseUrl), BotToken = options.BotToken, Timeout = options.Timeout };

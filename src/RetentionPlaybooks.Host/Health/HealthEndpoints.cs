@@ -24,11 +24,11 @@ internal static class HealthEndpoints
             },
         });
         // "Why did this not escalate?": every playbook's decision about one delivery, by its id.
-        app.MapGet("/decisions", async (string? delivery_id, string? source, IEscalationStore store, CancellationToken ct) =>
+        app.MapGet("/decisions", async (string? delivery_id, string? source, IInboxStore inboxes, IDecisionStore store, CancellationToken ct) =>
         {
             if (string.IsNullOrEmpty(delivery_id)) return Results.Problem(detail: "give ?delivery_id= (and &source=journey|reporting|pipelines; default journey)", statusCode: 400);
             if (!Enum.TryParse<SignalSource>(source ?? "journey", ignoreCase: true, out var from)) return Results.Problem(detail: $"unknown source \"{source}\"; use journey, reporting or pipelines", statusCode: 400);
-            var inbox = await store.FindInboxAsync(from, delivery_id, ct).ConfigureAwait(false);
+            var inbox = await inboxes.FindAsync(from, delivery_id, ct).ConfigureAwait(false);
             if (inbox is not { } found) return Results.Problem(detail: $"no {from} delivery \"{delivery_id}\" was received", statusCode: 404);
             var decisions = await store.DecisionsAsync(found.Id, ct).ConfigureAwait(false);
             return Results.Json(new
@@ -42,7 +42,7 @@ internal static class HealthEndpoints
         });
 
         // Webhooks whose processing failed on their content, set aside so the rest went on: which, and why, no customer data.
-        app.MapGet("/quarantine", async (IEscalationStore store, CancellationToken ct) =>
+        app.MapGet("/quarantine", async (IInboxStore store, CancellationToken ct) =>
         {
             var records = await store.QuarantinedAsync(100, ct).ConfigureAwait(false);
             return Results.Json(records.Select(r => new
@@ -56,11 +56,22 @@ internal static class HealthEndpoints
             }));
         });
 
-        // Escalations Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.
-        app.MapGet("/dead-letters", async (IEscalationStore store, CancellationToken ct) =>
+        // Deliveries Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.
+        app.MapGet("/dead-letters", async (IDeliveryStore store, CancellationToken ct) =>
         {
             var dead = await store.DeadLettersAsync(100, ct).ConfigureAwait(false);
-            return Results.Json(dead.Select(d => new { id = d.Id, playbook = d.Playbook, channel = d.Channel, target = d.Target, error = d.LastError, attempts = d.Attempts, created_at = d.CreatedAt }));
+            return Results.Json(dead.Select(d => new
+            {
+                id = d.Id,
+                escalation_id = d.EscalationId,
+                kind = d.Kind.ToString().ToLowerInvariant(),
+                playbook = d.Playbook,
+                channel = d.Channel,
+                target = d.Target,
+                error = d.LastError,
+                attempts = d.Attempts,
+                created_at = d.CreatedAt,
+            }));
         });
         return app;
     }

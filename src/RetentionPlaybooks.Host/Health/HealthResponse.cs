@@ -23,7 +23,7 @@ internal static class HealthResponse
                 _ => "unhealthy",
             },
             ["problems"] = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}").ToList(),
-            ["delivery"] = context.RequestServices.GetRequiredService<ISlackSender>().Name,
+            ["delivery"] = context.RequestServices.GetRequiredService<IDeliverySender>().Name,
         };
         foreach (var (_, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {

@@ -4,7 +4,7 @@ using RetentionPlaybooks.Host.Playbooks;
 namespace RetentionPlaybooks.Host.Health;
 
 /// <summary>Says at start-up what the host runs: how many playbooks, which store, where messages go.</summary>
-internal sealed class StartupReport(PlaybookCatalog catalog, ISlackSender sender, ILogger<StartupReport> logger) : IHostedService
+internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, ILogger<StartupReport> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace RetentionPlaybooks.Host.Health;
 /// Judges the store's figures: the inbox and the outbox moving, deliveries not failing again and again, nothing
 /// set aside lately. Each figure it judges by is in the result's data, so /health shows why it says what it says.
 /// </summary>
-internal sealed class StoreHealthCheck(IEscalationStore store, HealthOptions options, TimeProvider time) : IHealthCheck
+internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options, TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -20,10 +20,11 @@ internal sealed class StoreHealthCheck(IEscalationStore store, HealthOptions opt
         {
             stats = await store.StatsAsync(options.FailingAttempts, now - options.RecentProblemWindow, cancellationToken).ConfigureAwait(false);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
-            return HealthCheckResult.Unhealthy($"the store cannot be read (SQLite error {ex.SqliteErrorCode})",
-                data: new Dictionary<string, object> { ["store_error"] = ex.SqliteErrorCode });
+            var code = ex is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : ex.ErrorCode;
+            return HealthCheckResult.Unhealthy($"the store cannot be read (SQLite error {code})",
+                data: new Dictionary<string, object> { ["store_error"] = code });
         }
         var inboxAge = Age(now, stats.OldestInboxPendingAt);
         var outboxAge = Age(now, stats.OldestOutboxAt);
@@ -57,7 +58,7 @@ internal sealed class StoreHealthCheck(IEscalationStore store, HealthOptions opt
         }
         if (outboxAge > options.MaxDeliveryAge)
         {
-            problems.Add($"the oldest undelivered escalation is {Format(outboxAge)} old (Health:MaxDeliveryAge {Format(options.MaxDeliveryAge)})");
+            problems.Add($"the oldest undelivered message is {Format(outboxAge)} old (Health:MaxDeliveryAge {Format(options.MaxDeliveryAge)})");
         }
         if (stats.Failing > 0)
         {

@@ -1,18 +1,20 @@
-using Microsoft.Data.Sqlite;
+using RetentionPlaybooks.Host.Configuration;
 using RetentionPlaybooks.Host.Delivery;
 using RetentionPlaybooks.Host.Storage;
 
 namespace RetentionPlaybooks.Host.Pipeline;
 
 /// <summary>
-/// Processes the inbox in arrival order, in batches, off the request path: webhooks are answered as soon as
-/// they are stored, and a crash between storing and processing loses nothing (the record stays pending).
+/// Processes the inbox in arrival order, in batches claimed with a lease, off the request path: webhooks are answered as
+/// soon as they are stored, and a crash between storing and processing loses nothing (the record stays unprocessed; its
+/// lease runs out, or this host takes it back when it restarts under the same Store:Owner).
 /// </summary>
 internal sealed class InboxWorker(
-    IEscalationStore store,
+    IInboxStore store,
     SignalProcessor processor,
     InboxSignal inbox,
     OutboxSignal outbox,
+    StoreOptions storeOptions,
     TimeProvider time,
     ILogger<InboxWorker> logger) : ResilientWorker
 {
@@ -37,28 +39,34 @@ internal sealed class InboxWorker(
         {
             try
             {
-                await store.CompleteAsync([result], time.GetUtcNow(), ct).ConfigureAwait(false);
+                await store.CompleteAsync(storeOptions.Owner, [result], time.GetUtcNow(), ct).ConfigureAwait(false);
             }
-            catch (SqliteException ex) when (SqliteEscalationStore.IsRecordWriteFault(ex))
+            catch (Exception ex) when (store.IsRecordFault(ex))
             {
-                var reason = $"SqliteException {ex.SqliteErrorCode} ({ex.SqliteExtendedErrorCode}) while writing the results";
+                var reason = RecordFaultReason(ex);
                 logger.LogError("Inbox {InboxId} quarantined: {Reason}", result.InboxId, reason);
-                await store.CompleteAsync([ProcessingResult.Quarantined(result.InboxId, reason)], time.GetUtcNow(), ct).ConfigureAwait(false);
+                await store.CompleteAsync(storeOptions.Owner, [ProcessingResult.Quarantined(result.InboxId, reason)], time.GetUtcNow(), ct).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Processes one batch; false when the inbox was empty.</summary>
+    /// <summary>What went wrong writing a record's results, without the message (a constraint message can quote a value).</summary>
+    internal static string RecordFaultReason(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException sqlite
+        ? $"SqliteException {sqlite.SqliteErrorCode} ({sqlite.SqliteExtendedErrorCode}) while writing the results"
+        : $"{ex.GetType().Name} while writing the results";
+
+    /// <summary>Processes one batch; false when the inbox had nothing to claim.</summary>
     internal async Task<bool> ProcessBatchAsync(CancellationToken ct)
     {
-        var pending = await store.PendingInboxAsync(BatchSize, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var pending = await store.ClaimAsync(storeOptions.Owner, BatchSize, now, now + storeOptions.Lease, ct).ConfigureAwait(false);
         if (pending.Count == 0) return false;
         var results = await processor.ProcessAsync(pending, ct).ConfigureAwait(false);
         try
         {
-            await store.CompleteAsync(results, time.GetUtcNow(), ct).ConfigureAwait(false);
+            await store.CompleteAsync(storeOptions.Owner, results, time.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        catch (SqliteException ex) when (SqliteEscalationStore.IsRecordWriteFault(ex))
+        catch (Exception ex) when (store.IsRecordFault(ex))
         {
             // One record's writes broke the batch's transaction (a constraint, a value too big): write them one by one,
             // so that only the record at fault is set aside.

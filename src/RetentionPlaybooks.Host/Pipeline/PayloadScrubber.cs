@@ -8,7 +8,7 @@ namespace RetentionPlaybooks.Host.Pipeline;
 /// Customer data at rest is kept no longer than needed: once an hour, webhook bodies processed more than
 /// Store:KeepPayloads ago are blanked. Delivery ids and decisions stay for de-duplication and for "why?".
 /// </summary>
-internal sealed class PayloadScrubber(IEscalationStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<PayloadScrubber> logger)
+internal sealed class PayloadScrubber(IInboxStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<PayloadScrubber> logger)
     : ResilientWorker
 {
     protected override TimeProvider Clock => time;

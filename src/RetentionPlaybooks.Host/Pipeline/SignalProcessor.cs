@@ -9,11 +9,11 @@ namespace RetentionPlaybooks.Host.Pipeline;
 /// turns each record's outcomes into what the store writes: decisions, escalations (the outbox), attribute snapshots.
 /// A record whose processing throws on its content is quarantined; the records behind it go on.
 /// </summary>
-internal sealed class SignalProcessor(PlaybookCatalog catalog, IEscalationStore store, TimeProvider time, ILogger<SignalProcessor> logger)
+internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, TimeProvider time, ILogger<SignalProcessor> logger)
 {
     public async Task<IReadOnlyList<ProcessingResult>> ProcessAsync(IReadOnlyList<InboxRecord> records, CancellationToken ct)
     {
-        var pipeline = new SignalPipeline(catalog.Current, store, store);
+        var pipeline = new SignalPipeline(catalog.Current, store.Escalations, store.Attributes);
         var results = new List<ProcessingResult>(records.Count);
         foreach (var inbox in records)
         {
@@ -42,7 +42,7 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IEscalationStore 
                 if (o.Escalation is { } e)
                 {
                     escalations.Add(new NewEscalation(e.Id, inbox.Id, e.Playbook, e.CustomerId, e.Channel.Name, e.Channel.SlackTarget, e.DedupeKey,
-                        e.Message.Body.ToArray(), now, e.EvaluatedAt));
+                        e.Message.Body.ToArray(), now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel)));
                 }
             }
             results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates()));
@@ -56,7 +56,7 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IEscalationStore 
     /// full or gone, or the host stopping, is not: those leave the record in the inbox for the next attempt.
     /// </summary>
     internal static bool IsContentFault(Exception ex) =>
-        ex is not (OperationCanceledException or ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException or OutOfMemoryException);
+        ex is not (OperationCanceledException or ObjectDisposedException or System.Data.Common.DbException or OutOfMemoryException);
 
     /// <summary>What an operator needs to find the fault — the stage, the exception type and where it was thrown — and no customer data.</summary>
     internal static string QuarantineReason(Exception ex, string stage)

@@ -8,7 +8,7 @@ internal static class PreviewEndpoints
 {
     public static IEndpointRouteBuilder MapPreview(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/preview", (PreviewSender preview, ISlackSender sender) =>
+        app.MapGet("/preview", (PreviewSender preview, IDeliverySender sender) =>
         {
             var items = preview.Messages.Reverse()
                 .Select(m => new PreviewItem(m.Playbook, $"escalation {m.EscalationId}", m.Channel, m.Model, null))

@@ -90,6 +90,55 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (3, "deliveries per destination, destinations' pacing, leases, the dedupe key unique", command =>
+        {
+            command.CommandText = """
+                CREATE TABLE deliveries (
+                    id TEXT PRIMARY KEY,
+                    escalation_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    due_at INTEGER NOT NULL,
+                    in_doubt INTEGER NOT NULL DEFAULT 0,
+                    lease_owner TEXT,
+                    lease_until INTEGER,
+                    last_error TEXT,
+                    slack_channel TEXT,
+                    slack_ts TEXT,
+                    created_at INTEGER NOT NULL,
+                    sent_at INTEGER,
+                    dead_at INTEGER);
+                INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, in_doubt, last_error, slack_channel, slack_ts, created_at, sent_at, dead_at)
+                    SELECT id, id, 'Post', target, body, state, attempts, next_attempt_at, in_doubt, last_error, slack_channel, slack_ts, created_at, sent_at, dead_at FROM escalations;
+                CREATE INDEX deliveries_due ON deliveries (due_at) WHERE state = 'Pending';
+                CREATE INDEX deliveries_sending ON deliveries (lease_until) WHERE state = 'Sending';
+                CREATE INDEX deliveries_waiting ON deliveries (created_at) WHERE state IN ('Pending', 'Sending');
+                CREATE INDEX deliveries_dead ON deliveries (dead_at) WHERE state = 'Dead';
+                CREATE INDEX deliveries_escalation ON deliveries (escalation_id);
+                CREATE TABLE destinations (
+                    target TEXT PRIMARY KEY,
+                    next_free_at INTEGER NOT NULL);
+                DROP INDEX IF EXISTS escalations_due;
+                DROP INDEX IF EXISTS escalations_waiting;
+                DROP INDEX IF EXISTS escalations_dedupe;
+                ALTER TABLE escalations DROP COLUMN body;
+                ALTER TABLE escalations DROP COLUMN state;
+                ALTER TABLE escalations DROP COLUMN attempts;
+                ALTER TABLE escalations DROP COLUMN next_attempt_at;
+                ALTER TABLE escalations DROP COLUMN last_error;
+                ALTER TABLE escalations DROP COLUMN in_doubt;
+                UPDATE escalations SET dedupe_key = NULL
+                    WHERE dedupe_key IS NOT NULL AND dead_at IS NULL
+                      AND rowid NOT IN (SELECT MIN(rowid) FROM escalations WHERE dedupe_key IS NOT NULL AND dead_at IS NULL GROUP BY playbook, dedupe_key);
+                CREATE UNIQUE INDEX escalations_dedupe_live ON escalations (playbook, dedupe_key) WHERE dedupe_key IS NOT NULL AND dead_at IS NULL;
+                ALTER TABLE inbox ADD COLUMN lease_owner TEXT;
+                ALTER TABLE inbox ADD COLUMN lease_until INTEGER;
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -14,8 +14,11 @@ internal sealed record InboxRecord(long Id, SignalSource Source, string Delivery
 /// <summary>A playbook's decision about one signal, kept for the operator ("why did this not escalate?").</summary>
 internal sealed record DecisionRecord(long InboxId, string Playbook, string Outcome, string Reason, string? Channel, string? EscalationId);
 
-/// <summary>An escalation to deliver: the rendered chat.postMessage body and its guardrail keys. <paramref name="CreatedAt"/>:
-/// when it was queued (the outbox's clock); <paramref name="EvaluatedAt"/>: the signal's time its guardrails were judged at.</summary>
+/// <summary>An escalation to queue: its guardrail keys and the rendered chat.postMessage body (its first delivery).
+/// <paramref name="CreatedAt"/>: when it was queued (the deliveries' clock); <paramref name="EvaluatedAt"/>: the signal's time
+/// its guardrails were judged at. <paramref name="Recheck"/>: the playbook and channel whose guardrails the store checks again
+/// in the insert's transaction (another host may have escalated the same customer since); null for none but the dedupe key's
+/// unique index.</summary>
 internal sealed record NewEscalation(
     string Id,
     long InboxId,
@@ -26,7 +29,11 @@ internal sealed record NewEscalation(
     string? DedupeKey,
     byte[] Body,
     DateTimeOffset CreatedAt,
-    DateTimeOffset EvaluatedAt);
+    DateTimeOffset EvaluatedAt,
+    GuardrailRecheck? Recheck = null);
+
+/// <summary>What the store needs to judge an escalation's guardrails again when it inserts it.</summary>
+internal sealed record GuardrailRecheck(RetentionPlaybooks.Compilation.CompiledPlaybook Playbook, RetentionPlaybooks.Workspace.ChannelSymbol Channel);
 
 /// <summary>
 /// The result of processing one inbox record, written in one transaction. <paramref name="Quarantine"/>: processing
@@ -55,28 +62,56 @@ internal enum DeliveryState
     Dead,
 }
 
-/// <summary>An escalation in the outbox.</summary>
-internal sealed record OutboxItem(
+/// <summary>What a delivery does at its destination.</summary>
+internal enum DeliveryKind
+{
+    /// <summary>chat.postMessage: the escalation's message (looked up by its metadata when in doubt).</summary>
+    Post,
+
+    /// <summary>chat.update of the escalation's message (idempotent: resent when in doubt).</summary>
+    Update,
+
+    /// <summary>chat.postMessage in the escalation's message's thread.</summary>
+    ThreadReply,
+
+    /// <summary>A call to Customer.io's Track API (write-back; no sender yet).</summary>
+    CustomerIo,
+}
+
+/// <summary>One unit of work for a destination: a Slack post, an update, a thread reply, a Customer.io call.</summary>
+/// <param name="Target">Where it goes: the Slack channel or user id (the destination whose pacing it shares), or "customerio".</param>
+/// <param name="DueAt">When it may be tried next.</param>
+/// <param name="SlackChannel">Where it landed (a sent post's channel and ts).</param>
+/// <param name="PostChannel">For an update or a thread reply: where the escalation's post landed, once it has.</param>
+/// <param name="InDoubt">The last attempt may have reached the destination: look before sending again.</param>
+internal sealed record DeliveryItem(
     string Id,
+    string EscalationId,
+    DeliveryKind Kind,
     string Playbook,
     string Channel,
     string Target,
     byte[] Body,
     DeliveryState State,
     int Attempts,
-    DateTimeOffset NextAttemptAt,
+    DateTimeOffset DueAt,
     DateTimeOffset CreatedAt,
     string? SlackChannel,
     string? SlackTs,
     string? LastError,
-    bool InDoubt = false);
+    bool InDoubt = false,
+    string? PostChannel = null,
+    string? PostTs = null);
+
+/// <summary>A delivery to add for an existing escalation (an update after a click, a reminder in the thread).</summary>
+internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind Kind, string Target, byte[] Body, DateTimeOffset DueAt);
 
 /// <summary>Counts for /health and the operator.</summary>
 /// <param name="OldestInboxPendingAt">When the oldest unprocessed inbox record arrived; null when none waits.</param>
-/// <param name="OldestOutboxAt">When the oldest undelivered escalation was created; null when none waits.</param>
-/// <param name="Failing">Undelivered escalations whose last <c>failingAttempts</c> or more attempts failed.</param>
+/// <param name="OldestOutboxAt">When the oldest undelivered delivery was created; null when none waits.</param>
+/// <param name="Failing">Undelivered deliveries whose last <c>failingAttempts</c> or more attempts failed.</param>
 /// <param name="RecentQuarantined">Inbox records quarantined since <c>recentSince</c>.</param>
-/// <param name="RecentDead">Dead letters parked since <c>recentSince</c>.</param>
+/// <param name="RecentDead">Deliveries parked as dead letters since <c>recentSince</c>.</param>
 internal sealed record StoreStats(
     long InboxPending,
     long InboxTotal,

@@ -42,7 +42,7 @@ internal static class WebhookEndpoints
         return app;
     }
 
-    internal static async Task<IResult> JourneyAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
+    internal static async Task<IResult> JourneyAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.JourneySecret)) return WebhookProblems.Disabled("Journey", "CustomerIo:JourneySecret");
@@ -60,7 +60,7 @@ internal static class WebhookEndpoints
         return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)]).ConfigureAwait(false);
     }
 
-    internal static async Task<IResult> ReportingAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> ReportingAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, TimeProvider time, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.ReportingSigningKey)) return WebhookProblems.Disabled("Reporting", "CustomerIo:ReportingSigningKey");
@@ -88,7 +88,7 @@ internal static class WebhookEndpoints
         return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
     }
 
-    internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IEscalationStore store, InboxSignal signal, CancellationToken ct)
+    internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.PipelinesSecret)) return WebhookProblems.Disabled("Data Pipelines", "CustomerIo:PipelinesSecret");
@@ -144,7 +144,7 @@ internal static class WebhookEndpoints
         return problem is null;
     }
 
-    private static async Task<IResult> AcceptAsync(IEscalationStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)
+    private static async Task<IResult> AcceptAsync(IInboxStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)
     {
         // Not cancelled by the client going away: once verified, a signal is stored before we stop.
         AcceptResult result;
@@ -152,10 +152,10 @@ internal static class WebhookEndpoints
         {
             result = await store.AcceptAsync(items, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
             // Nothing was stored (the transaction rolled back): say so, and Customer.io sends it again later.
-            return WebhookProblems.StoreUnavailable(ex.SqliteErrorCode);
+            return WebhookProblems.StoreUnavailable(ex is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : ex.ErrorCode);
         }
         // A redelivery wakes the worker too: cheap, and a record stored but not yet processed is never left waiting.
         signal.Signal.Notify();

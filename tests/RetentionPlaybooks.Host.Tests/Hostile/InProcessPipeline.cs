@@ -43,7 +43,7 @@ internal sealed class InProcessPipeline : IDisposable
     public InProcessPipeline(string playbooksDirectory)
     {
         _catalog = new PlaybookCatalog(playbooksDirectory, NullLogger<PlaybookCatalog>.Instance, _time);
-        _processor = new SignalProcessor(_catalog, _store.Proxy, _time, NullLogger<SignalProcessor>.Instance);
+        _processor = new SignalProcessor(_catalog, _store, _time, NullLogger<SignalProcessor>.Instance);
         var options = Options.Create(new CustomerIoOptions
         {
             JourneySecret = HostApp.JourneySecret,
@@ -54,7 +54,7 @@ internal sealed class InProcessPipeline : IDisposable
         _services = new MiniServices(new Dictionary<Type, object>
         {
             [typeof(IOptions<CustomerIoOptions>)] = options,
-            [typeof(IEscalationStore)] = _store.Proxy,
+            [typeof(IInboxStore)] = _store.Inbox,
             [typeof(InboxSignal)] = new InboxSignal(),
             [typeof(TimeProvider)] = _time,
         });
@@ -200,18 +200,40 @@ internal sealed class InProcessPipeline : IDisposable
 }
 
 /// <summary>
-/// An IEscalationStore that records what the door accepts and answers every query as an empty store would. A
-/// DispatchProxy, so members the product adds to the interface need no change here.
+/// A store that records what the door accepts and answers every query as an empty store would. Its aggregates are
+/// DispatchProxies, so members the product adds to the interfaces need no change here; the guardrail history and the
+/// attribute snapshots are the core's in-memory ones (empty).
 /// </summary>
-internal sealed class RecordingStore
+internal sealed class RecordingStore : IStore
 {
     public RecordingStore()
     {
-        Proxy = DispatchProxy.Create<IEscalationStore, StoreProxy>();
-        ((StoreProxy)(object)Proxy).Owner = this;
+        Inbox = Proxy<IInboxStore>();
+        Decisions = Proxy<IDecisionStore>();
+        Deliveries = Proxy<IDeliveryStore>();
+        Health = Proxy<IStoreHealth>();
     }
 
-    public IEscalationStore Proxy { get; }
+    private T Proxy<T>()
+    {
+        var proxy = DispatchProxy.Create<T, StoreProxy>();
+        ((StoreProxy)(object)proxy!).Owner = this;
+        return proxy;
+    }
+
+    public IInboxStore Inbox { get; }
+
+    public IDecisionStore Decisions { get; }
+
+    public IEscalationHistory Escalations { get; } = new InMemoryEscalationHistory();
+
+    public IAttributeSnapshots Attributes { get; } = new InMemoryAttributeSnapshots();
+
+    public IDeliveryStore Deliveries { get; }
+
+    public IStoreHealth Health { get; }
+
+    public ValueTask DisposeAsync() => default;
 
     public List<InboxItem> Accepted { get; } = [];
 
@@ -224,7 +246,7 @@ internal sealed class RecordingStore
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
-            if (targetMethod.Name == nameof(IEscalationStore.AcceptAsync) && args?[0] is IReadOnlyList<InboxItem> items)
+            if (targetMethod.Name == nameof(IInboxStore.AcceptAsync) && args?[0] is IReadOnlyList<InboxItem> items)
             {
                 Owner!.Accepted.AddRange(items);
                 return Task.FromResult(new AcceptResult(items.Count, 0, items.Select((_, i) => (long)i + 1).ToArray()));

@@ -94,7 +94,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output)
             await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT rowid, id, playbook, body FROM escalations WHERE rowid > $last ORDER BY rowid";
+            command.CommandText = "SELECT rowid, id, kind, body FROM deliveries WHERE rowid > $last ORDER BY rowid";
             command.Parameters.AddWithValue("$last", _lastEscalationRow);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

@@ -1,0 +1,57 @@
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Delivery;
+
+/// <summary>
+/// Delivers to one kind of destination — Slack's Web API, or the local preview sink when no token is set (a Customer.io
+/// sender joins for write-back) — and says what a failure means: retry, wait, or give up.
+/// </summary>
+internal interface IDeliverySender
+{
+    /// <summary>Short name for logs and /health ("slack" or "preview").</summary>
+    string Name { get; }
+
+    /// <summary>Whether this sender delivers deliveries of <paramref name="kind"/>.</summary>
+    bool Delivers(DeliveryKind kind);
+
+    Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct);
+
+    /// <summary>Settles an in-doubt delivery: whether its last attempt reached the destination (a post is looked up by its
+    /// metadata). A kind that is safe to repeat (an update) answers "not there", so it is simply sent again.</summary>
+    Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct);
+}
+
+/// <summary>The sender of each destination.</summary>
+internal sealed class DeliverySenders(params IReadOnlyList<IDeliverySender> senders)
+{
+    public IReadOnlyList<IDeliverySender> All => senders;
+
+    /// <summary>The sender for <paramref name="kind"/>, or null when none is configured.</summary>
+    public IDeliverySender? For(DeliveryKind kind)
+    {
+        foreach (var sender in senders)
+        {
+            if (sender.Delivers(kind)) return sender;
+        }
+        return null;
+    }
+}
+
+internal enum SendOutcome
+{
+    Sent,
+    RateLimited,
+    Transient,
+    Permanent,
+}
+
+/// <summary>What a send did; a sender says whether a failure is worth retrying.</summary>
+/// <param name="InDoubt">For a transient failure: the request may have reached Slack (timeout, lost connection).</param>
+internal sealed record SendResult(SendOutcome Outcome, string? Channel = null, string? Ts = null, string? Error = null, TimeSpan? RetryAfter = null, bool InDoubt = false)
+{
+    public static SendResult Posted(string channel, string ts) => new(SendOutcome.Sent, channel, ts);
+}
+
+/// <summary>Whether an in-doubt delivery reached its destination: found (with its channel and ts), not found, or unknown.</summary>
+/// <param name="CanRetry">When unknown: whether asking again later may give an answer (Slack unreachable), or never will (missing scope).</param>
+internal sealed record FindResult(bool? Posted, string? Channel = null, string? Ts = null, string? Error = null, bool CanRetry = true);

@@ -1,0 +1,244 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>
+/// The embedded database: one SQLite file in WAL mode, created on first run and migrated to the current schema. All
+/// writes go through one writer loop that commits whatever is queued in a single transaction (group commit), so
+/// thousands of webhooks a second are each durable before they are answered, without lock contention; reads use pooled
+/// connections. The SQL of each aggregate lives in its own store type; this type only queues, commits and reports.
+/// </summary>
+internal sealed class SqliteDatabase : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    // Webhook inserts have their own queue, drained first: a large pipeline write never holds up an answer for long.
+    private readonly Channel<WriteOp> _accepts = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private readonly SqliteConnection _writeConnection;
+    private readonly int _busyTimeoutMs;
+    private readonly ILogger? _logger;
+    private StoreWriteFault? _writeFault;
+    private long _writesFailed;
+
+    public SqliteDatabase(string path, TimeProvider time, bool fullSync = true, TimeSpan? busyTimeout = null, long? maxSizeBytes = null, ILogger? logger = null)
+    {
+        _logger = logger;
+        // Microsoft.Data.Sqlite retries a busy database until the command timeout, on top of SQLite's busy_timeout:
+        // both are set to the one limit, so a locked database fails a write after that long and no later.
+        var wait = busyTimeout ?? TimeSpan.FromSeconds(3);
+        _busyTimeoutMs = (int)wait.TotalMilliseconds;
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) }.ToString();
+        _time = time;
+        _writeConnection = Open();
+        Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
+        SqliteSchema.Apply(_writeConnection, time.GetUtcNow());
+        if (maxSizeBytes is { } cap)
+        {
+            // SQLite refuses to grow the file past max_page_count pages (SQLITE_FULL, as on a full disk).
+            using var pageSize = Command(_writeConnection, null, "PRAGMA page_size");
+            var pages = Math.Max(1, cap / (long)pageSize.ExecuteScalar()!);
+            Execute(_writeConnection, $"PRAGMA max_page_count = {pages};");
+        }
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public TimeProvider Time => _time;
+
+    public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    /// <summary>Whether writes are failing now (the database locked, the disk full, an I/O error) and how many failed since start.</summary>
+    public StoreWriteHealth WriteHealth => new(Volatile.Read(ref _writeFault), Interlocked.Read(ref _writesFailed));
+
+    /// <summary>SQLite errors caused by what is written (constraint, too big, type mismatch, out of range), not by the store's state.</summary>
+    internal static bool IsRecordWriteFault(Exception ex) => ex is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 };
+
+    /// <summary>Reads on a pooled connection of its own (WAL: never blocked by the writer).</summary>
+    public Task<T> Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = Open();
+        return Task.FromResult(read(connection));
+    }
+
+    /// <summary>Queues a write; it is committed with whatever else is queued, and its task completes when it is durable.</summary>
+    public Task<T> Write<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_writes, apply, ct);
+
+    /// <summary>A webhook's insert: its own queue, drained before the other writes.</summary>
+    public Task<T> WriteAccept<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_accepts, apply, ct);
+
+    private Task<T> Write<T>(Channel<WriteOp> queue, Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct)
+    {
+        var op = new WriteOp<T>(apply);
+        if (!queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteDatabase));
+        // The write is not cancelled once queued: a signal that was accepted must be stored or fail loudly.
+        return ct.CanBeCanceled ? op.Task.WaitAsync(ct) : op.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<WriteOp>(MaxBatch);
+        while (await WaitForWorkAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _accepts.Reader.TryRead(out var accept)) batch.Add(accept);
+            // At most one other write per transaction, so webhooks keep being committed every few milliseconds.
+            if (_writes.Reader.TryRead(out var other)) batch.Add(other);
+            if (batch.Count == 0) continue;
+            if (!TryCommit(batch) && batch.Count > 1)
+            {
+                // Something in the batch failed: commit each write on its own, so one bad write fails alone. (A
+                // write that failed alone has been answered with its failure already: it must not be tried again,
+                // or a webhook refused with 503 could still be stored.)
+                foreach (var op in batch) TryCommit([op]);
+            }
+        }
+    }
+
+    private async Task<bool> WaitForWorkAsync()
+    {
+        while (true)
+        {
+            if (_accepts.Reader.TryPeek(out _) || _writes.Reader.TryPeek(out _)) return true;
+            var a = _accepts.Reader.WaitToReadAsync().AsTask();
+            var w = _writes.Reader.WaitToReadAsync().AsTask();
+            var done = await Task.WhenAny(a, w).ConfigureAwait(false);
+            if (await done.ConfigureAwait(false)) return true;
+            // One queue is completed (disposing): keep draining the other until it completes too.
+            var rest = done == a ? w : a;
+            if (!await rest.ConfigureAwait(false)) return false;
+        }
+    }
+
+    /// <summary>Applies and commits the writes in one transaction; completes them, or on failure rolls back and reports false.</summary>
+    private bool TryCommit(IReadOnlyList<WriteOp> batch)
+    {
+        try
+        {
+            // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken first, so another process's
+            // writer waits (busy_timeout) instead of failing with a stale snapshot half-way through.
+            using (var transaction = _writeConnection.BeginTransaction())
+            {
+                foreach (var op in batch) op.Apply(_writeConnection, transaction);
+                transaction.Commit();
+            }
+            foreach (var op in batch) op.Complete();
+            if (Volatile.Read(ref _writeFault) is { } fault)
+            {
+                Volatile.Write(ref _writeFault, null);
+                _logger?.LogWarning("Store writes succeed again (they failed from {Since:O}: {Fault})", fault.Since, fault.Description);
+            }
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Whatever a write throws fails that write alone; the writer loop itself must never end, or every later
+            // write would wait forever.
+            if (batch.Count == 1) batch[0].Fail(ex);
+            Interlocked.Increment(ref _writesFailed);
+            if (!IsRecordWriteFault(ex))
+            {
+                // Not the record's fault: the store cannot write. Said in /health until a write succeeds again. The
+                // message is not logged (a constraint message can quote a value); its type and SQLite code are.
+                var description = Describe(ex);
+                if (Volatile.Read(ref _writeFault) is null)
+                {
+                    Volatile.Write(ref _writeFault, new StoreWriteFault(description, _time.GetUtcNow()));
+                    _logger?.LogError("Store writes fail: {Fault}; webhooks are answered 503 and processing waits until they succeed again", description);
+                }
+            }
+            return false;
+        }
+    }
+
+    internal static string Describe(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 5 or 6 } e => $"SQLite error {e.SqliteErrorCode}: the database is locked by another connection",
+        SqliteException { SqliteErrorCode: 10 } e => $"SQLite error {e.SqliteErrorCode}: disk I/O error",
+        SqliteException { SqliteErrorCode: 13 } e => $"SQLite error {e.SqliteErrorCode}: the database or the disk is full",
+        SqliteException { SqliteErrorCode: 14 } e => $"SQLite error {e.SqliteErrorCode}: the database file cannot be opened",
+        SqliteException e => $"SQLite error {e.SqliteErrorCode} ({e.SqliteExtendedErrorCode})",
+        _ => $"unexpected {ex.GetType().Name}",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _accepts.Writer.TryComplete();
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _writeConnection.Dispose();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, $"PRAGMA busy_timeout = {_busyTimeoutMs};");
+        return connection;
+    }
+
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    public static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+    }
+
+    public static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public static DateTimeOffset? At(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : At(reader.GetInt64(ordinal));
+
+    public static string? TextOf(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, null, sql);
+        command.ExecuteNonQuery();
+    }
+
+    private abstract class WriteOp
+    {
+        public abstract void Apply(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class WriteOp<T>(Func<SqliteConnection, SqliteTransaction, T> apply) : WriteOp
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _failed;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Apply(SqliteConnection connection, SqliteTransaction transaction) => _result = apply(connection, transaction);
+
+        public override void Complete()
+        {
+            if (!_failed) _done.TrySetResult(_result!);
+        }
+
+        public override void Fail(Exception ex)
+        {
+            _failed = true;
+            _done.TrySetException(ex);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using Microsoft.Data.Sqlite;
+using static RetentionPlaybooks.Host.Storage.SqliteDatabase;
+
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>The deliveries' SQL: claims with leases, destinations' pacing rows, the states of the in-doubt protocol.</summary>
+internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
+{
+    private const string Select =
+        """
+        SELECT d.id, d.escalation_id, d.kind, e.playbook, e.channel, d.target, d.body, d.state, d.attempts, d.due_at, d.created_at,
+               d.slack_channel, d.slack_ts, d.last_error, d.in_doubt, e.slack_channel, e.slack_ts
+        FROM deliveries d JOIN escalations e ON e.id = d.escalation_id
+        """;
+
+    internal static void Insert(SqliteConnection connection, SqliteTransaction transaction, NewDelivery d, DateTimeOffset at)
+    {
+        using var insert = Command(connection, transaction,
+            "INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at) VALUES ($id, $e, $k, $t, $b, 'Pending', 0, $d, $c)");
+        Bind(insert, ("$id", d.Id), ("$e", d.EscalationId), ("$k", d.Kind.ToString()), ("$t", d.Target), ("$b", d.Body), ("$d", Ms(d.DueAt)), ("$c", Ms(at)));
+        insert.ExecuteNonQuery();
+    }
+
+    public Task AddAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset at, CancellationToken ct) => db.Write((connection, transaction) =>
+    {
+        foreach (var d in deliveries) Insert(connection, transaction, d, at);
+        return true;
+    }, ct);
+
+    public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset destinationFreeAt, CancellationToken ct) =>
+        db.Write((connection, transaction) =>
+        {
+            var n = Ms(now);
+            // First a delivery left sending by a holder that is gone (lease expired) or by this owner (it failed or crashed
+            // mid-send): it may have reached the destination, so it is claimed in doubt. Then the oldest due pending one.
+            // Either only where its destination is free.
+            using var pick = Command(connection, transaction,
+                """
+                SELECT d.id, d.state FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
+                WHERE d.state = 'Sending' AND (d.lease_until <= $n OR d.lease_owner = $o) AND (c.next_free_at IS NULL OR c.next_free_at <= $n)
+                ORDER BY d.lease_until, d.id LIMIT 1
+                """);
+            Bind(pick, ("$n", n), ("$o", owner));
+            var id = pick.ExecuteScalar() as string;
+            if (id is null)
+            {
+                pick.CommandText =
+                    """
+                    SELECT d.id FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
+                    WHERE d.state = 'Pending' AND d.due_at <= $n AND (c.next_free_at IS NULL OR c.next_free_at <= $n)
+                    ORDER BY d.due_at, d.created_at, d.id LIMIT 1
+                    """;
+                id = pick.ExecuteScalar() as string;
+            }
+            if (id is null) return null;
+            using var claim = Command(connection, transaction,
+                """
+                UPDATE deliveries SET in_doubt = CASE WHEN state = 'Sending' THEN 1 ELSE in_doubt END,
+                    state = 'Sending', attempts = attempts + 1, lease_owner = $o, lease_until = $u
+                WHERE id = $id
+                """);
+            Bind(claim, ("$o", owner), ("$u", Ms(leaseUntil)), ("$id", id));
+            claim.ExecuteNonQuery();
+            using var reserve = Command(connection, transaction,
+                "INSERT INTO destinations (target, next_free_at) SELECT target, $f FROM deliveries WHERE id = $id ON CONFLICT (target) DO UPDATE SET next_free_at = excluded.next_free_at");
+            Bind(reserve, ("$f", Ms(destinationFreeAt)), ("$id", id));
+            reserve.ExecuteNonQuery();
+            using var read = Command(connection, transaction, $"{Select} WHERE d.id = $id");
+            Bind(read, ("$id", id));
+            return Read(read).Single();
+        }, ct);
+
+    public Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null,
+            """
+            SELECT MIN(at) FROM (
+                SELECT MAX(d.due_at, COALESCE(c.next_free_at, 0)) AS at FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Pending'
+                UNION ALL
+                SELECT MAX(d.lease_until, COALESCE(c.next_free_at, 0)) FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Sending')
+            """);
+        return query.ExecuteScalar() is long ms ? At(ms) : (DateTimeOffset?)null;
+    });
+
+    public Task MarkSentAsync(string owner, string id, string slackChannel, string slackTs, DateTimeOffset at, DateTimeOffset destinationFreeAt, CancellationToken ct) =>
+        db.Write((connection, transaction) =>
+        {
+            using var sent = Command(connection, transaction,
+                """
+                UPDATE deliveries SET state = 'Sent', slack_channel = $c, slack_ts = $ts, sent_at = $t, last_error = NULL, in_doubt = 0, lease_owner = NULL, lease_until = NULL
+                WHERE id = $id AND state = 'Sending' AND lease_owner = $o
+                RETURNING escalation_id, kind, target
+                """);
+            Bind(sent, ("$c", slackChannel), ("$ts", slackTs), ("$t", Ms(at)), ("$id", id), ("$o", owner));
+            string? escalation = null, kind = null, target = null;
+            using (var reader = sent.ExecuteReader())
+            {
+                if (reader.Read()) (escalation, kind, target) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+            }
+            if (escalation is null) return false;
+            if (kind == nameof(DeliveryKind.Post))
+            {
+                // Where the post landed is the escalation's: its updates and thread replies go there.
+                using var landed = Command(connection, transaction, "UPDATE escalations SET slack_channel = $c, slack_ts = $ts, sent_at = $t WHERE id = $e");
+                Bind(landed, ("$c", slackChannel), ("$ts", slackTs), ("$t", Ms(at)), ("$e", escalation));
+                landed.ExecuteNonQuery();
+            }
+            Hold(connection, transaction, target!, destinationFreeAt);
+            return true;
+        }, ct);
+
+    public Task MarkRetryAsync(string owner, string id, DateTimeOffset dueAt, string error, bool countAttempt, bool inDoubt, DateTimeOffset? destinationFreeAt, CancellationToken ct) =>
+        db.Write((connection, transaction) =>
+        {
+            using var retry = Command(connection, transaction,
+                $"""
+                UPDATE deliveries SET state = 'Pending', due_at = $n, last_error = $e, in_doubt = $d, lease_owner = NULL, lease_until = NULL{(countAttempt ? "" : ", attempts = MAX(attempts - 1, 0)")}
+                WHERE id = $id AND state = 'Sending' AND lease_owner = $o
+                RETURNING target
+                """);
+            Bind(retry, ("$n", Ms(dueAt)), ("$e", error), ("$d", inDoubt ? 1 : 0), ("$id", id), ("$o", owner));
+            if (retry.ExecuteScalar() is string target && destinationFreeAt is { } free) Hold(connection, transaction, target, free);
+            return true;
+        }, ct);
+
+    public Task MarkDeadAsync(string owner, string id, string error, DateTimeOffset at, CancellationToken ct) => db.Write((connection, transaction) =>
+    {
+        using var dead = Command(connection, transaction,
+            """
+            UPDATE deliveries SET state = 'Dead', last_error = $e, dead_at = $t, lease_owner = NULL, lease_until = NULL
+            WHERE id = $id AND state = 'Sending' AND lease_owner = $o
+            RETURNING escalation_id, kind
+            """);
+        Bind(dead, ("$e", error), ("$t", Ms(at)), ("$id", id), ("$o", owner));
+        using var reader = dead.ExecuteReader();
+        if (reader.Read() && reader.GetString(1) == nameof(DeliveryKind.Post))
+        {
+            // An escalation that never reached Slack does not count against the guardrails.
+            var escalation = reader.GetString(0);
+            reader.Close();
+            using var free = Command(connection, transaction, "UPDATE escalations SET dead_at = $t WHERE id = $e");
+            Bind(free, ("$t", Ms(at)), ("$e", escalation));
+            free.ExecuteNonQuery();
+        }
+        return true;
+    }, ct);
+
+    private static void Hold(SqliteConnection connection, SqliteTransaction transaction, string target, DateTimeOffset until)
+    {
+        using var hold = Command(connection, transaction,
+            "INSERT INTO destinations (target, next_free_at) VALUES ($t, $f) ON CONFLICT (target) DO UPDATE SET next_free_at = MAX(next_free_at, excluded.next_free_at)");
+        Bind(hold, ("$t", target), ("$f", Ms(until)));
+        hold.ExecuteNonQuery();
+    }
+
+    public Task<DeliveryItem?> GetAsync(string id, CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null, $"{Select} WHERE d.id = $id");
+        Bind(query, ("$id", id));
+        return Read(query).FirstOrDefault();
+    });
+
+    public Task<IReadOnlyList<DeliveryItem>> OfEscalationAsync(string escalationId, CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null, $"{Select} WHERE d.escalation_id = $e ORDER BY d.created_at, d.rowid");
+        Bind(query, ("$e", escalationId));
+        return Read(query);
+    });
+
+    public Task<IReadOnlyList<DeliveryItem>> DeadLettersAsync(int limit, CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null, $"{Select} WHERE d.state = 'Dead' ORDER BY d.created_at DESC, d.rowid DESC LIMIT $l");
+        Bind(query, ("$l", limit));
+        return Read(query);
+    });
+
+    public Task<DateTimeOffset?> DestinationFreeAtAsync(string target, CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT next_free_at FROM destinations WHERE target = $t");
+        Bind(query, ("$t", target));
+        return query.ExecuteScalar() is long ms ? At(ms) : (DateTimeOffset?)null;
+    });
+
+    private static IReadOnlyList<DeliveryItem> Read(SqliteCommand query)
+    {
+        using var reader = query.ExecuteReader();
+        var list = new List<DeliveryItem>();
+        while (reader.Read())
+        {
+            list.Add(new DeliveryItem(reader.GetString(0), reader.GetString(1), Enum.Parse<DeliveryKind>(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), (byte[])reader[6], Enum.Parse<DeliveryState>(reader.GetString(7)), reader.GetInt32(8), At(reader.GetInt64(9)), At(reader.GetInt64(10)),
+                TextOf(reader, 11), TextOf(reader, 12), TextOf(reader, 13), reader.GetInt64(14) != 0, TextOf(reader, 15), TextOf(reader, 16)));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,305 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using RetentionPlaybooks.Pipeline;
+using static RetentionPlaybooks.Host.Storage.SqliteDatabase;
+
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>The embedded store: each aggregate's SQL over one <see cref="SqliteDatabase"/> (one file, one write queue).</summary>
+internal sealed class SqliteStore : IStore
+{
+    public SqliteStore(string path, TimeProvider time, bool fullSync = true, TimeSpan? busyTimeout = null, long? maxSizeBytes = null, ILogger? logger = null)
+    {
+        Database = new SqliteDatabase(path, time, fullSync, busyTimeout, maxSizeBytes, logger);
+        var escalations = new SqliteEscalations(Database);
+        Escalations = escalations;
+        Deliveries = new SqliteDeliveries(Database);
+        Inbox = new SqliteInbox(Database, escalations);
+        Decisions = new SqliteDecisions(Database);
+        Attributes = new SqliteAttributes(Database);
+        Health = new SqliteStoreHealth(Database);
+    }
+
+    public SqliteDatabase Database { get; }
+
+    public IInboxStore Inbox { get; }
+
+    public IDecisionStore Decisions { get; }
+
+    public IEscalationHistory Escalations { get; }
+
+    public IAttributeSnapshots Attributes { get; }
+
+    public IDeliveryStore Deliveries { get; }
+
+    public IStoreHealth Health { get; }
+
+    public string DatabasePath => Database.DatabasePath;
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
+
+/// <summary>The inbox's SQL, and the processing commit (decisions, escalations, deliveries, attributes, done) in one transaction.</summary>
+internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalations) : IInboxStore
+{
+    private SqliteCommand? _insert;
+
+    public bool IsRecordFault(Exception ex) => IsRecordWriteFault(ex);
+
+    public Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
+    {
+        var receivedAt = Ms(db.Time.GetUtcNow());
+        return db.WriteAccept((connection, transaction) =>
+        {
+            // Prepared once on the writer's connection: this is the hot path of every webhook.
+            var insert = _insert ??= PrepareInsert(connection);
+            insert.Transaction = transaction;
+            var s = insert.Parameters["$s"];
+            var k = insert.Parameters["$k"];
+            var r = insert.Parameters["$r"];
+            var p = insert.Parameters["$p"];
+            var ids = new List<long>(items.Count);
+            var duplicates = 0;
+            foreach (var item in items)
+            {
+                s.Value = item.Source.ToString();
+                k.Value = item.DeliveryKey;
+                r.Value = receivedAt;
+                p.Value = item.Payload;
+                if (insert.ExecuteScalar() is long id) ids.Add(id);
+                else duplicates++;
+            }
+            return new AcceptResult(ids.Count, duplicates, ids);
+        }, ct);
+    }
+
+    private static SqliteCommand PrepareInsert(SqliteConnection connection)
+    {
+        var insert = Command(connection, null,
+            "INSERT INTO inbox (source, delivery_key, received_at, payload) VALUES ($s, $k, $r, $p) ON CONFLICT (source, delivery_key) DO NOTHING RETURNING id");
+        insert.Parameters.Add("$s", SqliteType.Text);
+        insert.Parameters.Add("$k", SqliteType.Text);
+        insert.Parameters.Add("$r", SqliteType.Integer);
+        insert.Parameters.Add("$p", SqliteType.Blob);
+        return insert;
+    }
+
+    public Task<IReadOnlyList<InboxRecord>> ClaimAsync(string owner, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        db.Write<IReadOnlyList<InboxRecord>>((connection, transaction) =>
+        {
+            using var claim = Command(connection, transaction,
+                """
+                UPDATE inbox SET lease_owner = $o, lease_until = $u
+                WHERE id IN (SELECT id FROM inbox WHERE processed_at IS NULL AND (lease_until IS NULL OR lease_until <= $n OR lease_owner = $o) ORDER BY id LIMIT $l)
+                RETURNING id, source, delivery_key, received_at, payload
+                """);
+            Bind(claim, ("$o", owner), ("$u", Ms(leaseUntil)), ("$n", Ms(now)), ("$l", limit));
+            using var reader = claim.ExecuteReader();
+            var list = new List<InboxRecord>();
+            while (reader.Read())
+            {
+                list.Add(new InboxRecord(reader.GetInt64(0), Enum.Parse<SignalSource>(reader.GetString(1)), reader.GetString(2), At(reader.GetInt64(3)), (byte[])reader[4]));
+            }
+            // RETURNING gives rows in no promised order: arrival order is the contract.
+            list.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return list;
+        }, ct);
+
+    public Task<int> CompleteAsync(string owner, IReadOnlyList<ProcessingResult> results, DateTimeOffset at, CancellationToken ct) => db.Write((connection, transaction) =>
+    {
+        var now = Ms(at);
+        // Only a record this owner still holds is completed: if its lease ran out and another host took it, that host's
+        // results count, not these.
+        using var done = Command(connection, transaction,
+            "UPDATE inbox SET processed_at = $t, quarantine_reason = $q, lease_owner = NULL, lease_until = NULL WHERE id = $i AND processed_at IS NULL AND lease_owner = $o");
+        using var decision = Command(connection, transaction,
+            "INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at) VALUES ($i, $p, $o, $r, $c, $e, $t)");
+        using var attributes = Command(connection, transaction,
+            "INSERT INTO customer_attributes (customer_id, attributes, updated_at) VALUES ($c, $a, $t) ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at");
+        var completed = 0;
+        foreach (var result in results)
+        {
+            Bind(done, ("$t", now), ("$q", result.Quarantine), ("$i", result.InboxId), ("$o", owner));
+            if (done.ExecuteNonQuery() == 0) continue;
+            completed++;
+            Dictionary<string, Suppression>? suppressed = null;
+            foreach (var e in result.Escalations)
+            {
+                if (escalations.Insert(connection, transaction, e) is { } suppression) (suppressed ??= [])[e.Id] = suppression;
+            }
+            foreach (var d in result.Decisions)
+            {
+                var record = d.EscalationId is { } id && suppressed is not null && suppressed.TryGetValue(id, out var s)
+                    ? d with { Outcome = OutcomeText.Of(Outcome.Suppressed), Reason = s.Detail, EscalationId = null }
+                    : d;
+                Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now));
+                decision.ExecuteNonQuery();
+            }
+            foreach (var (customer, json) in result.Attributes)
+            {
+                Bind(attributes, ("$c", customer), ("$a", json), ("$t", now));
+                attributes.ExecuteNonQuery();
+            }
+        }
+        return completed;
+    }, ct);
+
+    public Task<(long Id, bool Processed)?> FindAsync(SignalSource source, string deliveryKey, CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT id, processed_at IS NOT NULL FROM inbox WHERE source = $s AND delivery_key = $k");
+        Bind(query, ("$s", source.ToString()), ("$k", deliveryKey));
+        using var reader = query.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1) == 1) : ((long, bool)?)null;
+    });
+
+    public Task<IReadOnlyList<QuarantinedRecord>> QuarantinedAsync(int limit, CancellationToken ct) => db.Read<IReadOnlyList<QuarantinedRecord>>(connection =>
+    {
+        using var query = Command(connection, null,
+            "SELECT id, source, delivery_key, quarantine_reason, received_at, processed_at FROM inbox WHERE quarantine_reason IS NOT NULL ORDER BY id DESC LIMIT $l");
+        Bind(query, ("$l", limit));
+        using var reader = query.ExecuteReader();
+        var list = new List<QuarantinedRecord>();
+        while (reader.Read())
+        {
+            list.Add(new QuarantinedRecord(reader.GetInt64(0), Enum.Parse<SignalSource>(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
+                At(reader.GetInt64(4)), At(reader.GetInt64(5))));
+        }
+        return list;
+    });
+
+    public Task<int> ScrubPayloadsAsync(DateTimeOffset before, CancellationToken ct) => db.Write((connection, transaction) =>
+    {
+        using var command = Command(connection, transaction, "UPDATE inbox SET payload = x'' WHERE processed_at IS NOT NULL AND processed_at < $t AND length(payload) > 0");
+        Bind(command, ("$t", Ms(before)));
+        return command.ExecuteNonQuery();
+    }, ct);
+}
+
+/// <summary>
+/// Escalations and their guardrail history. Windows are judged by each escalation's evaluation time; an escalation whose
+/// post became a dead letter no longer counts. The insert judges the guardrails again inside the write transaction —
+/// with the dedupe key's unique index as the last word — so two hosts escalating the same customer at once escalate once.
+/// </summary>
+internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
+{
+    public ValueTask<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct) => new(db.Read(c => Last(c, null, playbook, customerId)));
+
+    public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(db.Read(c => KeyUsed(c, null, playbook, dedupeKey)));
+
+    public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(db.Read(c => Count(c, null, target, playbook, since)));
+
+    private static DateTimeOffset? Last(SqliteConnection connection, SqliteTransaction? transaction, string playbook, string customerId)
+    {
+        using var query = Command(connection, transaction, "SELECT MAX(evaluated_at) FROM escalations WHERE playbook = $p AND customer_id = $c AND dead_at IS NULL");
+        Bind(query, ("$p", playbook), ("$c", customerId));
+        return query.ExecuteScalar() is long ms ? At(ms) : null;
+    }
+
+    private static bool KeyUsed(SqliteConnection connection, SqliteTransaction? transaction, string playbook, string dedupeKey)
+    {
+        using var query = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM escalations WHERE playbook = $p AND dedupe_key = $d AND dead_at IS NULL)");
+        Bind(query, ("$p", playbook), ("$d", dedupeKey));
+        return (long)query.ExecuteScalar()! == 1;
+    }
+
+    private static int Count(SqliteConnection connection, SqliteTransaction? transaction, string target, string? playbook, DateTimeOffset since)
+    {
+        using var query = Command(connection, transaction,
+            "SELECT COUNT(*) FROM escalations WHERE target = $t AND evaluated_at >= $s AND ($p IS NULL OR playbook = $p) AND dead_at IS NULL");
+        Bind(query, ("$t", target), ("$s", Ms(since)), ("$p", playbook));
+        return (int)(long)query.ExecuteScalar()!;
+    }
+
+    /// <summary>Inserts the escalation and its post, in the caller's transaction; or, when its guardrails no longer pass (or the
+    /// dedupe key was taken meanwhile), inserts nothing and says which guardrail holds it back.</summary>
+    internal Suppression? Insert(SqliteConnection connection, SqliteTransaction transaction, NewEscalation e)
+    {
+        if (e.Recheck is { } recheck)
+        {
+            var check = new GuardrailChecker(new InTransaction(connection, transaction))
+                .CheckAsync(recheck.Playbook, recheck.Channel, e.CustomerId, e.DedupeKey, e.EvaluatedAt, CancellationToken.None);
+            // The history answers synchronously (SQLite in this transaction), so the check has completed.
+            if (!check.IsCompleted) throw new InvalidOperationException("the guardrail recheck must complete synchronously");
+            if (check.Result is { } held) return held;
+        }
+        using var escalation = Command(connection, transaction,
+            """
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e)
+            ON CONFLICT DO NOTHING
+            """);
+        Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
+            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)));
+        if (escalation.ExecuteNonQuery() == 0)
+        {
+            // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.
+            return new Suppression(SuppressionKind.Dedupe, e.DedupeKey is { Length: > 0 } key
+                ? $"duplicate: dedupe key \"{key}\" already escalated"
+                : "duplicate: this signal already escalated this playbook");
+        }
+        SqliteDeliveries.Insert(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt);
+        return null;
+    }
+
+    /// <summary>The history as the write transaction sees it (the escalations inserted before in the same commit included).</summary>
+    private sealed class InTransaction(SqliteConnection connection, SqliteTransaction transaction) : IEscalationHistory
+    {
+        public ValueTask<DateTimeOffset?> LastEscalationAsync(string playbook, string customerId, CancellationToken ct) => new(Last(connection, transaction, playbook, customerId));
+
+        public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(KeyUsed(connection, transaction, playbook, dedupeKey));
+
+        public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(Count(connection, transaction, target, playbook, since));
+    }
+}
+
+internal sealed class SqliteDecisions(SqliteDatabase db) : IDecisionStore
+{
+    public Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(long inboxId, CancellationToken ct) => db.Read<IReadOnlyList<DecisionRecord>>(connection =>
+    {
+        using var query = Command(connection, null, "SELECT inbox_id, playbook, outcome, reason, channel, escalation_id FROM decisions WHERE inbox_id = $i ORDER BY id");
+        Bind(query, ("$i", inboxId));
+        using var reader = query.ExecuteReader();
+        var list = new List<DecisionRecord>();
+        while (reader.Read())
+        {
+            list.Add(new DecisionRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), TextOf(reader, 4), TextOf(reader, 5)));
+        }
+        return list;
+    });
+}
+
+internal sealed class SqliteAttributes(SqliteDatabase db) : IAttributeSnapshots
+{
+    public ValueTask<string?> LastSeenAttributesAsync(string customerId, CancellationToken ct) => new(db.Read(connection =>
+    {
+        using var query = Command(connection, null, "SELECT attributes FROM customer_attributes WHERE customer_id = $c");
+        Bind(query, ("$c", customerId));
+        return query.ExecuteScalar() as string;
+    }));
+}
+
+internal sealed class SqliteStoreHealth(SqliteDatabase db) : IStoreHealth
+{
+    public StoreWriteHealth WriteHealth => db.WriteHealth;
+
+    public Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct) => db.Read(connection =>
+    {
+        using var query = Command(connection, null,
+            """
+            SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), (SELECT COUNT(*) FROM inbox),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Sending'),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead'),
+                   (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL),
+                   (SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL),
+                   (SELECT MIN(created_at) FROM deliveries WHERE state IN ('Pending', 'Sending')),
+                   (SELECT COUNT(*) FROM deliveries WHERE state IN ('Pending', 'Sending') AND attempts >= $f AND last_error IS NOT NULL),
+                   (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL AND processed_at >= $r),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= $r)
+            """);
+        Bind(query, ("$f", failingAttempts), ("$r", Ms(recentSince)));
+        using var reader = query.ExecuteReader();
+        reader.Read();
+        return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+            reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
+    });
+}

@@ -1,0 +1,122 @@
+using RetentionPlaybooks.Pipeline;
+
+namespace RetentionPlaybooks.Host.Storage;
+
+/// <summary>
+/// The inbox: verified signals, persisted before the webhook is answered, claimed in batches with a lease (who, until
+/// when) so that two processes never hold the same record, and completed with everything processing decided.
+/// </summary>
+internal interface IInboxStore
+{
+    /// <summary>Persists signals, ignoring any whose (source, delivery key) is already stored.</summary>
+    Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> unprocessed records in arrival order that no one else holds, leased to
+    /// <paramref name="owner"/> until <paramref name="leaseUntil"/>: records leased by no one, records whose lease has
+    /// expired (their holder died), and the owner's own (a batch it failed to complete).
+    /// </summary>
+    Task<IReadOnlyList<InboxRecord>> ClaimAsync(string owner, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
+
+    /// <summary>
+    /// Writes each record's decisions, escalations (with their first delivery) and attributes, and marks it processed
+    /// (or quarantined), in one transaction — only for records <paramref name="owner"/> still holds: a record whose
+    /// lease was taken over is left to its new holder. Escalations whose guardrails no longer pass (another host
+    /// escalated first) are written as suppressed instead. Returns how many records were completed.
+    /// </summary>
+    Task<int> CompleteAsync(string owner, IReadOnlyList<ProcessingResult> results, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>The inbox record of a delivery, and whether it has been processed yet; null when never received.</summary>
+    Task<(long Id, bool Processed)?> FindAsync(SignalSource source, string deliveryKey, CancellationToken ct);
+
+    /// <summary>Inbox records set aside because processing failed on them, newest first.</summary>
+    Task<IReadOnlyList<QuarantinedRecord>> QuarantinedAsync(int limit, CancellationToken ct);
+
+    /// <summary>Blanks the bodies of inbox records processed before <paramref name="before"/>; returns how many.</summary>
+    Task<int> ScrubPayloadsAsync(DateTimeOffset before, CancellationToken ct);
+
+    /// <summary>Whether a failed write was the records' fault (a constraint, a value too big), not the store's state: the
+    /// batch is then written record by record, and the record at fault quarantined.</summary>
+    bool IsRecordFault(Exception ex);
+}
+
+/// <summary>Every playbook's decision about each signal, for the operator ("why did this not escalate?").</summary>
+internal interface IDecisionStore
+{
+    Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(long inboxId, CancellationToken ct);
+}
+
+/// <summary>
+/// The deliveries: posts, updates, thread replies and Customer.io calls, each with a destination, a due time, attempts
+/// and a state. A delivery is claimed with a lease, and claiming it reserves its destination (Slack's one message per
+/// second per channel is the store's state, not one process's memory). A delivery found "sending" whose lease expired —
+/// or that its own owner left sending (a crash) — is in doubt: it is looked up before it is sent again.
+/// </summary>
+internal interface IDeliveryStore
+{
+    /// <summary>
+    /// The oldest due delivery whose destination is free at <paramref name="now"/>, claimed for <paramref name="owner"/>
+    /// until <paramref name="leaseUntil"/>: counted as an attempt, marked sending, and its destination reserved until
+    /// <paramref name="destinationFreeAt"/>. Null when nothing can go now.
+    /// </summary>
+    Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset destinationFreeAt, CancellationToken ct);
+
+    /// <summary>When the next delivery can be claimed: the earliest of each pending one's due time or its destination's
+    /// free time (whichever is later), and of any lease expiring; null when nothing waits.</summary>
+    Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct);
+
+    /// <summary>Adds deliveries for existing escalations (an update, a thread reply, a Customer.io call).</summary>
+    Task AddAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Sent: where it landed. A post's landing place is also the escalation's (updates and replies go there).
+    /// The destination stays reserved until at least <paramref name="destinationFreeAt"/>.</summary>
+    Task MarkSentAsync(string owner, string id, string slackChannel, string slackTs, DateTimeOffset at, DateTimeOffset destinationFreeAt, CancellationToken ct);
+
+    /// <summary>Back to pending, due at <paramref name="dueAt"/>. <paramref name="countAttempt"/>: false gives the claim's attempt
+    /// back (a rate limit, a lookup that could not answer). <paramref name="inDoubt"/>: the failed attempt may have reached the
+    /// destination, so look before resending. <paramref name="destinationFreeAt"/>: hold the whole destination until then (Retry-After).</summary>
+    Task MarkRetryAsync(string owner, string id, DateTimeOffset dueAt, string error, bool countAttempt, bool inDoubt, DateTimeOffset? destinationFreeAt, CancellationToken ct);
+
+    /// <summary>Given up for good (a dead letter); a dead post frees the escalation's guardrails (cooldown, dedupe, caps).</summary>
+    Task MarkDeadAsync(string owner, string id, string error, DateTimeOffset at, CancellationToken ct);
+
+    Task<DeliveryItem?> GetAsync(string id, CancellationToken ct);
+
+    /// <summary>An escalation's deliveries, oldest first (its post first).</summary>
+    Task<IReadOnlyList<DeliveryItem>> OfEscalationAsync(string escalationId, CancellationToken ct);
+
+    Task<IReadOnlyList<DeliveryItem>> DeadLettersAsync(int limit, CancellationToken ct);
+
+    /// <summary>When a destination is next free (null: never used, or free).</summary>
+    Task<DateTimeOffset?> DestinationFreeAtAsync(string target, CancellationToken ct);
+}
+
+/// <summary>What /health reads of the store.</summary>
+internal interface IStoreHealth
+{
+    /// <summary>Counts for /health; <paramref name="failingAttempts"/>: how many failed attempts make a delivery "failing";
+    /// <paramref name="recentSince"/>: from when quarantined records and dead letters count as recent.</summary>
+    Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct);
+
+    /// <summary>Whether writes are failing now, and how many failed since the store was opened.</summary>
+    StoreWriteHealth WriteHealth { get; }
+}
+
+/// <summary>
+/// One store: its aggregates over one database. The guardrail history (<see cref="IEscalationHistory"/>) and the
+/// attribute snapshots (<see cref="IAttributeSnapshots"/>) are the core pipeline's interfaces.
+/// </summary>
+internal interface IStore : IAsyncDisposable
+{
+    IInboxStore Inbox { get; }
+
+    IDecisionStore Decisions { get; }
+
+    IEscalationHistory Escalations { get; }
+
+    IAttributeSnapshots Attributes { get; }
+
+    IDeliveryStore Deliveries { get; }
+
+    IStoreHealth Health { get; }
+}
