@@ -1,0 +1,524 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using RetentionPlaybooks.Compilation;
+using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Pipeline;
+
+namespace RetentionPlaybooks.Host.Tests.Storage;
+
+/// <summary>
+/// What every store must do, whatever its engine: one set of tests, one fixture per engine (SQLite now; PostgreSQL joins
+/// with the fleet). A fixture opens a fresh database, and a second store instance on the same database (another host).
+/// Time is the fake clock; nothing sleeps.
+/// </summary>
+public abstract class StoreContract : IAsyncLifetime
+{
+    protected FakeTimeProvider Time { get; } = new(HostApp.Start);
+
+    private readonly List<IStore> _opened = [];
+
+    private const string A = "host-a";
+    private const string B = "host-b";
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private static readonly Lazy<CompiledPlaybook> VipCart = new(() =>
+        PlaybookCompiler.CompileDirectory(RepoPaths.Playbooks).Playbooks.Single(p => p.Id == "vip-cart-abandonment"));
+
+    /// <summary>A fresh, empty database and a store on it.</summary>
+    private protected abstract Task<IStore> CreateAsync(TimeProvider time);
+
+    /// <summary>Another store instance on the database <see cref="CreateAsync"/> made (another process or host).</summary>
+    private protected abstract Task<IStore> OpenAnotherAsync(TimeProvider time);
+
+    /// <summary>Deletes the database.</summary>
+    protected abstract Task DropAsync();
+
+    private IStore Store => _opened[0];
+
+    public async Task InitializeAsync() => _opened.Add(await CreateAsync(Time));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _opened) await store.DisposeAsync();
+        await DropAsync();
+    }
+
+    private async Task<IStore> AnotherAsync()
+    {
+        var store = await OpenAnotherAsync(Time);
+        _opened.Add(store);
+        return store;
+    }
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    private static InboxItem Item(string key, SignalSource source = SignalSource.Journey) => new(source, key, System.Text.Encoding.UTF8.GetBytes($"{{\"k\":\"{key}\"}}"));
+
+    private async Task<IReadOnlyList<long>> AcceptAsync(IStore store, int count, string prefix = "d")
+    {
+        var result = await store.Inbox.AcceptAsync(Enumerable.Range(0, count).Select(i => Item($"{prefix}-{i}")).ToList(), CancellationToken.None);
+        return result.Ids;
+    }
+
+    private Task<IReadOnlyList<InboxRecord>> ClaimAsync(IStore store, string owner, int limit = 1000) =>
+        store.Inbox.ClaimAsync(owner, limit, Now, Now + Lease, CancellationToken.None);
+
+    private NewEscalation Escalation(string id, long inbox, string customer = "cus_1", string? dedupe = null, string target = "C07VIPSAVES", bool recheck = false, DateTimeOffset? at = null) =>
+        new(id, inbox, "vip-cart-abandonment", customer, "vip-saves", target, dedupe, System.Text.Encoding.UTF8.GetBytes($"{{\"text\":\"{id}\"}}"), Now, at ?? Now,
+            recheck ? new GuardrailRecheck(VipCart.Value, VipCart.Value.Channels.First()) : null);
+
+    private static ProcessingResult Escalated(long inbox, NewEscalation e) =>
+        new(inbox, [new DecisionRecord(inbox, e.Playbook, "escalated", "escalated", e.Channel, e.Id)], [e], []);
+
+    /// <summary>Receives and claims one signal for <paramref name="owner"/>, then completes it with one escalation; returns the decision the store kept.</summary>
+    private async Task<DecisionRecord> EscalateAsync(IStore store, string owner, Func<long, NewEscalation> escalation)
+    {
+        var id = (await store.Inbox.AcceptAsync([Item($"e-{Guid.NewGuid():N}")], CancellationToken.None)).Ids.Single();
+        var claimed = await store.Inbox.ClaimAsync(owner, 1000, Now, Now + Lease, CancellationToken.None);
+        Assert.Contains(claimed, r => r.Id == id);
+        Assert.Equal(1, await store.Inbox.CompleteAsync(owner, [Escalated(id, escalation(id))], Now, CancellationToken.None));
+        return (await store.Decisions.DecisionsAsync(id, CancellationToken.None)).Single();
+    }
+
+    // ---- Inbox ---------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Accept_StoresEachDeliveryOnce_ARedeliveryIsADuplicate_PerSource()
+    {
+        var first = await Store.Inbox.AcceptAsync([Item("a"), Item("b")], CancellationToken.None);
+        var again = await Store.Inbox.AcceptAsync([Item("a"), Item("c"), Item("a", SignalSource.Reporting)], CancellationToken.None);
+
+        Assert.Equal((2, 0), (first.Accepted, first.Duplicates));
+        Assert.Equal((2, 1), (again.Accepted, again.Duplicates));
+        Assert.Equal(4, first.Ids.Concat(again.Ids).Distinct().Count());
+        Assert.Equal((first.Ids[0], false), await Store.Inbox.FindAsync(SignalSource.Journey, "a", CancellationToken.None));
+        Assert.Null(await Store.Inbox.FindAsync(SignalSource.Pipelines, "a", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Claim_GivesRecordsInArrivalOrder_UpToTheLimit_WithTheirPayloadAndTime()
+    {
+        var ids = await AcceptAsync(Store, 5);
+
+        var first = await ClaimAsync(Store, A, limit: 3);
+        var rest = await ClaimAsync(Store, B, limit: 3);
+
+        Assert.Equal(ids.Take(3), first.Select(r => r.Id));
+        Assert.Equal(ids.Skip(3), rest.Select(r => r.Id));
+        Assert.Equal("{\"k\":\"d-0\"}", System.Text.Encoding.UTF8.GetString(first[0].Payload));
+        Assert.Equal((SignalSource.Journey, "d-0", HostApp.Start), (first[0].Source, first[0].DeliveryKey, first[0].ReceivedAt));
+    }
+
+    [Fact]
+    public async Task Claim_ARecordHeldByAnother_IsNotGiven_UntilTheLeaseHasExpired_ThenItIsTakenOver()
+    {
+        var ids = await AcceptAsync(Store, 2);
+        Assert.Equal(2, (await ClaimAsync(Store, A)).Count);
+
+        Time.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        var early = await ClaimAsync(Store, B);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var expired = await ClaimAsync(Store, B);
+
+        Assert.Empty(early);
+        Assert.Equal(ids, expired.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Claim_TheOwnersOwnUnfinishedRecords_AreGivenBackToIt_AtOnce()
+    {
+        var ids = await AcceptAsync(Store, 2);
+        await ClaimAsync(Store, A);
+
+        var again = await ClaimAsync(Store, A);
+
+        Assert.Equal(ids, again.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Complete_WritesDecisionsEscalationItsPostAndAttributes_AndTheRecordIsNotClaimedAgain()
+    {
+        var id = (await AcceptAsync(Store, 1)).Single();
+        await ClaimAsync(Store, A);
+        var e = Escalation("01E", id);
+        var result = Escalated(id, e) with { Attributes = [("cus_1", "{\"plan\":\"gold\"}")] };
+
+        Assert.Equal(1, await Store.Inbox.CompleteAsync(A, [result], Now, CancellationToken.None));
+
+        Assert.Equal("escalated", Assert.Single(await Store.Decisions.DecisionsAsync(id, CancellationToken.None)).Outcome);
+        var post = Assert.Single(await Store.Deliveries.OfEscalationAsync("01E", CancellationToken.None));
+        Assert.Equal((DeliveryKind.Post, DeliveryState.Pending, "C07VIPSAVES", 0), (post.Kind, post.State, post.Target, post.Attempts));
+        Assert.Equal("{\"text\":\"01E\"}", System.Text.Encoding.UTF8.GetString(post.Body));
+        Assert.Equal("{\"plan\":\"gold\"}", await Store.Attributes.LastSeenAttributesAsync("cus_1", CancellationToken.None));
+        Assert.Equal(Now, await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_1", CancellationToken.None));
+        Assert.Equal((id, true), await Store.Inbox.FindAsync(SignalSource.Journey, "d-0", CancellationToken.None));
+        Time.Advance(Lease);
+        Assert.Empty(await ClaimAsync(Store, B));
+    }
+
+    [Fact]
+    public async Task Complete_ByAHostWhoseLeaseWasTakenOver_WritesNothing_TheNewHoldersResultsCount()
+    {
+        var id = (await AcceptAsync(Store, 1)).Single();
+        await ClaimAsync(Store, A);
+        Time.Advance(Lease);
+        await ClaimAsync(Store, B);
+
+        var late = await Store.Inbox.CompleteAsync(A, [Escalated(id, Escalation("01LATE", id))], Now, CancellationToken.None);
+        var holder = await Store.Inbox.CompleteAsync(B, [Escalated(id, Escalation("01HOLDER", id))], Now, CancellationToken.None);
+        var twice = await Store.Inbox.CompleteAsync(B, [Escalated(id, Escalation("01TWICE", id))], Now, CancellationToken.None);
+
+        Assert.Equal((0, 1, 0), (late, holder, twice));
+        Assert.Equal("01HOLDER", Assert.Single(await Store.Decisions.DecisionsAsync(id, CancellationToken.None)).EscalationId);
+        Assert.Empty(await Store.Deliveries.OfEscalationAsync("01LATE", CancellationToken.None));
+        Assert.Single(await Store.Deliveries.OfEscalationAsync("01HOLDER", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Complete_Quarantined_IsListedWithItsReason_AndCountsAsProcessed()
+    {
+        var id = (await AcceptAsync(Store, 1)).Single();
+        await ClaimAsync(Store, A);
+        Time.Advance(TimeSpan.FromSeconds(3));
+
+        await Store.Inbox.CompleteAsync(A, [ProcessingResult.Quarantined(id, "FormatException in X.Y while reading")], Now, CancellationToken.None);
+
+        var record = Assert.Single(await Store.Inbox.QuarantinedAsync(10, CancellationToken.None));
+        Assert.Equal((id, "d-0", "FormatException in X.Y while reading", HostApp.Start, Now), (record.InboxId, record.DeliveryKey, record.Reason, record.ReceivedAt, record.QuarantinedAt));
+        Assert.Equal((id, true), await Store.Inbox.FindAsync(SignalSource.Journey, "d-0", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Scrub_BlanksOnlyBodiesProcessedBeforeTheCutoff()
+    {
+        var ids = await AcceptAsync(Store, 3);
+        await ClaimAsync(Store, A);
+        await Store.Inbox.CompleteAsync(A, [new ProcessingResult(ids[0], [], [], [])], Now, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(10));
+        await Store.Inbox.CompleteAsync(A, [new ProcessingResult(ids[1], [], [], [])], Now, CancellationToken.None);
+
+        Assert.Equal(1, await Store.Inbox.ScrubPayloadsAsync(Now, CancellationToken.None));
+        Assert.Equal(0, await Store.Inbox.ScrubPayloadsAsync(Now, CancellationToken.None));
+        Assert.Equal(1, await Store.Inbox.ScrubPayloadsAsync(Now + TimeSpan.FromMilliseconds(1), CancellationToken.None));
+        // The unprocessed one keeps its body: it is still to be processed.
+        Time.Advance(Lease);
+        Assert.Equal("{\"k\":\"d-2\"}", System.Text.Encoding.UTF8.GetString(Assert.Single(await ClaimAsync(Store, A)).Payload));
+    }
+
+    // ---- Escalations and guardrails --------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task History_CountsByTargetAndPlaybook_FromTheWindowsStartInclusive()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1", at: HostApp.Start));
+        await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2", at: HostApp.Start.AddHours(1)));
+        await EscalateAsync(Store, A, id => Escalation("01C", id, customer: "c3", target: "C07OTHER", at: HostApp.Start.AddHours(1)));
+
+        Assert.Equal(2, await Store.Escalations.CountSinceAsync("C07VIPSAVES", null, HostApp.Start, CancellationToken.None));
+        Assert.Equal(1, await Store.Escalations.CountSinceAsync("C07VIPSAVES", null, HostApp.Start.AddMilliseconds(1), CancellationToken.None));
+        Assert.Equal(2, await Store.Escalations.CountSinceAsync("C07VIPSAVES", "vip-cart-abandonment", HostApp.Start, CancellationToken.None));
+        Assert.Equal(0, await Store.Escalations.CountSinceAsync("C07VIPSAVES", "other-playbook", HostApp.Start, CancellationToken.None));
+        Assert.True(await Store.Escalations.DedupeKeyUsedAsync("vip-cart-abandonment", "k", CancellationToken.None) is false);
+        Assert.Null(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "nobody", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Insert_ADedupeKeyAlreadyEscalated_IsRefusedByTheStore_AndRecordedAsSuppressed()
+    {
+        var first = await EscalateAsync(Store, A, id => Escalation("01FIRST", id, customer: "c1", dedupe: "cart-1"));
+        var second = await EscalateAsync(Store, A, id => Escalation("01SECOND", id, customer: "c2", dedupe: "cart-1"));
+        var other = await EscalateAsync(Store, A, id => Escalation("01OTHER", id, customer: "c3", dedupe: "cart-2"));
+
+        Assert.Equal(("escalated", "01FIRST"), (first.Outcome, first.EscalationId));
+        Assert.Equal(("suppressed", null, "duplicate: dedupe key \"cart-1\" already escalated"), (second.Outcome, second.EscalationId, second.Reason));
+        Assert.Empty(await Store.Deliveries.OfEscalationAsync("01SECOND", CancellationToken.None));
+        Assert.Equal("escalated", other.Outcome);
+        Assert.True(await Store.Escalations.DedupeKeyUsedAsync("vip-cart-abandonment", "cart-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Insert_WithRecheck_CooldownPassedMeanwhile_IsSuppressedWithTheCooldownsReason()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01FIRST", id, customer: "cus_same", recheck: true));
+        Time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(1));
+        var within = await EscalateAsync(Store, A, id => Escalation("01WITHIN", id, customer: "cus_same", recheck: true));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var after = await EscalateAsync(Store, A, id => Escalation("01AFTER", id, customer: "cus_same", recheck: true));
+
+        Assert.Equal("suppressed", within.Outcome);
+        Assert.StartsWith("cooldown: this customer was escalated", within.Reason, StringComparison.Ordinal);
+        Assert.Equal("escalated", after.Outcome);
+    }
+
+    [Fact]
+    public async Task DeadPost_FreesTheEscalationsGuardrails()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01DEAD", id, dedupe: "cart-1"));
+        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        await Store.Deliveries.MarkDeadAsync(A, post!.Id, "channel_not_found", Now, CancellationToken.None);
+
+        Assert.False(await Store.Escalations.DedupeKeyUsedAsync("vip-cart-abandonment", "cart-1", CancellationToken.None));
+        Assert.Null(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_1", CancellationToken.None));
+        Assert.Equal(0, await Store.Escalations.CountSinceAsync("C07VIPSAVES", null, HostApp.Start, CancellationToken.None));
+        Assert.Equal("escalated", (await EscalateAsync(Store, A, id => Escalation("01AGAIN", id, dedupe: "cart-1"))).Outcome);
+        var dead = Assert.Single(await Store.Deliveries.DeadLettersAsync(10, CancellationToken.None));
+        Assert.Equal(("01DEAD", DeliveryKind.Post, "channel_not_found", "vip-cart-abandonment"), (dead.EscalationId, dead.Kind, dead.LastError, dead.Playbook));
+    }
+
+    // ---- Deliveries ------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task ClaimDelivery_MarksSending_CountsTheAttempt_AndReservesItsDestination_OthersStayFree()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
+        await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
+        await EscalateAsync(Store, A, id => Escalation("01C", id, customer: "c3", target: "C07OTHER"));
+        var free = Now + TimeSpan.FromSeconds(1);
+
+        var first = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, free, CancellationToken.None);
+        var other = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, free, CancellationToken.None);
+        var none = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, free, CancellationToken.None);
+
+        Assert.Equal(("01A", DeliveryState.Sending, 1, false), (first!.Id, first.State, first.Attempts, first.InDoubt));
+        Assert.Equal("01C", other!.Id);
+        Assert.Null(none);
+        await Store.Deliveries.MarkSentAsync(B, "01C", "C07OTHER", "1", Now, free, CancellationToken.None);
+        Assert.Equal(free, await Store.Deliveries.DestinationFreeAtAsync("C07VIPSAVES", CancellationToken.None));
+        Time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
+        Assert.Null(await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now + TimeSpan.FromSeconds(1), CancellationToken.None));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal("01B", (await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now + TimeSpan.FromSeconds(1), CancellationToken.None))!.Id);
+    }
+
+    [Fact]
+    public async Task ClaimDelivery_LeftSendingByAnother_IsTakenOverInDoubt_OnlyOnceItsLeaseHasExpired()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id));
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+
+        Time.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        var early = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var taken = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now, CancellationToken.None);
+        await Store.Deliveries.MarkSentAsync(A, "01A", "C07VIPSAVES", "1.1", Now, Now, CancellationToken.None); // the old holder, too late
+
+        Assert.Null(early);
+        Assert.Equal(("01A", true, 2), (taken!.Id, taken.InDoubt, taken.Attempts));
+        Assert.Equal(DeliveryState.Sending, (await Store.Deliveries.GetAsync("01A", CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task ClaimDelivery_LeftSendingByItsOwnOwner_IsGivenBackAtOnce_InDoubt()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id));
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+
+        var again = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+
+        Assert.Equal(("01A", true), (again!.Id, again.InDoubt));
+    }
+
+    [Fact]
+    public async Task Sent_RecordsWhereThePostLanded_UpdatesAndRepliesGoThere()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id));
+        await Store.Deliveries.AddAsync([new NewDelivery("01UPD", "01A", DeliveryKind.Update, "C07VIPSAVES", "{\"text\":\"u\"}"u8.ToArray(), Now)], Now, CancellationToken.None);
+        var waiting = await Store.Deliveries.GetAsync("01UPD", CancellationToken.None);
+
+        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        await Store.Deliveries.MarkSentAsync(A, post!.Id, "C07VIPSAVES", "1700.01", Now, Now, CancellationToken.None);
+        var update = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+
+        Assert.Equal("01A", post.Id);
+        Assert.Equal((null, null), (waiting!.PostChannel, waiting.PostTs));
+        Assert.Equal(("01UPD", DeliveryKind.Update, "C07VIPSAVES", "1700.01"), (update!.Id, update.Kind, update.PostChannel, update.PostTs));
+        var sent = (await Store.Deliveries.GetAsync("01A", CancellationToken.None))!;
+        Assert.Equal((DeliveryState.Sent, "C07VIPSAVES", "1700.01", false), (sent.State, sent.SlackChannel, sent.SlackTs, sent.InDoubt));
+        Assert.Equal(["01A", "01UPD"], (await Store.Deliveries.OfEscalationAsync("01A", CancellationToken.None)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task Retry_IsDueWhenAsked_GivesTheAttemptBackWhenAsked_AndCanHoldTheWholeDestination()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
+        await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+
+        await Store.Deliveries.MarkRetryAsync(A, "01A", Now + TimeSpan.FromSeconds(30), "rate limited", countAttempt: false, inDoubt: false, Now + TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        var row = (await Store.Deliveries.GetAsync("01A", CancellationToken.None))!;
+        Assert.Equal((DeliveryState.Pending, 0, Now + TimeSpan.FromSeconds(30), "rate limited"), (row.State, row.Attempts, row.DueAt, row.LastError));
+        Assert.Null(await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None)); // 01B waits with its channel
+        Assert.Equal(Now + TimeSpan.FromSeconds(30), await Store.Deliveries.NextClaimAsync(CancellationToken.None));
+        Time.Advance(TimeSpan.FromSeconds(30));
+        // Both due now: the one due first goes first.
+        Assert.Equal("01B", (await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None))!.Id);
+        await Store.Deliveries.MarkSentAsync(A, "01B", "C07VIPSAVES", "1", Now, Now, CancellationToken.None);
+        Assert.Equal("01A", (await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None))!.Id);
+        await Store.Deliveries.MarkRetryAsync(A, "01A", Now, "http 503", countAttempt: true, inDoubt: true, null, CancellationToken.None);
+        var counted = (await Store.Deliveries.GetAsync("01A", CancellationToken.None))!;
+        Assert.Equal((1, true), (counted.Attempts, counted.InDoubt));
+    }
+
+    [Fact]
+    public async Task NextClaim_IsTheLaterOfDueAndDestinationFree_TheEarliestOverAll_NullWhenNothingWaits()
+    {
+        Assert.Null(await Store.Deliveries.NextClaimAsync(CancellationToken.None));
+        await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
+        await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now + TimeSpan.FromSeconds(1), CancellationToken.None);
+        await Store.Deliveries.MarkSentAsync(A, "01A", "C07VIPSAVES", "1", Now, Now + TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Equal(Now + TimeSpan.FromSeconds(1), await Store.Deliveries.NextClaimAsync(CancellationToken.None));
+        await Store.Deliveries.ClaimAsync(A, Now + TimeSpan.FromSeconds(1), Now + Lease, Now + TimeSpan.FromSeconds(2), CancellationToken.None);
+        // Held (sending) by its claimer: claimable when the lease runs out, not before.
+        Assert.Equal(Now + Lease, await Store.Deliveries.NextClaimAsync(CancellationToken.None));
+    }
+
+    // ---- Two store instances on one database (two hosts) -------------------------------------------------------------------
+
+    /// <summary>Issue #9's lease test: two instances claiming 1,000 inbox records concurrently never get the same one, every
+    /// record is claimed, and a record whose holder stopped (lease expired) is taken over.</summary>
+    [Fact]
+    public async Task TwoInstances_Claiming1000RecordsConcurrently_NeverGetTheSameOne_AndAnExpiredLeaseIsTakenOver()
+    {
+        var other = await AnotherAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 10; i++) ids.AddRange(await AcceptAsync(Store, 100, $"b{i}"));
+        var claims = new ConcurrentBag<(string Owner, long Id)>();
+
+        async Task Drain(IStore store, string owner)
+        {
+            while (true)
+            {
+                var batch = await store.Inbox.ClaimAsync(owner, 7, Now, Now + Lease, CancellationToken.None);
+                if (batch.Count == 0) return;
+                foreach (var r in batch) claims.Add((owner, r.Id));
+                // Complete all but a few of A's, as a host that then dies would leave them.
+                var done = batch.Where(r => owner != A || r.Id % 97 != 0).Select(r => new ProcessingResult(r.Id, [], [], [])).ToList();
+                Assert.Equal(done.Count, await store.Inbox.CompleteAsync(owner, done, Now, CancellationToken.None));
+                await Task.Yield();
+            }
+        }
+
+        // A keeps claiming its own unfinished records back, so it is stopped after one pass: run both until the inbox is empty of unheld records.
+        await Task.WhenAll(Task.Run(() => DrainOnce(Store, A)), Task.Run(() => Drain(other, B)));
+
+        var byId = claims.GroupBy(c => c.Id).ToList();
+        Assert.Equal(1000, byId.Count);
+        Assert.All(byId, g => Assert.Single(g));
+        Assert.Equal(ids.Order(), byId.Select(g => g.Key).Order());
+        Assert.True(claims.Count(c => c.Owner == A) > 0 && claims.Count(c => c.Owner == B) > 0, $"A {claims.Count(c => c.Owner == A)}, B {claims.Count(c => c.Owner == B)}");
+
+        // A died holding its unfinished records: B takes them over once the lease has run out, and not before.
+        var abandoned = claims.Where(c => c.Owner == A && c.Id % 97 == 0).Select(c => c.Id).Order().ToList();
+        Assert.Empty(await other.Inbox.ClaimAsync(B, 1000, Now, Now + Lease, CancellationToken.None));
+        Time.Advance(Lease);
+        var taken = await other.Inbox.ClaimAsync(B, 1000, Now, Now + Lease, CancellationToken.None);
+        Assert.Equal(abandoned, taken.Select(r => r.Id));
+        Assert.Equal(abandoned.Count, await other.Inbox.CompleteAsync(B, taken.Select(r => new ProcessingResult(r.Id, [], [], [])).ToList(), Now, CancellationToken.None));
+
+        async Task DrainOnce(IStore store, string owner)
+        {
+            var seen = new HashSet<long>();
+            while (true)
+            {
+                var batch = (await store.Inbox.ClaimAsync(owner, 7, Now, Now + Lease, CancellationToken.None)).Where(r => seen.Add(r.Id)).ToList();
+                if (batch.Count == 0) return;
+                foreach (var r in batch) claims.Add((owner, r.Id));
+                var done = batch.Where(r => r.Id % 97 != 0).Select(r => new ProcessingResult(r.Id, [], [], [])).ToList();
+                Assert.Equal(done.Count, await store.Inbox.CompleteAsync(owner, done, Now, CancellationToken.None));
+                await Task.Yield();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TwoInstances_ClaimingDeliveriesConcurrently_NeverShareOne_AndNeverUseADestinationTwiceInAnInterval()
+    {
+        var other = await AnotherAsync();
+        var targets = new[] { "C1", "C2", "C3", "C4", "C5" };
+        for (var i = 0; i < 200; i++)
+        {
+            var n = i;
+            await EscalateAsync(Store, A, id => Escalation($"01D{n:D4}", id, customer: $"c{n}", target: targets[n % targets.Length]));
+        }
+        var claims = new ConcurrentBag<(string Id, string Target, DateTimeOffset At)>();
+        var interval = TimeSpan.FromSeconds(1);
+        using var stop = new CancellationTokenSource();
+
+        async Task Deliver(IStore store, string owner)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var now = Now;
+                var item = await store.Deliveries.ClaimAsync(owner, now, now + Lease, now + interval, CancellationToken.None);
+                if (item is null)
+                {
+                    await Task.Yield();
+                    continue;
+                }
+                claims.Add((item.Id, item.Target, now));
+                await store.Deliveries.MarkSentAsync(owner, item.Id, item.Target, $"{owner}.{item.Id}", now, now + interval, CancellationToken.None);
+            }
+        }
+
+        var workers = new[] { Task.Run(() => Deliver(Store, A)), Task.Run(() => Deliver(other, B)) };
+        // The clock moves in 250 ms steps while both claim: each destination may be used once per second at most.
+        for (var step = 0; step < 200 && claims.Count < 200; step++)
+        {
+            await Task.Delay(5);
+            Time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+        for (var i = 0; i < 4000 && claims.Count < 200; i++) await Task.Delay(5);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(200, claims.Count);
+        Assert.Equal(200, claims.Select(c => c.Id).Distinct().Count());
+        foreach (var perTarget in claims.GroupBy(c => c.Target))
+        {
+            var times = perTarget.Select(c => c.At).Order().ToList();
+            for (var i = 1; i < times.Count; i++) Assert.True(times[i] - times[i - 1] >= interval, $"{perTarget.Key}: claims {times[i - 1]:O} and {times[i]:O}");
+        }
+    }
+
+    [Fact]
+    public async Task TwoInstances_EscalatingTheSameCustomerAtOnce_EscalateOnce()
+    {
+        var other = await AnotherAsync();
+        for (var round = 0; round < 20; round++)
+        {
+            var customer = $"cus_race_{round}";
+            var a = await Store.Inbox.AcceptAsync([Item($"ra-{round}")], CancellationToken.None);
+            await ClaimAsync(Store, A);
+            var b = await other.Inbox.AcceptAsync([Item($"rb-{round}")], CancellationToken.None);
+            await ClaimAsync(other, B);
+            // Both pipelines saw no earlier escalation of this customer; both commit at once.
+            var results = await Task.WhenAll(
+                Task.Run(() => Store.Inbox.CompleteAsync(A, [Escalated(a.Ids[0], Escalation($"01A{round}", a.Ids[0], customer: customer, dedupe: $"cart-{round}-a", recheck: true))], Now, CancellationToken.None)),
+                Task.Run(() => other.Inbox.CompleteAsync(B, [Escalated(b.Ids[0], Escalation($"01B{round}", b.Ids[0], customer: customer, dedupe: $"cart-{round}-b", recheck: true))], Now, CancellationToken.None)));
+
+            var outcomes = (await Store.Decisions.DecisionsAsync(a.Ids[0], CancellationToken.None)).Concat(await Store.Decisions.DecisionsAsync(b.Ids[0], CancellationToken.None)).Select(d => d.Outcome).Order().ToList();
+            Assert.Equal([1, 1], results);
+            Assert.Equal(["escalated", "suppressed"], outcomes);
+        }
+    }
+}
+
+/// <summary>The store contract on the embedded engine: a SQLite file per test; the second instance opens the same file.</summary>
+public sealed class SqliteStoreContractTests : StoreContract
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"rp-contract-{Guid.NewGuid():N}.db");
+
+    private protected override Task<IStore> CreateAsync(TimeProvider time) => Task.FromResult<IStore>(new SqliteStore(_path, time, busyTimeout: TimeSpan.FromSeconds(30)));
+
+    private protected override Task<IStore> OpenAnotherAsync(TimeProvider time) => Task.FromResult<IStore>(new SqliteStore(_path, time, busyTimeout: TimeSpan.FromSeconds(30)));
+
+    protected override Task DropAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(f);
+        return Task.CompletedTask;
+    }
+}
