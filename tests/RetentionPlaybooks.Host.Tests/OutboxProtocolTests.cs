@@ -41,7 +41,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
 
         public string Name => "scripted";
 
-        public bool Delivers(DeliveryKind kind) => true;
+        public bool Delivers(DeliveryKind kind) => kind != DeliveryKind.CustomerIo;
 
         public Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
         {
@@ -253,5 +253,41 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         Assert.False(early);
         Assert.True(onTime);
         Assert.Equal(["a", "b"], _sender.Sent);
+    }
+
+    [Fact]
+    public async Task Update_QueuedForAnEscalation_GoesAfterItsPost_ToWhereThePostLanded_PacedWithTheChannel()
+    {
+        await EnqueueAsync("a");
+        await _store.Deliveries.AddAsync([new NewDelivery("a-upd", "a", DeliveryKind.Update, "C07VIPSAVES", "{}"u8.ToArray(), _time.GetUtcNow())], _time.GetUtcNow(), CancellationToken.None);
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1764.0001"));
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1764.0001"));
+        var worker = Worker();
+
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+        Assert.False(await worker.DeliverOneAsync(CancellationToken.None)); // the channel's interval holds the update too
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+
+        Assert.Equal(["a", "a-upd"], _sender.Sent);
+        var update = await Row("a-upd");
+        Assert.Equal((DeliveryState.Sent, "C07VIPSAVES", "1764.0001"), (update.State, update.PostChannel, update.PostTs));
+    }
+
+    [Fact]
+    public async Task ADeliveryNoSenderTakes_WaitsTheLongestRetryDelay_WithoutCountingAnAttempt()
+    {
+        await EnqueueAsync("a");
+        await _store.Deliveries.AddAsync([new NewDelivery("a-cio", "a", DeliveryKind.CustomerIo, "customerio", "{}"u8.ToArray(), _time.GetUtcNow())], _time.GetUtcNow(), CancellationToken.None);
+        _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1"));
+        var worker = Worker();
+
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+
+        var row = await Row("a-cio");
+        Assert.Equal((DeliveryState.Pending, 0, HostApp.Start + TimeSpan.FromSeconds(60)), (row.State, row.Attempts, row.DueAt));
+        Assert.Equal("no sender for CustomerIo deliveries is configured", row.LastError);
+        Assert.Equal(["a"], _sender.Sent);
     }
 }

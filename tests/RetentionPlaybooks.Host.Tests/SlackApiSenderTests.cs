@@ -163,4 +163,84 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
         Assert.Null(found.Posted);
         Assert.True(found.CanRetry);
     }
+
+    private static DeliveryItem Follow(DeliveryItem post, DeliveryKind kind, string text, string? channel, string? ts) =>
+        post with { Id = post.Id + "-" + kind, Kind = kind, Body = Encoding.UTF8.GetBytes("{\"text\":\"" + text + "\"}"), PostChannel = channel, PostTs = ts };
+
+    [Fact]
+    public async Task Update_ChangesThePostedMessage_WhereItLanded_WithChatUpdate()
+    {
+        var sender = await SenderAsync();
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+
+        var result = await sender.SendAsync(Follow(post, DeliveryKind.Update, "acknowledged", posted.Channel, posted.Ts), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Sent, result.Outcome);
+        var update = Assert.Single(_slack!.Updates);
+        Assert.Equal(("C07VIPSAVES", posted.Ts), (update.Channel, update.Ts));
+        var message = Assert.Single(_slack.MessagesIn("C07VIPSAVES"));
+        Assert.Equal("acknowledged", message.Text);
+        Assert.Equal(1, _slack.RequestCount("chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task ThreadReply_IsPostedInThePostsThread()
+    {
+        var sender = await SenderAsync();
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+
+        var result = await sender.SendAsync(Follow(post, DeliveryKind.ThreadReply, "reminder", posted.Channel, posted.Ts), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Sent, result.Outcome);
+        var messages = _slack!.MessagesIn("C07VIPSAVES");
+        Assert.Equal(2, messages.Count);
+        var reply = messages.Single(m => m.Ts == result.Ts);
+        Assert.Equal(posted.Ts, reply.Body["thread_ts"]!.GetValue<string>());
+        Assert.Equal("reminder", reply.Text);
+    }
+
+    [Theory]
+    [InlineData(nameof(DeliveryKind.Update))]
+    [InlineData(nameof(DeliveryKind.ThreadReply))]
+    public async Task UpdateOrReply_BeforeThePostLanded_WaitsWithoutCallingSlack(string kind)
+    {
+        var sender = await SenderAsync();
+
+        var result = await sender.SendAsync(Follow(Item("E1"), Enum.Parse<DeliveryKind>(kind), "x", null, null), CancellationToken.None);
+
+        Assert.Equal((SendOutcome.Transient, false, "waiting for the escalation's message to be posted first"), (result.Outcome, result.InDoubt, result.Error));
+        Assert.Equal(0, _slack!.RequestCount("chat.update") + _slack.RequestCount("chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task Find_Update_IsAlwaysNotThere_SoItIsSentAgain_WithoutCallingSlack()
+    {
+        var sender = await SenderAsync();
+
+        var found = await sender.FindAsync(Follow(Item("E1"), DeliveryKind.Update, "x", "C07VIPSAVES", "1.1"), CancellationToken.None);
+
+        Assert.False(found.Posted);
+        Assert.Equal(0, _slack!.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_ThreadReply_CannotBeCheckedYet_AndNeverWillBe_SoItIsNotResent()
+    {
+        var sender = await SenderAsync();
+
+        var found = await sender.FindAsync(Follow(Item("E1"), DeliveryKind.ThreadReply, "x", "C07VIPSAVES", "1.1"), CancellationToken.None);
+
+        Assert.Equal((null, false), (found.Posted, found.CanRetry));
+        Assert.Equal(0, _slack!.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public void Delivers_TheSlackKinds_NotCustomerIo()
+    {
+        var sender = new SlackApiSender(null!);
+
+        Assert.Equal([true, true, true, false], new[] { DeliveryKind.Post, DeliveryKind.Update, DeliveryKind.ThreadReply, DeliveryKind.CustomerIo }.Select(sender.Delivers));
+    }
 }
