@@ -60,6 +60,58 @@ public sealed class SchemaMigrationTests : IDisposable
         Assert.Equal(SqliteSchema.CurrentVersion, Versions()[^1].Version);
     }
 
+    /// <summary>A database as version 2 left it: the escalation was its own outbox row.</summary>
+    private void CreateVersion2()
+    {
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "CREATE TABLE schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+        command.ExecuteNonQuery();
+        foreach (var (version, name, apply) in SqliteSchema.Migrations.Take(2))
+        {
+            apply(command);
+            command.CommandText = $"INSERT INTO schema_version VALUES ({version}, '{name.Replace("'", "''", StringComparison.Ordinal)}', 0)";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    [Fact]
+    public async Task Version2Outbox_BecomesDeliveries_ASendInterruptedBeforeTheUpgradeIsLookedUp_AndDeadPostsFreeTheirDedupeKey()
+    {
+        CreateVersion2();
+        var t = HostApp.Start.ToUnixTimeMilliseconds();
+        Execute($"""
+            INSERT INTO inbox (id, source, delivery_key, received_at, payload, processed_at) VALUES (1, 'Journey', 'd-1', {t}, x'7B7D', {t}), (2, 'Journey', 'd-2', {t}, x'7B7D', {t}),
+                (3, 'Journey', 'd-3', {t}, x'7B7D', {t}), (4, 'Journey', 'd-4', {t}, x'7B7D', {t}), (5, 'Journey', 'd-5', {t}, x'7B7D', NULL);
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, body, state, attempts, next_attempt_at, created_at, evaluated_at, in_doubt, dead_at, slack_ts)
+            VALUES ('01SENDING', 1, 'p', 'c1', 'vip-saves', 'C07VIPSAVES', 'k-sending', x'7B7D', 'Sending', 1, {t}, {t}, {t}, 0, NULL, NULL),
+                   ('01DEAD', 2, 'p', 'c2', 'vip-saves', 'C07VIPSAVES', 'k-dead', x'7B7D', 'Dead', 1, {t}, {t}, {t}, 0, {t}, NULL),
+                   ('01TWIN1', 3, 'p', 'c3', 'vip-saves', 'C07VIPSAVES', 'k-twin', x'7B7D', 'Sent', 1, {t}, {t}, {t}, 0, NULL, '1.1'),
+                   ('01TWIN2', 4, 'p', 'c4', 'vip-saves', 'C07VIPSAVES', 'k-twin', x'7B7D', 'Pending', 0, {t + 5000}, {t}, {t}, 1, NULL, NULL);
+            """);
+
+        await using (var store = new SqliteStore(_path, _time))
+        {
+            // The send a host of version 2 was making when it stopped: no lease, so any host takes it, in doubt.
+            var interrupted = await store.Deliveries.ClaimAsync("any-host", _time.GetUtcNow(), _time.GetUtcNow().AddMinutes(5), _time.GetUtcNow(), CancellationToken.None);
+            Assert.Equal(("01SENDING", DeliveryKind.Post, true, 2), (interrupted!.Id, interrupted.Kind, interrupted.InDoubt, interrupted.Attempts));
+            var twin = (await store.Deliveries.GetAsync("01TWIN2", CancellationToken.None))!;
+            Assert.Equal((DeliveryState.Pending, true, HostApp.Start.AddSeconds(5)), (twin.State, twin.InDoubt, twin.DueAt));
+            Assert.Equal(DeliveryState.Dead, Assert.Single(await store.Deliveries.DeadLettersAsync(10, CancellationToken.None)).State);
+            Assert.False(await store.Escalations.DedupeKeyUsedAsync("p", "k-dead", CancellationToken.None));
+            Assert.True(await store.Escalations.DedupeKeyUsedAsync("p", "k-twin", CancellationToken.None));
+            // The unprocessed record is claimable as any other.
+            Assert.Equal(5, Assert.Single(await store.Inbox.ClaimAsync("any-host", 10, _time.GetUtcNow(), _time.GetUtcNow().AddMinutes(5), CancellationToken.None)).Id);
+        }
+
+        Assert.Equal(4, Scalar("SELECT COUNT(*) FROM deliveries WHERE kind = 'Post' AND id = escalation_id"));
+        // Two live escalations sharing a dedupe key (possible before the unique index): the first keeps it.
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM escalations WHERE dedupe_key = 'k-twin' AND id = '01TWIN1'"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM escalations WHERE dedupe_key IS NOT NULL AND id = '01TWIN2'"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'escalations_dedupe_live'"));
+    }
+
     [Fact]
     public async Task DatabaseFromBeforeVersioning_IsUpgraded_KeepingItsRows()
     {

@@ -31,13 +31,14 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         db.Write((connection, transaction) =>
         {
             var n = Ms(now);
-            // First a delivery left sending by a holder that is gone (lease expired) or by this owner (it failed or crashed
-            // mid-send): it may have reached the destination, so it is claimed in doubt. Then the oldest due pending one.
+            // First a delivery left sending by a holder that is gone (lease expired), by this owner (it failed or crashed
+            // mid-send), or by a host from before leases (no lease at all): it may have reached the destination, so it is
+            // claimed in doubt. Then the oldest due pending one.
             // Either only where its destination is free.
             using var pick = Command(connection, transaction,
                 """
                 SELECT d.id, d.state FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
-                WHERE d.state = 'Sending' AND (d.lease_until <= $n OR d.lease_owner = $o) AND (c.next_free_at IS NULL OR c.next_free_at <= $n)
+                WHERE d.state = 'Sending' AND (d.lease_until IS NULL OR d.lease_until <= $n OR d.lease_owner = $o) AND (c.next_free_at IS NULL OR c.next_free_at <= $n)
                 ORDER BY d.lease_until, d.id LIMIT 1
                 """);
             Bind(pick, ("$n", n), ("$o", owner));
@@ -77,7 +78,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
             SELECT MIN(at) FROM (
                 SELECT MAX(d.due_at, COALESCE(c.next_free_at, 0)) AS at FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Pending'
                 UNION ALL
-                SELECT MAX(d.lease_until, COALESCE(c.next_free_at, 0)) FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Sending')
+                SELECT MAX(COALESCE(d.lease_until, 0), COALESCE(c.next_free_at, 0)) FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Sending')
             """);
         return query.ExecuteScalar() is long ms ? At(ms) : (DateTimeOffset?)null;
     });
