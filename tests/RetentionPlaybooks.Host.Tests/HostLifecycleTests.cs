@@ -44,6 +44,40 @@ public sealed class HostLifecycleTests
         Assert.DoesNotContain("not-a-bot-token", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Store:Lease", "00:00:09.999", "Store:Lease must be between")]
+    [InlineData("Store:Lease", "01:00:00.001", "Store:Lease must be between")]
+    [InlineData("Store:Owner", " ", "Store:Owner must name this host")]
+    public void Start_LeaseOutOfRangeOrNoOwner_IsRefused(string key, string value, string problem)
+    {
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Playbooks:Directory"] = RepoPaths.Playbooks,
+            ["CustomerIo:JourneySecret"] = HostApp.JourneySecret,
+            [key] = value,
+        }).Build();
+
+        var ex = Assert.Throws<HostConfigurationException>(() => { HostComposition.LoadSettings(config); });
+
+        Assert.StartsWith(problem, Assert.Single(ex.Problems), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:10")]
+    [InlineData("01:00:00")]
+    public void Start_LeaseAtItsLimits_IsTaken(string lease)
+    {
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Playbooks:Directory"] = RepoPaths.Playbooks,
+            ["CustomerIo:JourneySecret"] = HostApp.JourneySecret,
+            ["Store:Lease"] = lease,
+            ["Store:Owner"] = new string('h', 200),
+        }).Build();
+
+        Assert.Equal(TimeSpan.Parse(lease, System.Globalization.CultureInfo.InvariantCulture), HostComposition.LoadSettings(config).Store.Lease);
+    }
+
     [Fact]
     public void Start_InvalidSettings_HostDoesNotStart()
     {
