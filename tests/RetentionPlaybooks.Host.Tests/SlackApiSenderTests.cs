@@ -243,4 +243,62 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
 
         Assert.Equal([true, true, true, false], new[] { DeliveryKind.Post, DeliveryKind.Update, DeliveryKind.ThreadReply, DeliveryKind.CustomerIo }.Select(sender.Delivers));
     }
+
+    [Fact]
+    public async Task Send_200WithoutJson_IsTransient_InDoubt_408IsTransient_NotInDoubt()
+    {
+        var sender = await SenderAsync();
+        _slack!.NotJsonNext(1);
+        var html = await sender.SendAsync(Item("E1"), CancellationToken.None);
+        _slack.FailNext(1, 408);
+        var timeout = await sender.SendAsync(Item("E2"), CancellationToken.None);
+
+        Assert.Equal((SendOutcome.Transient, true), (html.Outcome, html.InDoubt));      // answered 200: it may have posted
+        Assert.Equal((SendOutcome.Transient, false), (timeout.Outcome, timeout.InDoubt)); // an HTTP error status: it did not
+    }
+
+    /// <summary>The lookup reads back to five minutes before the escalation was created (clock skew), inclusive, and no further.</summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public async Task Find_LooksBackExactlyFiveMinutesBeforeTheEscalationWasCreated(int millisecondsLater, bool found)
+    {
+        var sender = await SenderAsync();
+        var item = Item("E1");
+        var posted = await sender.SendAsync(item, CancellationToken.None);   // ts = the fake clock's now, to the microsecond
+
+        var result = await sender.FindAsync(item with { CreatedAt = HostApp.Start + TimeSpan.FromMinutes(5) + TimeSpan.FromMilliseconds(millisecondsLater) }, CancellationToken.None);
+
+        Assert.Equal($"{HostApp.Start.ToUnixTimeSeconds()}.000000", posted.Ts);
+        Assert.Equal(found, result.Posted);
+    }
+
+    [Fact]
+    public async Task Find_MoreThan20000MessagesSinceTheEscalation_CannotTell_AndNeverResends()
+    {
+        var sender = await SenderAsync();
+        var item = Item("E1");
+        await sender.SendAsync(item, CancellationToken.None);
+        _slack!.PostByOthers("C07VIPSAVES", SlackApiSender.PageSize * SlackApiSender.MaxPages);
+
+        var result = await sender.FindAsync(item, CancellationToken.None);
+
+        Assert.Equal((null, false), (result.Posted, result.CanRetry));
+        Assert.Equal("more than 20000 messages since the escalation was created; not looked further", result.Error);
+        Assert.Equal(SlackApiSender.MaxPages, _slack.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_TheLastMessageOfTheLastPage_IsStillFound()
+    {
+        var sender = await SenderAsync();
+        var item = Item("E1");
+        var posted = await sender.SendAsync(item, CancellationToken.None);
+        _slack!.PostByOthers("C07VIPSAVES", SlackApiSender.PageSize * SlackApiSender.MaxPages - 1);
+
+        var result = await sender.FindAsync(item, CancellationToken.None);
+
+        Assert.Equal((true, posted.Ts), (result.Posted, result.Ts));
+        Assert.Equal(SlackApiSender.MaxPages, _slack.RequestCount("conversations.history"));
+    }
 }
