@@ -10,9 +10,26 @@ internal static class FakeSlackHttp
 {
     private const string ApiPrefix = "/api/";
 
-    public static async Task HandleAsync(HttpContext context, FakeSlackWorkspace workspace)
+    public static async Task HandleAsync(HttpContext context, FakeSlackWorkspace workspace, FakeSlackInteractivity? interactivity = null)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (interactivity is not null && path.StartsWith("/actions/", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            // A response_url: JSON in, "ok" out, as Slack's hooks answer.
+            JsonObject? body = null;
+            try
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+            }
+            catch (JsonException)
+            {
+            }
+            var (status, text) = body is null ? (400, "invalid_payload") : interactivity.Respond(Microsoft.AspNetCore.Http.Extensions.UriHelper.GetDisplayUrl(context.Request), body);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(text, context.RequestAborted);
+            return;
+        }
         if (path is "/" or "" && HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.ContentType = "text/html; charset=utf-8";

@@ -12,13 +12,21 @@ internal sealed class FakeSlackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeSlackServer(WebApplication app, FakeSlackWorkspace workspace, Uri baseUrl)
+    private FakeSlackServer(WebApplication app, FakeSlackWorkspace workspace, FakeSlackInteractivity interactivity, Uri baseUrl)
     {
         _app = app;
         Workspace = workspace;
+        Interactivity = interactivity;
         BaseUrl = baseUrl;
         ApiBaseUrl = new Uri(baseUrl, "api/");
     }
+
+    /// <summary>Signed clicks to an app, and the app's posts to response_url.</summary>
+    public FakeSlackInteractivity Interactivity { get; }
+
+    /// <summary>Clicks an element of a posted message: POSTs a signed block_actions payload to <paramref name="requestUrl"/>.</summary>
+    public Task<HttpResponseMessage> ClickAsync(HttpClient http, Uri requestUrl, FakeSlackClick click, string signingSecret, CancellationToken ct = default) =>
+        Interactivity.SendAsync(http, requestUrl, click, signingSecret, ct);
 
     public FakeSlackWorkspace Workspace { get; }
 
@@ -36,6 +44,8 @@ internal sealed class FakeSlackServer : IAsyncDisposable
     internal static async Task<FakeSlackServer> StartAsync(FakeSlackOptions options, string[]? args, CancellationToken ct)
     {
         var workspace = new FakeSlackWorkspace(options);
+        Uri? root = null;
+        var interactivity = new FakeSlackInteractivity(options, workspace, () => root!);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseKestrelCore();
         if (args is null)
@@ -50,12 +60,13 @@ internal sealed class FakeSlackServer : IAsyncDisposable
         }
 
         var app = builder.Build();
-        app.Run(context => FakeSlackHttp.HandleAsync(context, workspace));
+        app.Run(context => FakeSlackHttp.HandleAsync(context, workspace, interactivity));
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
-        return new FakeSlackServer(app, workspace, baseUrl);
+        root = baseUrl;
+        return new FakeSlackServer(app, workspace, interactivity, baseUrl);
     }
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();

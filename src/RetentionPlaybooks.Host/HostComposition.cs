@@ -56,7 +56,10 @@ internal static class HostComposition
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Inbox);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Decisions);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Deliveries);
+        services.AddSingleton(sp => sp.GetRequiredService<IStore>().Actions);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Health);
+        services.AddSingleton<Interactivity.SlackWorkspace>();
+        services.AddSingleton<Interactivity.ActionSignal>();
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();
@@ -83,6 +86,7 @@ internal static class HostComposition
         app.Services.GetRequiredService<PlaybookCatalog>();
         app.Services.GetRequiredService<IStore>();
         app.MapWebhooks();
+        Interactivity.InteractivityEndpoints.MapInteractivity(app);
         app.MapHealth();
         app.MapPreview();
         return app;

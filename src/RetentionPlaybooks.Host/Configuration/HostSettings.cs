@@ -64,8 +64,20 @@ internal sealed class SlackOptions
     /// <summary>Web API base; method names are appended. Default https://slack.com/api/.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
-    /// <summary>Signing secret for interactivity requests (buttons).</summary>
+    /// <summary>Signing secret for interactivity requests (buttons): without it, POST /slack/interactivity refuses every request.</summary>
     public string? SigningSecret { get; set; }
+
+    /// <summary>
+    /// The Slack workspace (team id, T…) whose clicks are accepted. Unset: the workspace the bot token belongs to
+    /// (auth.test). Needed only without a bot token (the preview sink).
+    /// </summary>
+    public string? TeamId { get; set; }
+
+    /// <summary>How far a request's X-Slack-Request-Timestamp may be from now (Slack says 5 minutes).</summary>
+    public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest interactivity request accepted (a block_actions payload repeats the whole message). Default 1 MiB.</summary>
+    public int MaxInteractionBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Per-request timeout. Must be between 1 s and 60 s; the default is 10 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -23,6 +23,12 @@ internal static class SettingsValidator
         if (store.MaxSizeMegabytes is < 1 or > 1_000_000) problems.Add($"Store:MaxSizeMegabytes must be between 1 and 1000000 (or unset for no cap); it is {store.MaxSizeMegabytes}");
         Range(problems, "Store:KeepPayloads", store.KeepPayloads, TimeSpan.FromDays(8), TimeSpan.FromDays(3650));
         Range(problems, "Slack:Timeout", slack.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Range(problems, "Slack:SignatureTolerance", slack.SignatureTolerance, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15));
+        if (slack.MaxInteractionBytes is < 4096 or > 16 * 1024 * 1024) problems.Add($"Slack:MaxInteractionBytes must be between 4096 and 16777216; it is {slack.MaxInteractionBytes}");
+        if (slack.TeamId is { Length: > 0 } team && (team[0] != 'T' || team.Length > 32 || !team.All(char.IsAsciiLetterOrDigit)))
+        {
+            problems.Add($"Slack:TeamId \"{team}\" is not a Slack team id (T followed by letters and digits)");
+        }
         Range(problems, "CustomerIo:SignatureTolerance", cio.SignatureTolerance, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
         if (cio.MaxBodyBytes is < 1024 or > 32 * 1024 * 1024) problems.Add($"CustomerIo:MaxBodyBytes must be between 1024 and 33554432; it is {cio.MaxBodyBytes}");
         foreach (var (key, value) in new[] { ("CustomerIo:JourneySecret", cio.JourneySecret), ("CustomerIo:ReportingSigningKey", cio.ReportingSigningKey), ("CustomerIo:PipelinesSecret", cio.PipelinesSecret) })

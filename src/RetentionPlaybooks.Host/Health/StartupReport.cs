@@ -4,11 +4,15 @@ using RetentionPlaybooks.Host.Playbooks;
 namespace RetentionPlaybooks.Host.Health;
 
 /// <summary>Says at start-up what the host runs: how many playbooks, which store, where messages go.</summary>
-internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, ILogger<StartupReport> logger) : IHostedService
+internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, Microsoft.Extensions.Options.IOptions<Configuration.SlackOptions> slackOptions, ILogger<StartupReport> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Loaded {Count} playbook(s): {Ids}", catalog.Current.Playbooks.Count, string.Join(", ", catalog.Current.Playbooks.Select(p => p.Id)));
+        if (string.IsNullOrEmpty(slackOptions.Value.SigningSecret))
+        {
+            logger.LogWarning("No Slack signing secret (Slack:SigningSecret / env Slack__SigningSecret): POST /slack/interactivity refuses every click");
+        }
         if (sender.Name == "preview")
         {
             logger.LogWarning("No Slack bot token (Slack:BotToken / env Slack__BotToken): escalations go to the local preview sink — the console and GET /preview");

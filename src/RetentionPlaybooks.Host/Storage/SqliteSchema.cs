@@ -139,6 +139,28 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (4, "actions: clicks on escalation messages, kept before Slack is answered", command =>
+        {
+            command.CommandText = """
+                CREATE TABLE actions (
+                    id INTEGER PRIMARY KEY,
+                    escalation_id TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    reason TEXT,
+                    team_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    action_ts TEXT NOT NULL,
+                    response_url TEXT,
+                    received_at INTEGER NOT NULL,
+                    processed_at INTEGER,
+                    result TEXT,
+                    lease_owner TEXT,
+                    lease_until INTEGER,
+                    UNIQUE (escalation_id, user_id, action, action_ts));
+                CREATE INDEX actions_pending ON actions (id) WHERE processed_at IS NULL;
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

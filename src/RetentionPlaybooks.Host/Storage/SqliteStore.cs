@@ -17,6 +17,7 @@ internal sealed class SqliteStore : IStore
         Inbox = new SqliteInbox(Database, escalations);
         Decisions = new SqliteDecisions(Database);
         Attributes = new SqliteAttributes(Database);
+        Actions = new SqliteActions(Database);
         Health = new SqliteStoreHealth(Database);
     }
 
@@ -31,6 +32,8 @@ internal sealed class SqliteStore : IStore
     public IAttributeSnapshots Attributes { get; }
 
     public IDeliveryStore Deliveries { get; }
+
+    public IActionStore Actions { get; }
 
     public IStoreHealth Health { get; }
 
@@ -301,5 +304,45 @@ internal sealed class SqliteStoreHealth(SqliteDatabase db) : IStoreHealth
         reader.Read();
         return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
             reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
+    });
+}
+
+internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
+{
+    public Task<AcceptResult> AcceptAsync(IReadOnlyList<Interactivity.BlockAction> actions, CancellationToken ct)
+    {
+        var at = Ms(db.Time.GetUtcNow());
+        return db.WriteAccept((connection, transaction) =>
+        {
+            using var insert = Command(connection, transaction,
+                """
+                INSERT INTO actions (escalation_id, action, reason, team_id, user_id, action_ts, response_url, received_at)
+                VALUES ($e, $a, $r, $t, $u, $ts, $url, $at)
+                ON CONFLICT (escalation_id, user_id, action, action_ts) DO NOTHING RETURNING id
+                """);
+            var ids = new List<long>(actions.Count);
+            foreach (var a in actions)
+            {
+                Bind(insert, ("$e", a.EscalationId), ("$a", a.Action.ToString()), ("$r", a.Reason), ("$t", a.TeamId), ("$u", a.UserId), ("$ts", a.ActionTs), ("$url", a.ResponseUrl), ("$at", at));
+                if (insert.ExecuteScalar() is long id) ids.Add(id);
+            }
+            return new AcceptResult(ids.Count, actions.Count - ids.Count, ids);
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<StoredAction>> PendingAsync(int limit, CancellationToken ct) => db.Read<IReadOnlyList<StoredAction>>(connection =>
+    {
+        using var query = Command(connection, null,
+            "SELECT id, team_id, user_id, action, escalation_id, reason, action_ts, response_url, received_at, processed_at, result FROM actions WHERE processed_at IS NULL ORDER BY id LIMIT $l");
+        Bind(query, ("$l", limit));
+        using var reader = query.ExecuteReader();
+        var list = new List<StoredAction>();
+        while (reader.Read())
+        {
+            var action = new Interactivity.BlockAction(reader.GetString(1), reader.GetString(2), Enum.Parse<Interactivity.CaseAction>(reader.GetString(3)), reader.GetString(4),
+                TextOf(reader, 5), reader.GetString(6), TextOf(reader, 7));
+            list.Add(new StoredAction(reader.GetInt64(0), action, At(reader.GetInt64(8)), At(reader, 9), TextOf(reader, 10)));
+        }
+        return list;
     });
 }

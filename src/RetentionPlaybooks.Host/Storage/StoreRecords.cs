@@ -131,3 +131,6 @@ internal sealed record StoreWriteFault(string Description, DateTimeOffset Since)
 
 /// <summary><paramref name="Failing"/>: set while writes fail, cleared by the next successful commit.</summary>
 internal sealed record StoreWriteHealth(StoreWriteFault? Failing, long FailedSinceStart);
+
+/// <summary>A click as stored: when it arrived, and whether it has been applied (and with what result) yet.</summary>
+internal sealed record StoredAction(long Id, Interactivity.BlockAction Action, DateTimeOffset ReceivedAt, DateTimeOffset? ProcessedAt, string? Result);

@@ -91,6 +91,16 @@ internal interface IDeliveryStore
     Task<DateTimeOffset?> DestinationFreeAtAsync(string target, CancellationToken ct);
 }
 
+/// <summary>Clicks on escalation messages (Acknowledge, Saved, Lost), stored before Slack is answered and applied afterwards.</summary>
+internal interface IActionStore
+{
+    /// <summary>Stores the actions, ignoring any already stored (a Slack retry repeats the same user, action and action_ts).</summary>
+    Task<AcceptResult> AcceptAsync(IReadOnlyList<Interactivity.BlockAction> actions, CancellationToken ct);
+
+    /// <summary>Actions not yet applied, oldest first.</summary>
+    Task<IReadOnlyList<StoredAction>> PendingAsync(int limit, CancellationToken ct);
+}
+
 /// <summary>What /health reads of the store.</summary>
 internal interface IStoreHealth
 {
@@ -117,6 +127,8 @@ internal interface IStore : IAsyncDisposable
     IAttributeSnapshots Attributes { get; }
 
     IDeliveryStore Deliveries { get; }
+
+    IActionStore Actions { get; }
 
     IStoreHealth Health { get; }
 }

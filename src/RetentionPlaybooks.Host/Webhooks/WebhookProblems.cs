@@ -20,11 +20,26 @@ internal static class WebhookProblems
     public static IResult WrongCredential(string header) =>
         Problem(401, "bad-credential", "Bad credential", $"the {header} header does not match");
 
-    public static IResult StaleTimestamp(long timestamp, TimeSpan tolerance) =>
-        Problem(401, "stale-timestamp", "Stale timestamp", $"X-CIO-Timestamp {timestamp} is more than {tolerance.TotalSeconds:0} s from the current time");
+    public static IResult StaleTimestamp(long timestamp, TimeSpan tolerance, string header = "X-CIO-Timestamp") =>
+        Problem(401, "stale-timestamp", "Stale timestamp", $"{header} {timestamp} is more than {tolerance.TotalSeconds:0} s from the current time");
 
-    public static IResult BadTimestamp(string? value) =>
-        Problem(401, "bad-timestamp", "Bad timestamp", $"X-CIO-Timestamp \"{value}\" is not unix seconds");
+    public static IResult BadTimestamp(string? value, string header = "X-CIO-Timestamp") =>
+        Problem(401, "bad-timestamp", "Bad timestamp", $"{header} \"{value}\" is not unix seconds");
+
+    public static IResult InteractivityOff() =>
+        Problem(401, "interactivity-off", "Interactivity not configured", "Slack:SigningSecret is not set on this host, so no Slack request can be verified");
+
+    public static IResult OtherWorkspace(string team) =>
+        Problem(403, "other-workspace", "Another workspace", $"the request comes from Slack team {Quote(team)}, not the workspace this host's bot token belongs to");
+
+    public static IResult WorkspaceUnknown(string detail) =>
+        new RetryLater(Problem(503, "workspace-unknown", "Workspace not known yet", detail));
+
+    public static IResult NotForm(string? contentType) =>
+        Problem(415, "unsupported-media-type", "Unsupported content type", $"Slack sends interactivity as application/x-www-form-urlencoded; got \"{contentType ?? "(none)"}\"");
+
+    public static IResult BadAction(string detail) =>
+        Problem(400, "bad-action", "Malformed interaction", detail);
 
     public static IResult ForbiddenNetwork(string? address) =>
         Problem(403, "forbidden-network", "Address not allowed", $"requests from {address ?? "an unknown address"} are not accepted (CustomerIo:AllowedNetworks)");

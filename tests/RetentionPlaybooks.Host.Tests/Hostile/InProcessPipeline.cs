@@ -211,6 +211,7 @@ internal sealed class RecordingStore : IStore
         Inbox = Proxy<IInboxStore>();
         Decisions = Proxy<IDecisionStore>();
         Deliveries = Proxy<IDeliveryStore>();
+        Actions = Proxy<IActionStore>();
         Health = Proxy<IStoreHealth>();
     }
 
@@ -230,6 +231,8 @@ internal sealed class RecordingStore : IStore
     public IAttributeSnapshots Attributes { get; } = new InMemoryAttributeSnapshots();
 
     public IDeliveryStore Deliveries { get; }
+
+    public IActionStore Actions { get; }
 
     public IStoreHealth Health { get; }
 
