@@ -78,8 +78,8 @@ public sealed class HealthTests
         for (var attempt = 1; attempt <= 3; attempt++)
         {
             var now = time.GetUtcNow();
-            Assert.Equal("01ESC", (await store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now.AddMinutes(5), now, CancellationToken.None))!.Id);
-            await store.Deliveries.MarkRetryAsync(StoreSeeding.Owner, "01ESC", now, "http 503", countAttempt: true, inDoubt: false, null, CancellationToken.None);
+            Assert.Equal("01ESC", (await store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now.AddMinutes(5), CancellationToken.None))!.Id);
+            await store.Deliveries.MarkRetryAsync(StoreSeeding.Owner, "01ESC", now, "http 503", countAttempt: true, inDoubt: false, now, CancellationToken.None);
             states.Add((await check.CheckHealthAsync(new())).Status);
         }
 

@@ -67,9 +67,9 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     private async Task LeaveInDoubtAsync(string id)
     {
         var now = _time.GetUtcNow();
-        var claimed = await _store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now + TimeSpan.FromMinutes(5), now, CancellationToken.None);
+        var claimed = await _store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now + TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.Equal(id, claimed!.Id);
-        await _store.Deliveries.MarkRetryAsync(StoreSeeding.Owner, id, now, "interrupted", countAttempt: false, inDoubt: true, null, CancellationToken.None);
+        await _store.Deliveries.MarkRetryAsync(StoreSeeding.Owner, id, now, "interrupted", countAttempt: false, inDoubt: true, now, CancellationToken.None);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     {
         await EnqueueAsync("a");
         var now = _time.GetUtcNow();
-        await _store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now + TimeSpan.FromMinutes(5), now, CancellationToken.None);   // the host died here
+        await _store.Deliveries.ClaimAsync(StoreSeeding.Owner, now, now + TimeSpan.FromMinutes(5), CancellationToken.None);   // the host died here
         _sender.Finds.Enqueue(new FindResult(true, "C07VIPSAVES", "7.7"));
         using var worker = Worker();
 

@@ -94,7 +94,7 @@ public sealed class SchemaMigrationTests : IDisposable
         await using (var store = new SqliteStore(_path, _time))
         {
             // The send a host of version 2 was making when it stopped: no lease, so any host takes it, in doubt.
-            var interrupted = await store.Deliveries.ClaimAsync("any-host", _time.GetUtcNow(), _time.GetUtcNow().AddMinutes(5), _time.GetUtcNow(), CancellationToken.None);
+            var interrupted = await store.Deliveries.ClaimAsync("any-host", _time.GetUtcNow(), _time.GetUtcNow().AddMinutes(5), CancellationToken.None);
             Assert.Equal(("01SENDING", DeliveryKind.Post, true, 2), (interrupted!.Id, interrupted.Kind, interrupted.InDoubt, interrupted.Attempts));
             var twin = (await store.Deliveries.GetAsync("01TWIN2", CancellationToken.None))!;
             Assert.Equal((DeliveryState.Pending, true, HostApp.Start.AddSeconds(5)), (twin.State, twin.InDoubt, twin.DueAt));

@@ -5,8 +5,9 @@ namespace RetentionPlaybooks.Host.Delivery;
 
 /// <summary>
 /// Works through the deliveries (posts, updates, thread replies): claims the oldest due one whose destination is free —
-/// the claim reserves the destination in the store, so one message per interval per Slack channel holds across every
-/// process on the database — and hands it to its destination's sender. 429s are honoured with Retry-After (the whole
+/// the claim holds the destination in the store until the attempt is over, and the destination is free again one
+/// interval after it (a Retry-After later after a 429), so one message per interval per Slack channel holds across every
+/// process on the database, however long a send takes — and hands it to its destination's sender. 429s are honoured with Retry-After (the whole
 /// channel waits), 5xx and timeouts retried with capped exponential backoff (never given up), permanent errors parked as
 /// dead letters. A delivery is marked sending when it is claimed; one found sending later (a crash, an expired lease, a
 /// failed attempt that may have arrived) is looked up at its destination before it is sent again, so a post goes out once.
@@ -39,11 +40,11 @@ internal sealed class OutboxWorker(
     internal async Task<bool> DeliverOneAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var item = await store.ClaimAsync(Owner, now, now + storeOptions.Lease, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
+        var item = await store.ClaimAsync(Owner, now, now + storeOptions.Lease, ct).ConfigureAwait(false);
         if (item is null) return false;
         if (senders.For(item.Kind) is not { } sender)
         {
-            await store.MarkRetryAsync(Owner, item.Id, now + delivery.RetryMaxDelay, $"no sender for {item.Kind} deliveries is configured", countAttempt: false, inDoubt: item.InDoubt, null, ct).ConfigureAwait(false);
+            await store.MarkRetryAsync(Owner, item.Id, now + delivery.RetryMaxDelay, $"no sender for {item.Kind} deliveries is configured", countAttempt: false, inDoubt: item.InDoubt, now, ct).ConfigureAwait(false);
             logger.LogError("Delivery {Id} ({Kind}) has no sender configured; retrying in {Seconds} s", item.Id, item.Kind, delivery.RetryMaxDelay.TotalSeconds);
             return true;
         }
@@ -55,6 +56,7 @@ internal sealed class OutboxWorker(
             now = time.GetUtcNow();
             if (found.Posted == true)
             {
+                // Nothing was sent now: the destination is free at once.
                 await store.MarkSentAsync(Owner, item.Id, found.Channel!, found.Ts!, now, now, ct).ConfigureAwait(false);
                 logger.LogInformation("Delivery {Id} ({Kind} of escalation {Escalation}) was already in Slack ({Channel} {Ts}); not sending again",
                     item.Id, item.Kind, item.EscalationId, found.Channel, found.Ts);
@@ -64,14 +66,14 @@ internal sealed class OutboxWorker(
             {
                 // Cannot tell yet (Slack unreachable?): wait rather than risk a second message.
                 var wait = Backoff(Math.Max(1, item.Attempts - 1));
-                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, null, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
                 return true;
             }
             if (found.Posted is null)
             {
                 // Slack will not tell us (a missing scope, a channel gone): never risk a second message. The operator sees
                 // it in /dead-letters and /health, checks the channel, and resends by hand if it is not there.
-                await store.MarkDeadAsync(Owner, item.Id, $"in doubt: may already be in Slack, and cannot be checked ({found.Error}); not resent to avoid a duplicate", now, ct).ConfigureAwait(false);
+                await store.MarkDeadAsync(Owner, item.Id, $"in doubt: may already be in Slack, and cannot be checked ({found.Error}); not resent to avoid a duplicate", now, now, ct).ConfigureAwait(false);
                 logger.LogError("Delivery {Id} may already be in Slack but cannot be looked up ({Error}); parked as a dead letter instead of risking a duplicate", item.Id, found.Error);
                 return true;
             }
@@ -93,11 +95,11 @@ internal sealed class OutboxWorker(
                 break;
             case SendOutcome.Transient:
                 var backoff = Backoff(item.Attempts);
-                await store.MarkRetryAsync(Owner, item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, null, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(Owner, item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
                 logger.LogWarning("Delivery {Id} not delivered ({Error}); retry {Attempt} in {Seconds} s", item.Id, result.Error, item.Attempts, backoff.TotalSeconds);
                 break;
             default:
-                await store.MarkDeadAsync(Owner, item.Id, result.Error ?? "permanent failure", now, ct).ConfigureAwait(false);
+                await store.MarkDeadAsync(Owner, item.Id, result.Error ?? "permanent failure", now, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
                 logger.LogError("Delivery {Id} ({Kind} of {Playbook} → {Channel}) parked as a dead letter: Slack said {Error}", item.Id, item.Kind, item.Playbook, item.Channel, result.Error);
                 break;
         }

@@ -27,7 +27,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         return true;
     }, ct);
 
-    public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset destinationFreeAt, CancellationToken ct) =>
+    public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
         db.Write((connection, transaction) =>
         {
             var n = Ms(now);
@@ -38,7 +38,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
             using var pick = Command(connection, transaction,
                 """
                 SELECT d.id, d.state FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
-                WHERE d.state = 'Sending' AND (d.lease_until IS NULL OR d.lease_until <= $n OR d.lease_owner = $o) AND (c.next_free_at IS NULL OR c.next_free_at <= $n)
+                WHERE d.state = 'Sending' AND (d.lease_until IS NULL OR d.lease_until <= $n OR d.lease_owner = $o) AND (c.next_free_at IS NULL OR c.next_free_at <= $n OR c.held_by = $o)
                 ORDER BY d.lease_until, d.id LIMIT 1
                 """);
             Bind(pick, ("$n", n), ("$o", owner));
@@ -48,7 +48,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 pick.CommandText =
                     """
                     SELECT d.id FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
-                    WHERE d.state = 'Pending' AND d.due_at <= $n AND (c.next_free_at IS NULL OR c.next_free_at <= $n)
+                    WHERE d.state = 'Pending' AND d.due_at <= $n AND (c.next_free_at IS NULL OR c.next_free_at <= $n OR c.held_by = $o)
                     ORDER BY d.due_at, d.created_at, d.id LIMIT 1
                     """;
                 id = pick.ExecuteScalar() as string;
@@ -63,8 +63,11 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
             Bind(claim, ("$o", owner), ("$u", Ms(leaseUntil)), ("$id", id));
             claim.ExecuteNonQuery();
             using var reserve = Command(connection, transaction,
-                "INSERT INTO destinations (target, next_free_at) SELECT target, $f FROM deliveries WHERE id = $id ON CONFLICT (target) DO UPDATE SET next_free_at = excluded.next_free_at");
-            Bind(reserve, ("$f", Ms(destinationFreeAt)), ("$id", id));
+                """
+                INSERT INTO destinations (target, next_free_at, held_by) SELECT target, $f, $o FROM deliveries WHERE id = $id
+                ON CONFLICT (target) DO UPDATE SET next_free_at = excluded.next_free_at, held_by = excluded.held_by
+                """);
+            Bind(reserve, ("$f", Ms(leaseUntil)), ("$o", owner), ("$id", id));
             reserve.ExecuteNonQuery();
             using var read = Command(connection, transaction, $"{Select} WHERE d.id = $id");
             Bind(read, ("$id", id));
@@ -106,11 +109,11 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 Bind(landed, ("$c", slackChannel), ("$ts", slackTs), ("$t", Ms(at)), ("$e", escalation));
                 landed.ExecuteNonQuery();
             }
-            Hold(connection, transaction, target!, destinationFreeAt);
+            Release(connection, transaction, target!, owner, destinationFreeAt);
             return true;
         }, ct);
 
-    public Task MarkRetryAsync(string owner, string id, DateTimeOffset dueAt, string error, bool countAttempt, bool inDoubt, DateTimeOffset? destinationFreeAt, CancellationToken ct) =>
+    public Task MarkRetryAsync(string owner, string id, DateTimeOffset dueAt, string error, bool countAttempt, bool inDoubt, DateTimeOffset destinationFreeAt, CancellationToken ct) =>
         db.Write((connection, transaction) =>
         {
             using var retry = Command(connection, transaction,
@@ -120,38 +123,43 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 RETURNING target
                 """);
             Bind(retry, ("$n", Ms(dueAt)), ("$e", error), ("$d", inDoubt ? 1 : 0), ("$id", id), ("$o", owner));
-            if (retry.ExecuteScalar() is string target && destinationFreeAt is { } free) Hold(connection, transaction, target, free);
+            if (retry.ExecuteScalar() is string target) Release(connection, transaction, target, owner, destinationFreeAt);
             return true;
         }, ct);
 
-    public Task MarkDeadAsync(string owner, string id, string error, DateTimeOffset at, CancellationToken ct) => db.Write((connection, transaction) =>
+    public Task MarkDeadAsync(string owner, string id, string error, DateTimeOffset at, DateTimeOffset destinationFreeAt, CancellationToken ct) => db.Write((connection, transaction) =>
     {
         using var dead = Command(connection, transaction,
             """
             UPDATE deliveries SET state = 'Dead', last_error = $e, dead_at = $t, lease_owner = NULL, lease_until = NULL
             WHERE id = $id AND state = 'Sending' AND lease_owner = $o
-            RETURNING escalation_id, kind
+            RETURNING escalation_id, kind, target
             """);
         Bind(dead, ("$e", error), ("$t", Ms(at)), ("$id", id), ("$o", owner));
-        using var reader = dead.ExecuteReader();
-        if (reader.Read() && reader.GetString(1) == nameof(DeliveryKind.Post))
+        string? escalation = null, kind = null, target = null;
+        using (var reader = dead.ExecuteReader())
+        {
+            if (reader.Read()) (escalation, kind, target) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+        }
+        if (escalation is null) return false;
+        if (kind == nameof(DeliveryKind.Post))
         {
             // An escalation that never reached Slack does not count against the guardrails.
-            var escalation = reader.GetString(0);
-            reader.Close();
             using var free = Command(connection, transaction, "UPDATE escalations SET dead_at = $t WHERE id = $e");
             Bind(free, ("$t", Ms(at)), ("$e", escalation));
             free.ExecuteNonQuery();
         }
+        Release(connection, transaction, target!, owner, destinationFreeAt);
         return true;
     }, ct);
 
-    private static void Hold(SqliteConnection connection, SqliteTransaction transaction, string target, DateTimeOffset until)
+    /// <summary>The attempt is over: the destination is free at <paramref name="freeAt"/> — unless another host holds it now
+    /// (this one's lease ran out and it was taken over), whose hold stands.</summary>
+    private static void Release(SqliteConnection connection, SqliteTransaction transaction, string target, string owner, DateTimeOffset freeAt)
     {
-        using var hold = Command(connection, transaction,
-            "INSERT INTO destinations (target, next_free_at) VALUES ($t, $f) ON CONFLICT (target) DO UPDATE SET next_free_at = MAX(next_free_at, excluded.next_free_at)");
-        Bind(hold, ("$t", target), ("$f", Ms(until)));
-        hold.ExecuteNonQuery();
+        using var release = Command(connection, transaction, "UPDATE destinations SET next_free_at = $f, held_by = NULL WHERE target = $t AND held_by = $o");
+        Bind(release, ("$t", target), ("$f", Ms(freeAt)), ("$o", owner));
+        release.ExecuteNonQuery();
     }
 
     public Task<DeliveryItem?> GetAsync(string id, CancellationToken ct) => db.Read(connection =>

@@ -120,7 +120,8 @@ internal static class SqliteSchema
                 CREATE INDEX deliveries_escalation ON deliveries (escalation_id);
                 CREATE TABLE destinations (
                     target TEXT PRIMARY KEY,
-                    next_free_at INTEGER NOT NULL);
+                    next_free_at INTEGER NOT NULL,
+                    held_by TEXT);
                 DROP INDEX IF EXISTS escalations_due;
                 DROP INDEX IF EXISTS escalations_waiting;
                 DROP INDEX IF EXISTS escalations_dedupe;

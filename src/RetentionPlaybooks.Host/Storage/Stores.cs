@@ -48,18 +48,21 @@ internal interface IDecisionStore
 
 /// <summary>
 /// The deliveries: posts, updates, thread replies and Customer.io calls, each with a destination, a due time, attempts
-/// and a state. A delivery is claimed with a lease, and claiming it reserves its destination (Slack's one message per
-/// second per channel is the store's state, not one process's memory). A delivery found "sending" whose lease expired —
-/// or that its own owner left sending (a crash) — is in doubt: it is looked up before it is sent again.
+/// and a state. A delivery is claimed with a lease, and claiming it holds its destination until the claimer says when it
+/// is free again (at most until the lease ends): one send in flight per destination across every process, and Slack's
+/// one message per second per channel counted from when the last one finished — the store's state, not one process's
+/// memory. A delivery found "sending" whose lease expired — or that its own owner left sending (a crash) — is in doubt:
+/// it is looked up before it is sent again.
 /// </summary>
 internal interface IDeliveryStore
 {
     /// <summary>
-    /// The oldest due delivery whose destination is free at <paramref name="now"/>, claimed for <paramref name="owner"/>
-    /// until <paramref name="leaseUntil"/>: counted as an attempt, marked sending, and its destination reserved until
-    /// <paramref name="destinationFreeAt"/>. Null when nothing can go now.
+    /// The oldest due delivery whose destination is free at <paramref name="now"/> (or held by <paramref name="owner"/>),
+    /// claimed for <paramref name="owner"/> until <paramref name="leaseUntil"/>: counted as an attempt, marked sending, and
+    /// its destination held by the owner until the mark that ends the attempt frees it (or the lease ends). Null when
+    /// nothing can go now.
     /// </summary>
-    Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset destinationFreeAt, CancellationToken ct);
+    Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
 
     /// <summary>When the next delivery can be claimed: the earliest of each pending one's due time or its destination's
     /// free time (whichever is later), and of any lease expiring; null when nothing waits.</summary>
@@ -69,16 +72,16 @@ internal interface IDeliveryStore
     Task AddAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset at, CancellationToken ct);
 
     /// <summary>Sent: where it landed. A post's landing place is also the escalation's (updates and replies go there).
-    /// The destination stays reserved until at least <paramref name="destinationFreeAt"/>.</summary>
+    /// The destination is free again at <paramref name="destinationFreeAt"/>.</summary>
     Task MarkSentAsync(string owner, string id, string slackChannel, string slackTs, DateTimeOffset at, DateTimeOffset destinationFreeAt, CancellationToken ct);
 
     /// <summary>Back to pending, due at <paramref name="dueAt"/>. <paramref name="countAttempt"/>: false gives the claim's attempt
     /// back (a rate limit, a lookup that could not answer). <paramref name="inDoubt"/>: the failed attempt may have reached the
-    /// destination, so look before resending. <paramref name="destinationFreeAt"/>: hold the whole destination until then (Retry-After).</summary>
-    Task MarkRetryAsync(string owner, string id, DateTimeOffset dueAt, string error, bool countAttempt, bool inDoubt, DateTimeOffset? destinationFreeAt, CancellationToken ct);
+    /// destination, so look before resending. <paramref name="destinationFreeAt"/>: when the whole destination is free again (Retry-After).</summary>
+    Task MarkRetryAsync(string owner, string id, DateTimeOffset dueAt, string error, bool countAttempt, bool inDoubt, DateTimeOffset destinationFreeAt, CancellationToken ct);
 
     /// <summary>Given up for good (a dead letter); a dead post frees the escalation's guardrails (cooldown, dedupe, caps).</summary>
-    Task MarkDeadAsync(string owner, string id, string error, DateTimeOffset at, CancellationToken ct);
+    Task MarkDeadAsync(string owner, string id, string error, DateTimeOffset at, DateTimeOffset destinationFreeAt, CancellationToken ct);
 
     Task<DeliveryItem?> GetAsync(string id, CancellationToken ct);
 

@@ -254,8 +254,8 @@ public abstract class StoreContract : IAsyncLifetime
     public async Task DeadPost_FreesTheEscalationsGuardrails()
     {
         await EscalateAsync(Store, A, id => Escalation("01DEAD", id, dedupe: "cart-1"));
-        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
-        await Store.Deliveries.MarkDeadAsync(A, post!.Id, "channel_not_found", Now, CancellationToken.None);
+        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
+        await Store.Deliveries.MarkDeadAsync(A, post!.Id, "channel_not_found", Now, Now, CancellationToken.None);
 
         Assert.False(await Store.Escalations.DedupeKeyUsedAsync("vip-cart-abandonment", "cart-1", CancellationToken.None));
         Assert.Null(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_1", CancellationToken.None));
@@ -268,38 +268,67 @@ public abstract class StoreContract : IAsyncLifetime
     // ---- Deliveries ------------------------------------------------------------------------------------------------------
 
     [Fact]
-    public async Task ClaimDelivery_MarksSending_CountsTheAttempt_AndReservesItsDestination_OthersStayFree()
+    public async Task ClaimDelivery_MarksSending_CountsTheAttempt_AndHoldsItsDestinationUntilTheAttemptEnds_OthersStayFree()
     {
         await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
         await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
         await EscalateAsync(Store, A, id => Escalation("01C", id, customer: "c3", target: "C07OTHER"));
-        var free = Now + TimeSpan.FromSeconds(1);
 
-        var first = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, free, CancellationToken.None);
-        var other = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, free, CancellationToken.None);
-        var none = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, free, CancellationToken.None);
+        var first = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
+        var other = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None);
+        var none = await Store.Deliveries.ClaimAsync("host-c", Now, Now + Lease, CancellationToken.None);
 
         Assert.Equal(("01A", DeliveryState.Sending, 1, false), (first!.Id, first.State, first.Attempts, first.InDoubt));
         Assert.Equal("01C", other!.Id);
         Assert.Null(none);
-        await Store.Deliveries.MarkSentAsync(B, "01C", "C07OTHER", "1", Now, free, CancellationToken.None);
+        await Store.Deliveries.MarkSentAsync(B, "01C", "C07OTHER", "1", Now, Now, CancellationToken.None);
+        // However long A's send takes, its channel stays held: a slow send never lets a second post overtake it.
+        Assert.Equal(Now + Lease, await Store.Deliveries.DestinationFreeAtAsync("C07VIPSAVES", CancellationToken.None));
+        Time.Advance(TimeSpan.FromSeconds(40));
+        Assert.Null(await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None));
+        var free = Now + TimeSpan.FromSeconds(1);
+        await Store.Deliveries.MarkSentAsync(A, "01A", "C07VIPSAVES", "1", Now, free, CancellationToken.None);
         Assert.Equal(free, await Store.Deliveries.DestinationFreeAtAsync("C07VIPSAVES", CancellationToken.None));
         Time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
-        Assert.Null(await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now + TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Null(await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None));
         Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal("01B", (await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now + TimeSpan.FromSeconds(1), CancellationToken.None))!.Id);
+        Assert.Equal("01B", (await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None))!.Id);
+    }
+
+    [Fact]
+    public async Task ADestinationHeldByAHostThatDied_IsFreeWhenItsLeaseEnds_AndAtOnceForThatHostRestarting()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
+        await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);   // A dies here
+
+        var byA = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);   // A restarting
+        await Store.Deliveries.MarkSentAsync(A, byA!.Id, "C07VIPSAVES", "1", Now, Now, CancellationToken.None);
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);   // A dies again, holding 01B's channel
+        Time.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        var early = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var byB = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None);
+        // The old holder's late mark neither completes the delivery nor frees the channel B holds now.
+        await Store.Deliveries.MarkRetryAsync(A, "01B", Now, "late", countAttempt: true, inDoubt: false, Now, CancellationToken.None);
+
+        Assert.Equal(("01A", true), (byA.Id, byA.InDoubt));
+        Assert.Null(early);
+        Assert.Equal(("01B", true), (byB!.Id, byB.InDoubt));
+        Assert.Equal(DeliveryState.Sending, (await Store.Deliveries.GetAsync("01B", CancellationToken.None))!.State);
+        Assert.Equal(Now + Lease, await Store.Deliveries.DestinationFreeAtAsync("C07VIPSAVES", CancellationToken.None));
     }
 
     [Fact]
     public async Task ClaimDelivery_LeftSendingByAnother_IsTakenOverInDoubt_OnlyOnceItsLeaseHasExpired()
     {
         await EscalateAsync(Store, A, id => Escalation("01A", id));
-        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
 
         Time.Advance(Lease - TimeSpan.FromMilliseconds(1));
-        var early = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now, CancellationToken.None);
+        var early = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None);
         Time.Advance(TimeSpan.FromMilliseconds(1));
-        var taken = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, Now, CancellationToken.None);
+        var taken = await Store.Deliveries.ClaimAsync(B, Now, Now + Lease, CancellationToken.None);
         await Store.Deliveries.MarkSentAsync(A, "01A", "C07VIPSAVES", "1.1", Now, Now, CancellationToken.None); // the old holder, too late
 
         Assert.Null(early);
@@ -311,9 +340,9 @@ public abstract class StoreContract : IAsyncLifetime
     public async Task ClaimDelivery_LeftSendingByItsOwnOwner_IsGivenBackAtOnce_InDoubt()
     {
         await EscalateAsync(Store, A, id => Escalation("01A", id));
-        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
 
-        var again = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        var again = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
 
         Assert.Equal(("01A", true), (again!.Id, again.InDoubt));
     }
@@ -325,9 +354,9 @@ public abstract class StoreContract : IAsyncLifetime
         await Store.Deliveries.AddAsync([new NewDelivery("01UPD", "01A", DeliveryKind.Update, "C07VIPSAVES", "{\"text\":\"u\"}"u8.ToArray(), Now)], Now, CancellationToken.None);
         var waiting = await Store.Deliveries.GetAsync("01UPD", CancellationToken.None);
 
-        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
         await Store.Deliveries.MarkSentAsync(A, post!.Id, "C07VIPSAVES", "1700.01", Now, Now, CancellationToken.None);
-        var update = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        var update = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
 
         Assert.Equal("01A", post.Id);
         Assert.Equal((null, null), (waiting!.PostChannel, waiting.PostTs));
@@ -342,20 +371,20 @@ public abstract class StoreContract : IAsyncLifetime
     {
         await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
         await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
-        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None);
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
 
         await Store.Deliveries.MarkRetryAsync(A, "01A", Now + TimeSpan.FromSeconds(30), "rate limited", countAttempt: false, inDoubt: false, Now + TimeSpan.FromSeconds(30), CancellationToken.None);
 
         var row = (await Store.Deliveries.GetAsync("01A", CancellationToken.None))!;
         Assert.Equal((DeliveryState.Pending, 0, Now + TimeSpan.FromSeconds(30), "rate limited"), (row.State, row.Attempts, row.DueAt, row.LastError));
-        Assert.Null(await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None)); // 01B waits with its channel
+        Assert.Null(await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None)); // 01B waits with its channel
         Assert.Equal(Now + TimeSpan.FromSeconds(30), await Store.Deliveries.NextClaimAsync(CancellationToken.None));
         Time.Advance(TimeSpan.FromSeconds(30));
         // Both due now: the one due first goes first.
-        Assert.Equal("01B", (await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None))!.Id);
+        Assert.Equal("01B", (await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None))!.Id);
         await Store.Deliveries.MarkSentAsync(A, "01B", "C07VIPSAVES", "1", Now, Now, CancellationToken.None);
-        Assert.Equal("01A", (await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now, CancellationToken.None))!.Id);
-        await Store.Deliveries.MarkRetryAsync(A, "01A", Now, "http 503", countAttempt: true, inDoubt: true, null, CancellationToken.None);
+        Assert.Equal("01A", (await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None))!.Id);
+        await Store.Deliveries.MarkRetryAsync(A, "01A", Now, "http 503", countAttempt: true, inDoubt: true, Now, CancellationToken.None);
         var counted = (await Store.Deliveries.GetAsync("01A", CancellationToken.None))!;
         Assert.Equal((1, true), (counted.Attempts, counted.InDoubt));
     }
@@ -366,12 +395,12 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Null(await Store.Deliveries.NextClaimAsync(CancellationToken.None));
         await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
         await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2"));
-        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, Now + TimeSpan.FromSeconds(1), CancellationToken.None);
+        await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
         await Store.Deliveries.MarkSentAsync(A, "01A", "C07VIPSAVES", "1", Now, Now + TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.Equal(Now + TimeSpan.FromSeconds(1), await Store.Deliveries.NextClaimAsync(CancellationToken.None));
-        await Store.Deliveries.ClaimAsync(A, Now + TimeSpan.FromSeconds(1), Now + Lease, Now + TimeSpan.FromSeconds(2), CancellationToken.None);
-        // Held (sending) by its claimer: claimable when the lease runs out, not before.
+        await Store.Deliveries.ClaimAsync(A, Now + TimeSpan.FromSeconds(1), Now + Lease, CancellationToken.None);
+        // Held (sending) by its claimer: claimable by another host when the lease runs out, not before.
         Assert.Equal(Now + Lease, await Store.Deliveries.NextClaimAsync(CancellationToken.None));
     }
 
@@ -386,9 +415,11 @@ public abstract class StoreContract : IAsyncLifetime
         var ids = new List<long>();
         for (var i = 0; i < 10; i++) ids.AddRange(await AcceptAsync(Store, 100, $"b{i}"));
         var claims = new ConcurrentBag<(string Owner, long Id)>();
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async Task Drain(IStore store, string owner)
         {
+            await go.Task;
             while (true)
             {
                 var batch = await store.Inbox.ClaimAsync(owner, 7, Now, Now + Lease, CancellationToken.None);
@@ -397,12 +428,14 @@ public abstract class StoreContract : IAsyncLifetime
                 // Complete all but a few of A's, as a host that then dies would leave them.
                 var done = batch.Where(r => owner != A || r.Id % 97 != 0).Select(r => new ProcessingResult(r.Id, [], [], [])).ToList();
                 Assert.Equal(done.Count, await store.Inbox.CompleteAsync(owner, done, Now, CancellationToken.None));
-                await Task.Yield();
+                await Task.Delay(1); // both keep claiming side by side; neither drains the inbox alone
             }
         }
 
         // A keeps claiming its own unfinished records back, so it is stopped after one pass: run both until the inbox is empty of unheld records.
-        await Task.WhenAll(Task.Run(() => DrainOnce(Store, A)), Task.Run(() => Drain(other, B)));
+        var both = Task.WhenAll(Task.Run(() => DrainOnce(Store, A)), Task.Run(() => Drain(other, B)));
+        go.SetResult();
+        await both;
 
         var byId = claims.GroupBy(c => c.Id).ToList();
         Assert.Equal(1000, byId.Count);
@@ -420,6 +453,7 @@ public abstract class StoreContract : IAsyncLifetime
 
         async Task DrainOnce(IStore store, string owner)
         {
+            await go.Task;
             var seen = new HashSet<long>();
             while (true)
             {
@@ -428,7 +462,7 @@ public abstract class StoreContract : IAsyncLifetime
                 foreach (var r in batch) claims.Add((owner, r.Id));
                 var done = batch.Where(r => r.Id % 97 != 0).Select(r => new ProcessingResult(r.Id, [], [], [])).ToList();
                 Assert.Equal(done.Count, await store.Inbox.CompleteAsync(owner, done, Now, CancellationToken.None));
-                await Task.Yield();
+                await Task.Delay(1);
             }
         }
     }
@@ -452,7 +486,7 @@ public abstract class StoreContract : IAsyncLifetime
             while (!stop.IsCancellationRequested)
             {
                 var now = Now;
-                var item = await store.Deliveries.ClaimAsync(owner, now, now + Lease, now + interval, CancellationToken.None);
+                var item = await store.Deliveries.ClaimAsync(owner, now, now + Lease, CancellationToken.None);
                 if (item is null)
                 {
                     await Task.Yield();
@@ -464,13 +498,13 @@ public abstract class StoreContract : IAsyncLifetime
         }
 
         var workers = new[] { Task.Run(() => Deliver(Store, A)), Task.Run(() => Deliver(other, B)) };
-        // The clock moves in 250 ms steps while both claim: each destination may be used once per second at most.
-        for (var step = 0; step < 200 && claims.Count < 200; step++)
+        // The clock moves in 250 ms steps, each once both have claimed what they could: each destination may be used once per
+        // second at most. (Bounded: 400 steps of fake time, each waiting at most 10 s of real time.)
+        for (var step = 0; step < 400 && claims.Count < 200; step++)
         {
-            await Task.Delay(5);
+            for (var i = 0; i < 2000 && claims.Count < 200 && await Store.Deliveries.NextClaimAsync(CancellationToken.None) is { } next && next <= Now; i++) await Task.Delay(5);
             Time.Advance(TimeSpan.FromMilliseconds(250));
         }
-        for (var i = 0; i < 4000 && claims.Count < 200; i++) await Task.Delay(5);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
