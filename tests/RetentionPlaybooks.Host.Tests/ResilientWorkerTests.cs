@@ -7,7 +7,23 @@ namespace RetentionPlaybooks.Host.Tests;
 /// <summary>The loop the inbox, delivery and scrubber workers share: a failing step is retried after the delay on the fake clock, never ends the loop.</summary>
 public sealed class ResilientWorkerTests
 {
-    private sealed class Worker(FakeTimeProvider time, int prepareFailures, int stepFailures) : ResilientWorker
+    /// <summary>The fake clock, telling how many timers were started on it: the worker counts a failure before it starts
+    /// the retry delay's timer, so a test waits for the timer before it moves the clock.</summary>
+    private sealed class WatchedClock() : FakeTimeProvider(HostApp.Start)
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _timers);
+            return timer;
+        }
+    }
+
+    private sealed class Worker(WatchedClock time, int prepareFailures, int stepFailures) : ResilientWorker
     {
         private int _prepareFailures = prepareFailures;
         private int _stepFailures = stepFailures;
@@ -52,18 +68,17 @@ public sealed class ResilientWorkerTests
     [Fact]
     public async Task AFailingStep_IsRetriedAfterTheDelay_OnTheInjectedClock_AndTheLoopGoesOn()
     {
-        var time = new FakeTimeProvider(HostApp.Start);
+        var time = new WatchedClock();
         using var worker = new Worker(time, prepareFailures: 0, stepFailures: 2);
         await worker.StartAsync(CancellationToken.None);
 
-        await Until(() => worker.Failures == 1);
-        await Task.Delay(50);
+        await Until(() => worker.Failures == 1 && time.Timers == 1);
         var beforeTheDelay = worker.Steps;
         time.Advance(TimeSpan.FromMilliseconds(999));
-        await Task.Delay(50);
+        await Task.Delay(50); // room for a step that must not come (no timer due yet); a false pass at worst, never a false failure
         var justBefore = worker.Steps;
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await Until(() => worker.Failures == 2);
+        await Until(() => worker.Failures == 2 && time.Timers == 2);
         time.Advance(TimeSpan.FromSeconds(1));
         await Until(() => worker.Steps == 3);
         worker.Work.Release();
@@ -79,11 +94,11 @@ public sealed class ResilientWorkerTests
     [Fact]
     public async Task AFailingPreparation_IsRetried_BeforeAnyStep()
     {
-        var time = new FakeTimeProvider(HostApp.Start);
+        var time = new WatchedClock();
         using var worker = new Worker(time, prepareFailures: 1, stepFailures: 0);
         await worker.StartAsync(CancellationToken.None);
 
-        await Until(() => worker.Failures == 1);
+        await Until(() => worker.Failures == 1 && time.Timers == 1);
         var stepsBefore = worker.Steps;
         time.Advance(TimeSpan.FromSeconds(1));
         await Until(() => worker.Prepared == 1 && worker.Steps == 1);
@@ -95,7 +110,7 @@ public sealed class ResilientWorkerTests
     [Fact]
     public async Task Stopping_DuringTheRetryDelay_EndsTheLoopCleanly()
     {
-        var time = new FakeTimeProvider(HostApp.Start);
+        var time = new WatchedClock();
         using var worker = new Worker(time, prepareFailures: 0, stepFailures: 100);
         await worker.StartAsync(CancellationToken.None);
         await Until(() => worker.Failures == 1);
