@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using RetentionPlaybooks.Host.Interactivity;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>Reading Slack's block_actions form, value by value, at every limit.</summary>
+public sealed class BlockActionReaderTests
+{
+    private static JsonObject Payload(params JsonObject[] actions) => new()
+    {
+        ["type"] = "block_actions",
+        ["team"] = new JsonObject { ["id"] = "T1" },
+        ["user"] = new JsonObject { ["id"] = "U1" },
+        ["response_url"] = "https://hooks.slack.com/actions/T1/1/x",
+        ["actions"] = new JsonArray([.. actions]),
+    };
+
+    private static JsonObject Button(string actionId, string value, string ts = "1.1") => new() { ["action_id"] = actionId, ["action_ts"] = ts, ["value"] = value };
+
+    private static byte[] Form(JsonObject payload) => Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(payload.ToJsonString()));
+
+    private static (bool Ok, string? Team, IReadOnlyList<BlockAction> Actions, string? Error) Read(byte[] body, bool allowUrl = true)
+    {
+        var ok = BlockActionReader.TryRead(body, _ => allowUrl, out var team, out var actions, out var error);
+        return (ok, team, actions, error);
+    }
+
+    [Fact]
+    public void EachOfOurButtons_BecomesItsAction_InOrder_OtherAppsElementsAreSkipped()
+    {
+        var (ok, team, actions, error) = Read(Form(Payload(
+            Button(BlockActionReader.AcknowledgeId, "E1", "1.1"),
+            Button("another_apps_button", "whatever <!channel>"),
+            Button(BlockActionReader.SavedId, "E2", "1.2"),
+            Button(BlockActionReader.LostId, "E3|price", "1.3"))));
+
+        Assert.True(ok, error);
+        Assert.Equal("T1", team);
+        Assert.Equal([
+            new BlockAction("T1", "U1", CaseAction.Acknowledge, "E1", null, "1.1", "https://hooks.slack.com/actions/T1/1/x"),
+            new BlockAction("T1", "U1", CaseAction.Saved, "E2", null, "1.2", "https://hooks.slack.com/actions/T1/1/x"),
+            new BlockAction("T1", "U1", CaseAction.Lost, "E3", "price", "1.3", "https://hooks.slack.com/actions/T1/1/x"),
+        ], actions);
+    }
+
+    [Fact]
+    public void Lost_FromASelect_ReadsTheChosenOption_OverTheElementsValue()
+    {
+        var select = new JsonObject
+        {
+            ["action_id"] = BlockActionReader.LostId, ["action_ts"] = "1.1", ["value"] = "E0|other",
+            ["selected_option"] = new JsonObject { ["value"] = "E9|competitor" },
+        };
+
+        var (ok, _, actions, _) = Read(Form(Payload(select)));
+
+        Assert.True(ok);
+        Assert.Equal(("E9", "competitor"), (actions[0].EscalationId, actions[0].Reason));
+    }
+
+    [Fact]
+    public void Lost_WithoutAReason_IsLostWithNone_AReasonOnAnotherButtonIsPartOfTheValue()
+    {
+        var (lostOk, _, lost, _) = Read(Form(Payload(Button(BlockActionReader.LostId, "E1"))));
+        var (savedOk, _, _, savedError) = Read(Form(Payload(Button(BlockActionReader.SavedId, "E1|price"))));
+
+        Assert.True(lostOk);
+        Assert.Equal(("E1", null), (lost[0].EscalationId, lost[0].Reason));
+        Assert.False(savedOk);
+        Assert.Equal("the rp_saved action's value is not an escalation id", savedError);
+    }
+
+    [Theory]
+    [InlineData(64, true)]
+    [InlineData(65, false)]
+    public void EscalationId_UpTo64Characters(int length, bool ok)
+    {
+        Assert.Equal(ok, Read(Form(Payload(Button(BlockActionReader.SavedId, new string('A', length))))).Ok);
+    }
+
+    [Theory]
+    [InlineData(40, true)]
+    [InlineData(41, false)]
+    [InlineData(0, false)]
+    public void Reason_UpTo40Characters_NotEmpty(int length, bool ok)
+    {
+        Assert.Equal(ok, Read(Form(Payload(Button(BlockActionReader.LostId, "E1|" + new string('r', length))))).Ok);
+    }
+
+    [Theory]
+    [InlineData("E-1_a")]
+    [InlineData("01JABCDEFGHJKMNPQRSTVWXYZ0")]
+    public void EscalationId_LettersDigitsDashAndUnderscore_AreTaken(string value)
+    {
+        Assert.True(Read(Form(Payload(Button(BlockActionReader.AcknowledgeId, value)))).Ok);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("E 1")]
+    [InlineData("E1|")]
+    [InlineData("é1")]
+    [InlineData("E1/../x")]
+    public void EscalationId_AnythingElse_IsRefused(string value)
+    {
+        Assert.False(Read(Form(Payload(Button(BlockActionReader.AcknowledgeId, value)))).Ok);
+    }
+
+    [Fact]
+    public void AResponseUrlThatIsNotSlacks_IsDropped_TheClickStillCounts()
+    {
+        var (ok, _, actions, _) = Read(Form(Payload(Button(BlockActionReader.SavedId, "E1"))), allowUrl: false);
+
+        Assert.True(ok);
+        Assert.Null(actions[0].ResponseUrl);
+    }
+
+    [Fact]
+    public void AnActionEntryThatIsNotAnObject_IsRefused()
+    {
+        var payload = Payload();
+        payload["actions"] = new JsonArray(JsonValue.Create("rp_saved"));
+
+        Assert.Equal((false, "an entry of \"actions\" is not an object"), (Read(Form(payload)).Ok, Read(Form(payload)).Error));
+    }
+
+    [Fact]
+    public void NotUtf8_IsRefused_BeforeAnythingIsRead()
+    {
+        var (ok, team, _, error) = Read([(byte)'p', (byte)'=', 0xFF, 0xFE]);
+
+        Assert.Equal((false, null, "the body is not valid UTF-8"), (ok, team, error));
+    }
+
+    [Fact]
+    public void NonStringValues_AreMissingValues()
+    {
+        var payload = Payload(new JsonObject { ["action_id"] = BlockActionReader.SavedId, ["action_ts"] = 1.5, ["value"] = "E1" });
+        payload["user"] = new JsonObject { ["id"] = 42 };
+
+        Assert.Equal("the payload has no user.id", Read(Form(payload)).Error);
+        payload["user"] = new JsonObject { ["id"] = "U1" };
+        Assert.Equal("the rp_saved action has no action_ts", Read(Form(payload)).Error);
+    }
+
+    [Fact]
+    public void NoBlockActions_TheTeamIsStillReported_ForTheWorkspaceCheck()
+    {
+        var (ok, team, actions, _) = Read(Form(new JsonObject { ["type"] = "view_submission", ["team"] = new JsonObject { ["id"] = "T9" } }));
+
+        Assert.Equal((true, "T9", 0), (ok, team, actions.Count));
+    }
+}
