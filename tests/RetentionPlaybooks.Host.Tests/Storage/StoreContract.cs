@@ -24,6 +24,8 @@ public abstract class StoreContract : IAsyncLifetime
     private static readonly Lazy<CompiledPlaybook> VipCart = new(() =>
         PlaybookCompiler.CompileDirectory(RepoPaths.Playbooks).Playbooks.Single(p => p.Id == "vip-cart-abandonment"));
 
+    private static RetentionPlaybooks.Workspace.ChannelSymbol VipSaves => VipCart.Value.Channels.Single(c => c.Name == "vip-saves");
+
     /// <summary>A fresh, empty database and a store on it.</summary>
     private protected abstract Task<IStore> CreateAsync(TimeProvider time);
 
@@ -65,7 +67,7 @@ public abstract class StoreContract : IAsyncLifetime
 
     private NewEscalation Escalation(string id, long inbox, string customer = "cus_1", string? dedupe = null, string target = "C07VIPSAVES", bool recheck = false, DateTimeOffset? at = null) =>
         new(id, inbox, "vip-cart-abandonment", customer, "vip-saves", target, dedupe, System.Text.Encoding.UTF8.GetBytes($"{{\"text\":\"{id}\"}}"), Now, at ?? Now,
-            recheck ? new GuardrailRecheck(VipCart.Value, VipCart.Value.Channels.First()) : null);
+            recheck ? new GuardrailRecheck(VipCart.Value, VipSaves) : null);
 
     private static ProcessingResult Escalated(long inbox, NewEscalation e) =>
         new(inbox, [new DecisionRecord(inbox, e.Playbook, "escalated", "escalated", e.Channel, e.Id)], [e], []);
@@ -248,6 +250,28 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal("suppressed", within.Outcome);
         Assert.StartsWith("cooldown: this customer was escalated", within.Reason, StringComparison.Ordinal);
         Assert.Equal("escalated", after.Outcome);
+    }
+
+    [Fact]
+    public async Task Insert_WithRecheck_TheDailyCapReachedMeanwhile_IsSuppressed_AndFreesAfter24Hours()
+    {
+        var cap = VipCart.Value.Guardrails.DailyCap!.Value;
+        var target = VipSaves.SlackTarget;
+        for (var i = 0; i < cap; i++)
+        {
+            var n = i;
+            var d = await EscalateAsync(Store, A, id => Escalation($"01CAP{n}", id, customer: $"c{n}", target: target, recheck: true));
+            Assert.True(d.Outcome == "escalated", $"{n}: {d.Reason}");
+        }
+
+        var over = await EscalateAsync(Store, A, id => Escalation("01OVER", id, customer: "c-over", target: target, recheck: true));
+        Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1));
+        var nextDay = await EscalateAsync(Store, A, id => Escalation("01NEXT", id, customer: "c-next", target: target, recheck: true));
+
+        Assert.Equal("suppressed", over.Outcome);
+        Assert.StartsWith($"daily cap: {cap} escalation(s) to", over.Reason, StringComparison.Ordinal);
+        Assert.Empty(await Store.Deliveries.OfEscalationAsync("01OVER", CancellationToken.None));
+        Assert.Equal("escalated", nextDay.Outcome);
     }
 
     [Fact]
@@ -521,7 +545,8 @@ public abstract class StoreContract : IAsyncLifetime
     public async Task TwoInstances_EscalatingTheSameCustomerAtOnce_EscalateOnce()
     {
         var other = await AnotherAsync();
-        for (var round = 0; round < 20; round++)
+        // Fewer rounds than the playbook's daily cap: only the cooldown may hold the second one back.
+        for (var round = 0; round < VipCart.Value.Guardrails.DailyCap!.Value - 1; round++)
         {
             var customer = $"cus_race_{round}";
             var a = await Store.Inbox.AcceptAsync([Item($"ra-{round}")], CancellationToken.None);
