@@ -60,6 +60,8 @@ internal static class HostComposition
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Health);
         services.AddSingleton<Interactivity.SlackWorkspace>();
         services.AddSingleton<Interactivity.ActionSignal>();
+        services.AddSingleton<Interactivity.ActionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Interactivity.ActionWorker>());
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();

@@ -20,10 +20,16 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
 
     public IReadOnlyList<PreviewEntry> Messages => _messages.ToArray();
 
-    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply;
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral;
 
     public Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
+        if (item.Kind == DeliveryKind.Ephemeral)
+        {
+            var text = JsonNode.Parse(item.Body)?["message"]?["text"]?.GetValue<string>();
+            lock (console) console.WriteLine($"[preview] only the person who clicked on escalation {item.EscalationId} sees: {text}");
+            return Task.FromResult(SendResult.Posted("ephemeral", "-"));
+        }
         if (item.Kind != DeliveryKind.Post && (item.PostChannel is null || item.PostTs is null))
         {
             return Task.FromResult(new SendResult(SendOutcome.Transient, Error: "waiting for the escalation's message to be posted first"));
@@ -47,7 +53,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
 
     public Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
     {
-        if (item.Kind == DeliveryKind.Update) return Task.FromResult(new FindResult(false));
+        if (item.Kind is DeliveryKind.Update or DeliveryKind.Ephemeral) return Task.FromResult(new FindResult(false));
         var entry = _messages.FirstOrDefault(m => m.EscalationId == item.EscalationId && m.Kind == item.Kind);
         return Task.FromResult(entry is null ? new FindResult(false) : new FindResult(true, item.Target, entry.Ts));
     }

@@ -29,10 +29,23 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
     /// <summary>auth.test: which workspace and bot user the token belongs to.</summary>
     public Task<SlackCall<AuthTestResult>> CheckAsync(CancellationToken ct) => client.AuthTestAsync(ct);
 
-    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply;
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral;
 
     public async Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
+        if (item.Kind == DeliveryKind.Ephemeral)
+        {
+            // {"url": the click's response_url, "message": what only the person who clicked sees}.
+            var payload = JsonNode.Parse(item.Body)!.AsObject();
+            var reply = await client.RespondAsync(new Uri(payload["url"]!.GetValue<string>()), System.Text.Encoding.UTF8.GetBytes(payload["message"]!.ToJsonString()), ct).ConfigureAwait(false);
+            return reply.Outcome switch
+            {
+                SlackCallOutcome.Success => SendResult.Posted("ephemeral", "-"),
+                SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: reply.Error, RetryAfter: reply.RetryAfter),
+                SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: reply.Error),
+                _ => new SendResult(SendOutcome.Permanent, Error: reply.Error),
+            };
+        }
         var body = Array.Empty<byte>();
         if (item.Kind != DeliveryKind.Post && !ToPostedMessage(item, out body, out var waiting)) return waiting;
         var call = item.Kind switch
@@ -69,8 +82,9 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
 
     public async Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
     {
-        // An update sets the message to the same content again: repeating it is harmless, so it is simply resent.
-        if (item.Kind == DeliveryKind.Update) return new FindResult(false);
+        // An update sets the message to the same content again, an ephemeral reply is seen once by one person: repeating
+        // either is harmless, so they are simply resent.
+        if (item.Kind is DeliveryKind.Update or DeliveryKind.Ephemeral) return new FindResult(false);
         if (item.Kind == DeliveryKind.ThreadReply)
         {
             // Replies are not in conversations.history; looking them up needs conversations.replies (issue #10). Never risk a duplicate.

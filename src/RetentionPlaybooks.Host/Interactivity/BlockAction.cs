@@ -105,6 +105,12 @@ internal static class BlockActionReader
             error = "the payload has no user.id";
             return false;
         }
+        if (user.Length > 32 || !user.All(char.IsAsciiLetterOrDigit))
+        {
+            // It becomes a <@mention> in the message: letters and digits only, as Slack's ids are.
+            error = "the payload's user.id is not a Slack user id";
+            return false;
+        }
         if (!root.TryGetProperty("actions", out var list) || list.ValueKind != JsonValueKind.Array)
         {
             error = "the payload has no \"actions\" array";

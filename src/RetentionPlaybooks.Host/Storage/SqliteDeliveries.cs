@@ -8,9 +8,9 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
 {
     private const string Select =
         """
-        SELECT d.id, d.escalation_id, d.kind, e.playbook, e.channel, d.target, d.body, d.state, d.attempts, d.due_at, d.created_at,
+        SELECT d.id, d.escalation_id, d.kind, COALESCE(e.playbook, '-'), COALESCE(e.channel, '-'), d.target, d.body, d.state, d.attempts, d.due_at, d.created_at,
                d.slack_channel, d.slack_ts, d.last_error, d.in_doubt, e.slack_channel, e.slack_ts
-        FROM deliveries d JOIN escalations e ON e.id = d.escalation_id
+        FROM deliveries d LEFT JOIN escalations e ON e.id = d.escalation_id
         """;
 
     internal static void Insert(SqliteConnection connection, SqliteTransaction transaction, NewDelivery d, DateTimeOffset at)

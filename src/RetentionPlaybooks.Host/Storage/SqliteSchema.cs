@@ -162,6 +162,18 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (5, "escalations as cases: who acknowledged and when, the outcome, its reason, who and when", command =>
+        {
+            command.CommandText = """
+                ALTER TABLE escalations ADD COLUMN acknowledged_by TEXT;
+                ALTER TABLE escalations ADD COLUMN acknowledged_at INTEGER;
+                ALTER TABLE escalations ADD COLUMN outcome TEXT;
+                ALTER TABLE escalations ADD COLUMN outcome_reason TEXT;
+                ALTER TABLE escalations ADD COLUMN outcome_by TEXT;
+                ALTER TABLE escalations ADD COLUMN outcome_at INTEGER;
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -330,19 +330,81 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         }, ct);
     }
 
-    public Task<IReadOnlyList<StoredAction>> PendingAsync(int limit, CancellationToken ct) => db.Read<IReadOnlyList<StoredAction>>(connection =>
+    private const string CaseSelect =
+        """
+        SELECT e.id, e.playbook, e.target, e.created_at, e.acknowledged_by, e.acknowledged_at, e.outcome, e.outcome_reason, e.outcome_by, e.outcome_at,
+               (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at LIMIT 1), e.slack_channel, e.slack_ts
+        FROM escalations e WHERE e.id = $e
+        """;
+
+    private static CaseState? ReadCase(SqliteConnection connection, SqliteTransaction? transaction, string escalationId)
+    {
+        using var query = Command(connection, transaction, CaseSelect);
+        Bind(query, ("$e", escalationId));
+        using var reader = query.ExecuteReader();
+        if (!reader.Read()) return null;
+        return new CaseState(reader.GetString(0), reader.GetString(1), reader.GetString(2), At(reader.GetInt64(3)), TextOf(reader, 4), At(reader, 5),
+            TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12));
+    }
+
+    public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.Read(connection => ReadCase(connection, null, escalationId));
+
+    public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
+        db.Write((connection, transaction) =>
+        {
+            using var read = Command(connection, transaction,
+                "SELECT id, team_id, user_id, action, escalation_id, reason, action_ts, response_url, received_at, processed_at, result FROM actions WHERE id = $i AND processed_at IS NULL");
+            Bind(read, ("$i", actionId));
+            StoredAction? stored;
+            using (var reader = read.ExecuteReader()) stored = reader.Read() ? ReadAction(reader) : null;
+            if (stored is null) return null;
+            var action = stored.Action;
+            var before = ReadCase(connection, transaction, action.EscalationId);
+            var result = before switch
+            {
+                null => CaseResult.UnknownEscalation,
+                { Outcome: not null } => CaseResult.AlreadyClosed,
+                { AcknowledgedAt: not null } when action.Action == Interactivity.CaseAction.Acknowledge => CaseResult.AlreadyAcknowledged,
+                _ => CaseResult.Applied,
+            };
+            var after = before;
+            if (result == CaseResult.Applied)
+            {
+                // The conditions repeat the decision above: within this transaction nothing else can have changed the case.
+                using var change = Command(connection, transaction, action.Action == Interactivity.CaseAction.Acknowledge
+                    ? "UPDATE escalations SET acknowledged_by = $u, acknowledged_at = $t WHERE id = $e AND acknowledged_at IS NULL AND outcome IS NULL"
+                    : "UPDATE escalations SET outcome = $o, outcome_reason = $r, outcome_by = $u, outcome_at = $t WHERE id = $e AND outcome IS NULL");
+                Bind(change, ("$u", action.UserId), ("$t", Ms(at)), ("$e", action.EscalationId), ("$o", action.Action == Interactivity.CaseAction.Saved ? "saved" : "lost"), ("$r", action.Reason));
+                change.ExecuteNonQuery();
+                after = ReadCase(connection, transaction, action.EscalationId);
+            }
+            using var done = Command(connection, transaction, "UPDATE actions SET processed_at = $t, result = $r WHERE id = $i");
+            Bind(done, ("$t", Ms(at)), ("$r", result.ToString()), ("$i", actionId));
+            done.ExecuteNonQuery();
+            var transition = new CaseTransition(stored with { ProcessedAt = at, Result = result.ToString() }, result, before, after);
+            foreach (var d in deliveries(transition)) SqliteDeliveries.Insert(connection, transaction, d, at);
+            return transition;
+        }, ct);
+
+    private static StoredAction ReadAction(SqliteDataReader reader)
+    {
+        var action = new Interactivity.BlockAction(reader.GetString(1), reader.GetString(2), Enum.Parse<Interactivity.CaseAction>(reader.GetString(3)), reader.GetString(4),
+            TextOf(reader, 5), reader.GetString(6), TextOf(reader, 7));
+        return new StoredAction(reader.GetInt64(0), action, At(reader.GetInt64(8)), At(reader, 9), TextOf(reader, 10));
+    }
+
+    public Task<IReadOnlyList<StoredAction>> PendingAsync(int limit, CancellationToken ct) => List("WHERE processed_at IS NULL", limit);
+
+    public Task<IReadOnlyList<StoredAction>> AllAsync(int limit, CancellationToken ct) => List("", limit);
+
+    private Task<IReadOnlyList<StoredAction>> List(string where, int limit) => db.Read<IReadOnlyList<StoredAction>>(connection =>
     {
         using var query = Command(connection, null,
-            "SELECT id, team_id, user_id, action, escalation_id, reason, action_ts, response_url, received_at, processed_at, result FROM actions WHERE processed_at IS NULL ORDER BY id LIMIT $l");
+            $"SELECT id, team_id, user_id, action, escalation_id, reason, action_ts, response_url, received_at, processed_at, result FROM actions {where} ORDER BY id LIMIT $l");
         Bind(query, ("$l", limit));
         using var reader = query.ExecuteReader();
         var list = new List<StoredAction>();
-        while (reader.Read())
-        {
-            var action = new Interactivity.BlockAction(reader.GetString(1), reader.GetString(2), Enum.Parse<Interactivity.CaseAction>(reader.GetString(3)), reader.GetString(4),
-                TextOf(reader, 5), reader.GetString(6), TextOf(reader, 7));
-            list.Add(new StoredAction(reader.GetInt64(0), action, At(reader.GetInt64(8)), At(reader, 9), TextOf(reader, 10)));
-        }
+        while (reader.Read()) list.Add(ReadAction(reader));
         return list;
     });
 }

@@ -76,6 +76,9 @@ internal enum DeliveryKind
 
     /// <summary>A call to Customer.io's Track API (write-back; no sender yet).</summary>
     CustomerIo,
+
+    /// <summary>A reply only the person who clicked sees, through the click's response_url (safe to repeat).</summary>
+    Ephemeral,
 }
 
 /// <summary>One unit of work for a destination: a Slack post, an update, a thread reply, a Customer.io call.</summary>
@@ -134,3 +137,39 @@ internal sealed record StoreWriteHealth(StoreWriteFault? Failing, long FailedSin
 
 /// <summary>A click as stored: when it arrived, and whether it has been applied (and with what result) yet.</summary>
 internal sealed record StoredAction(long Id, Interactivity.BlockAction Action, DateTimeOffset ReceivedAt, DateTimeOffset? ProcessedAt, string? Result);
+
+/// <summary>An escalation as a case: when it was raised, who acknowledged it and when, its outcome (saved, lost), and where its
+/// message is (its post's body as sent, and where it landed). No customer data beyond what the message already holds.</summary>
+internal sealed record CaseState(
+    string EscalationId,
+    string Playbook,
+    string Target,
+    DateTimeOffset CreatedAt,
+    string? AcknowledgedBy,
+    DateTimeOffset? AcknowledgedAt,
+    string? Outcome,
+    string? OutcomeReason,
+    string? OutcomeBy,
+    DateTimeOffset? OutcomeAt,
+    byte[]? PostBody,
+    string? PostChannel,
+    string? PostTs);
+
+/// <summary>What applying an action did.</summary>
+internal enum CaseResult
+{
+    /// <summary>The case changed (acknowledged, or closed with an outcome).</summary>
+    Applied,
+
+    /// <summary>Someone acknowledged it first; nothing changed.</summary>
+    AlreadyAcknowledged,
+
+    /// <summary>The case has its outcome already; nothing changed.</summary>
+    AlreadyClosed,
+
+    /// <summary>No escalation with that id (a message of another host's database, or a forged value).</summary>
+    UnknownEscalation,
+}
+
+/// <summary>One applied action: the case before and after it, and what the result was.</summary>
+internal sealed record CaseTransition(StoredAction Action, CaseResult Result, CaseState? Before, CaseState? After);

@@ -102,6 +102,20 @@ internal interface IActionStore
 
     /// <summary>Actions not yet applied, oldest first.</summary>
     Task<IReadOnlyList<StoredAction>> PendingAsync(int limit, CancellationToken ct);
+
+    /// <summary>Every stored action, applied or not, oldest first.</summary>
+    Task<IReadOnlyList<StoredAction>> AllAsync(int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Applies one stored action to its escalation's case, in one transaction: the first action wins (an acknowledgement
+    /// of an open case, an outcome of a case without one); a later or concurrent one changes nothing and is told what
+    /// happened first. <paramref name="deliveries"/> says what to send about the result (the message's update, a reply to
+    /// whoever clicked); they are queued in the same transaction. Null when the action was applied already (by another host).
+    /// </summary>
+    Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct);
+
+    /// <summary>The case of an escalation, or null when there is none.</summary>
+    Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct);
 }
 
 /// <summary>What /health reads of the store.</summary>

@@ -91,6 +91,37 @@ internal sealed class SlackApiClient
         return CallAsync("conversations.history", Form(fields), ReadHistory, ct);
     }
 
+    /// <summary>
+    /// Posts a JSON message to an interaction's response_url (Slack's hooks, no token): "ok" is success; 404 and 410
+    /// (used up: five posts, or older than 30 minutes) are permanent; 5xx, 408 and 429 are transient.
+    /// </summary>
+    public async Task<SlackCall<string>> RespondAsync(Uri responseUrl, ReadOnlyMemory<byte> jsonBody, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl) { Content = Json(jsonBody)() };
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
+            var status = (int)response.StatusCode;
+            var text = (await response.Content.ReadAsStringAsync(linked.Token)).Trim();
+            var said = text.Length is > 0 and <= 100 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ' ') ? text : $"http_{status}";
+            if (status is >= 200 and < 300) return SlackCall<string>.Success(said, status);
+            if (status == 429) return SlackCall<string>.RateLimited(said, status, TimeSpan.FromSeconds(1));
+            if (status >= 500 || status == 408) return SlackCall<string>.Transient(said, status);
+            return SlackCall<string>.Permanent(said, status);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return SlackCall<string>.Transient("timeout", null);
+        }
+        catch (HttpRequestException e) when (!ct.IsCancellationRequested)
+        {
+            return SlackCall<string>.Transient($"connection_failed: {e.HttpRequestError}", null);
+        }
+    }
+
     private static Func<HttpContent> Json(ReadOnlyMemory<byte> body) => () =>
     {
         var content = new ReadOnlyMemoryContent(body);

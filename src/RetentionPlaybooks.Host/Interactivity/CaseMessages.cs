@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using RetentionPlaybooks.Compilation;
+using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Pipeline;
+
+namespace RetentionPlaybooks.Host.Interactivity;
+
+/// <summary>
+/// What is sent about an applied action: the escalation's message updated in place (chat.update: its blocks as posted,
+/// and a status line — who acknowledged and after how long against the SLA, the outcome and its reason), or, when someone
+/// was first, a reply only the person who clicked sees. Only Slack user ids (as mentions) and the playbook's own words
+/// are added: no customer data.
+/// </summary>
+internal static class CaseMessages
+{
+    public const string StatusBlockPrefix = "rp_status";
+
+    /// <summary>The deliveries an applied action needs.</summary>
+    public static IReadOnlyList<NewDelivery> For(CaseTransition transition, CompilationResult playbooks, DateTimeOffset now)
+    {
+        var action = transition.Action.Action;
+        if (transition.Result == CaseResult.Applied && transition.After is { PostBody: { } body } after)
+        {
+            var playbook = playbooks.Playbooks.FirstOrDefault(p => p.Id == after.Playbook);
+            return [new NewDelivery(Ulid.New(now), after.EscalationId, DeliveryKind.Update, after.Target, Update(body, after, playbook), now)];
+        }
+        if (transition.Result != CaseResult.Applied && action.ResponseUrl is { } url)
+        {
+            var text = Told(transition, now);
+            var message = new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["delete_original"] = false, ["text"] = text };
+            var payload = new JsonObject { ["url"] = url, ["message"] = message };
+            return [new NewDelivery(Ulid.New(now), action.EscalationId, DeliveryKind.Ephemeral, "ephemeral:" + action.EscalationId, Encoding.UTF8.GetBytes(payload.ToJsonString()), now)];
+        }
+        return [];
+    }
+
+    /// <summary>The post's body with its status line replaced: for chat.update (the sender sets channel and ts).</summary>
+    internal static byte[] Update(byte[] postBody, CaseState state, CompiledPlaybook? playbook)
+    {
+        var message = JsonNode.Parse(postBody)!.AsObject();
+        message.Remove("channel");
+        var status = Status(state, playbook);
+        if (message["blocks"] is JsonArray blocks)
+        {
+            for (var i = blocks.Count - 1; i >= 0; i--)
+            {
+                if (blocks[i]?["block_id"]?.GetValue<string>() is { } id && id.StartsWith(StatusBlockPrefix, StringComparison.Ordinal)) blocks.RemoveAt(i);
+            }
+            // A changed block gets a new block_id, so Slack redraws it.
+            var version = (state.OutcomeAt ?? state.AcknowledgedAt ?? state.CreatedAt).ToUnixTimeMilliseconds();
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "context",
+                ["block_id"] = $"{StatusBlockPrefix}_{version.ToString(CultureInfo.InvariantCulture)}",
+                ["elements"] = new JsonArray(new JsonObject { ["type"] = "mrkdwn", ["text"] = status }),
+            });
+        }
+        if (message["text"]?.GetValue<string>() is { } text)
+        {
+            var bar = text.IndexOf(" · status: ", StringComparison.Ordinal);
+            message["text"] = (bar >= 0 ? text[..bar] : text) + " · status: " + Plain(state);
+        }
+        return Encoding.UTF8.GetBytes(message.ToJsonString());
+    }
+
+    /// <summary>The status line: "Acknowledged by @x after 4 min (SLA 2h: met)", "Saved by @y", "Lost (price) by @z".</summary>
+    internal static string Status(CaseState state, CompiledPlaybook? playbook)
+    {
+        var parts = new List<string>();
+        if (state.Outcome is { } outcome)
+        {
+            var reason = state.OutcomeReason is { } r ? $" ({r.Replace('_', ' ')})" : "";
+            parts.Add(outcome == "saved" ? $":white_check_mark: *Saved* by {Mention(state.OutcomeBy)}" : $":x: *Lost*{reason} by {Mention(state.OutcomeBy)}");
+        }
+        if (state.AcknowledgedAt is { } acked)
+        {
+            var after = acked - state.CreatedAt;
+            var sla = playbook is null ? "" : after <= playbook.Sla
+                ? $" (SLA {DurationSyntax.Format(playbook.Sla)}: met)"
+                : $" (SLA {DurationSyntax.Format(playbook.Sla)}: missed by {Span(after - playbook.Sla)})";
+            parts.Add($":eyes: Acknowledged by {Mention(state.AcknowledgedBy)} after {Span(after)}{sla}");
+        }
+        return string.Join(" · ", parts);
+    }
+
+    private static string Plain(CaseState state) => state.Outcome ?? (state.AcknowledgedAt is null ? "open" : "acknowledged");
+
+    /// <summary>What the person who clicked is told when someone was first, or the case is not known.</summary>
+    internal static string Told(CaseTransition transition, DateTimeOffset now)
+    {
+        var before = transition.Before;
+        return transition.Result switch
+        {
+            CaseResult.AlreadyAcknowledged => $"{Mention(before!.AcknowledgedBy)} acknowledged this case {Span(now - before.AcknowledgedAt!.Value)} ago; nothing changed.",
+            CaseResult.AlreadyClosed => $"This case was already marked *{before!.Outcome}*{(before.OutcomeReason is { } r ? $" ({r.Replace('_', ' ')})" : "")} by {Mention(before.OutcomeBy)} {Span(now - before.OutcomeAt!.Value)} ago; nothing changed.",
+            _ => "This message is not a case this RetentionPlaybooks host knows; nothing changed.",
+        };
+    }
+
+    /// <summary>A Slack user id as a mention; ids are letters and digits (checked when the click was read).</summary>
+    private static string Mention(string? user) => user is { Length: > 0 } ? $"<@{user}>" : "someone";
+
+    /// <summary>"45 s", "4 min", "2 h 5 min", "3 d 4 h".</summary>
+    internal static string Span(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero) span = TimeSpan.Zero;
+        if (span < TimeSpan.FromMinutes(1)) return $"{(int)span.TotalSeconds} s";
+        if (span < TimeSpan.FromHours(1)) return $"{(int)span.TotalMinutes} min";
+        if (span < TimeSpan.FromDays(1)) return span.Minutes == 0 ? $"{(int)span.TotalHours} h" : $"{(int)span.TotalHours} h {span.Minutes} min";
+        return span.Hours == 0 ? $"{(int)span.TotalDays} d" : $"{(int)span.TotalDays} d {span.Hours} h";
+    }
+}
