@@ -84,6 +84,34 @@ public sealed class CaseLoopTests : IAsyncLifetime
 
     private static FakeSlackClick Button(string ts, string actionId, string escalation, string user) => new("C07VIPSAVES", ts, actionId, escalation, user);
 
+    private static string[] CaseButtons(RetentionPlaybooks.FakeSlack.FakeSlackMessage message) =>
+        message.Body["blocks"]!.AsArray().SingleOrDefault(b => b!["block_id"]?.GetValue<string>() == "rp_case")?["elements"]!.AsArray()
+            .Select(e => e!["action_id"]!.GetValue<string>()).ToArray() ?? [];
+
+    [Fact]
+    public async Task TheMessage_CarriesAcknowledgeSavedAndLost_WithOnlyTheEscalationId_ThenOnlyTheButtonsThatStillMakeSense()
+    {
+        var (escalation, ts) = await EscalateAsync(5);
+        var posted = _slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts);
+        var block = posted.Body["blocks"]!.AsArray().Single(b => b!["block_id"]?.GetValue<string>() == "rp_case")!;
+        var before = CaseButtons(posted);
+
+        await ClickAsync(Button(ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD"));
+        await SettleAsync();
+        var afterAck = CaseButtons(_slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts));
+        await ClickAsync(Button(ts, BlockActionReader.SavedId, escalation, "U07LEAD"));
+        await SettleAsync();
+        var afterSaved = CaseButtons(_slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts));
+
+        Assert.Equal(["rp_acknowledge", "rp_saved", "rp_lost"], before);
+        Assert.Equal(escalation, block["elements"]![0]!["value"]!.GetValue<string>());
+        Assert.Equal(escalation, block["elements"]![1]!["value"]!.GetValue<string>());
+        var options = block["elements"]![2]!["options"]!.AsArray();
+        Assert.Equal([$"{escalation}|price", $"{escalation}|product", $"{escalation}|service", $"{escalation}|other"], options.Select(o => o!["value"]!.GetValue<string>()));
+        Assert.Equal(["rp_saved", "rp_lost"], afterAck);
+        Assert.Empty(afterSaved);
+    }
+
     [Fact]
     public async Task Acknowledge_ThenSaved_UpdateTheMessageInPlace_AndTheSecondAcknowledgerIsToldWhoWasFirst()
     {

@@ -26,9 +26,9 @@ internal sealed record BlockAction(string TeamId, string UserId, CaseAction Acti
 /// </summary>
 internal static class BlockActionReader
 {
-    public const string AcknowledgeId = "rp_acknowledge";
-    public const string SavedId = "rp_saved";
-    public const string LostId = "rp_lost";
+    public const string AcknowledgeId = Slack.MessageRenderer.CaseAcknowledgeId;
+    public const string SavedId = Slack.MessageRenderer.CaseSavedId;
+    public const string LostId = Slack.MessageRenderer.CaseLostId;
 
     /// <summary>Escalation ids are ULIDs; anything longer in a button value is not ours.</summary>
     private const int MaxIdLength = 64;

@@ -5,6 +5,7 @@ using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Host.Storage;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Pipeline;
+using RetentionPlaybooks.Slack;
 
 namespace RetentionPlaybooks.Host.Interactivity;
 
@@ -49,6 +50,25 @@ internal static class CaseMessages
             {
                 if (blocks[i]?["block_id"]?.GetValue<string>() is { } id && id.StartsWith(StatusBlockPrefix, StringComparison.Ordinal)) blocks.RemoveAt(i);
             }
+            // The buttons that still make sense: Saved and Lost until there is an outcome, Acknowledge until someone has.
+            var caseAt = -1;
+            for (var i = 0; i < blocks.Count; i++)
+            {
+                if (blocks[i]?["block_id"]?.GetValue<string>() == MessageRenderer.CaseBlockId) caseAt = i;
+            }
+            if (caseAt >= 0)
+            {
+                if (state.Outcome is not null)
+                {
+                    blocks.RemoveAt(caseAt);
+                }
+                else
+                {
+                    var reasons = playbook?.LostReasons ?? CompiledPlaybook.DefaultLostReasons;
+                    var actions = MessageRenderer.CaseActions(state.EscalationId, reasons, acknowledged: state.AcknowledgedAt is not null);
+                    blocks[caseAt] = BlockJson(actions);
+                }
+            }
             // A changed block gets a new block_id, so Slack redraws it.
             var version = (state.OutcomeAt ?? state.AcknowledgedAt ?? state.CreatedAt).ToUnixTimeMilliseconds();
             blocks.Add(new JsonObject
@@ -65,6 +85,10 @@ internal static class CaseMessages
         }
         return Encoding.UTF8.GetBytes(message.ToJsonString());
     }
+
+    /// <summary>One block as the renderer writes it (through a message of that block alone).</summary>
+    private static JsonNode BlockJson(Slack.BlockKit.Block block) =>
+        JsonNode.Parse(Slack.BlockKit.BlockKitWriter.Serialize(new Slack.BlockKit.BlockKitMessage("-", "-", [block])))!["blocks"]![0]!.DeepClone();
 
     /// <summary>The status line: "Acknowledged by @x after 4 min (SLA 2h: met)", "Saved by @y", "Lost (price) by @z".</summary>
     internal static string Status(CaseState state, CompiledPlaybook? playbook)

@@ -139,8 +139,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         catch (Exception ex)
         {
             // Whatever a write throws fails that write alone; the writer loop itself must never end, or every later
-            // write would wait forever.
-            if (batch.Count == 1) batch[0].Fail(ex);
+            // write would wait forever. The fault is recorded before the write is failed, so whoever sees the failure
+            // also sees it in /health.
             Interlocked.Increment(ref _writesFailed);
             if (!IsRecordWriteFault(ex))
             {
@@ -153,6 +153,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                     _logger?.LogError("Store writes fail: {Fault}; webhooks are answered 503 and processing waits until they succeed again", description);
                 }
             }
+            if (batch.Count == 1) batch[0].Fail(ex);
             return false;
         }
     }

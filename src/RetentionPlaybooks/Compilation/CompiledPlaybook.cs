@@ -32,6 +32,11 @@ internal sealed class CompiledPlaybook
 
     public TimeSpan? HoldPromotions { get; init; }
 
+    /// <summary>Why a case can be lost: the Lost menu's options (keys as declared, shown with spaces).</summary>
+    public IReadOnlyList<string> LostReasons { get; init; } = DefaultLostReasons;
+
+    public static readonly IReadOnlyList<string> DefaultLostReasons = ["price", "product", "service", "other"];
+
     /// <summary>PII classes this playbook's message may show.</summary>
     public required IReadOnlySet<string> Pii { get; init; }
 

@@ -94,6 +94,9 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Sla = sla.Value,
             Guardrails = guardrails,
             HoldPromotions = Duration("hold_promotions"),
+            LostReasons = file.Sequence(_root, "lost_reasons")?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToArray() is { Length: > 0 } reasons
+                ? reasons
+                : CompiledPlaybook.DefaultLostReasons,
             Pii = pii ?? [],
             Message = message,
         };

@@ -153,8 +153,12 @@ internal static class SchemaValidator
     {
         ValidationErrorKind.StringTooShort => "must not be empty",
         ValidationErrorKind.NumberTooSmall => $"must be at least {error.Schema?.ActualSchema.Minimum}",
+        ValidationErrorKind.PatternMismatch when error.Schema?.ActualSchema.Pattern == "^[a-z][a-z0-9_]{0,39}$" =>
+            "write a lower-case key: a letter, then letters, digits or _, at most 40 characters (e.g. out_of_stock)",
         ValidationErrorKind.PatternMismatch => $"must match {error.Schema?.ActualSchema.Pattern}",
         ValidationErrorKind.TooFewItems => "the list must not be empty",
+        ValidationErrorKind.TooManyItems => $"the list may hold at most {error.Schema?.ActualSchema.MaxItems} items",
+        ValidationErrorKind.ItemsNotUnique => "an item appears more than once; list each once",
         ValidationErrorKind.TooFewProperties => "the mapping must not be empty",
         _ => error.Kind.ToString(),
     };

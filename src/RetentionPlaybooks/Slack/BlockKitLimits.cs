@@ -14,6 +14,10 @@ internal static class BlockKitLimits
     public const int ButtonValue = 2000;
     public const int ButtonUrl = 3000;
     public const int ActionId = 255;
+    public const int SelectPlaceholder = 150;
+    public const int SelectOptions = 100;
+    public const int OptionText = 75;
+    public const int OptionValue = 150;
     public const int BlockId = 255;
 
     /// <summary>chat.postMessage's top-level text; Slack truncates past 40,000 and recommends at most 4,000.</summary>

@@ -39,12 +39,23 @@ internal static class BlockKitValidator
                     if (elements.Count is 0 or > BlockKitLimits.ActionElements) problems.Add($"{where}: {elements.Count} elements; actions need 1 to {BlockKitLimits.ActionElements}");
                     for (var e = 0; e < elements.Count; e++)
                     {
-                        var el = elements[e];
                         var at = $"{where}.elements[{e}]";
-                        Check(problems, at + ".text", el.Text.Text, BlockKitLimits.ButtonText);
-                        Check(problems, at + ".url", el.Url, BlockKitLimits.ButtonUrl);
-                        Check(problems, at + ".value", el.Value, BlockKitLimits.ButtonValue);
-                        Check(problems, at + ".action_id", el.ActionId, BlockKitLimits.ActionId);
+                        Check(problems, at + ".action_id", elements[e].ActionId, BlockKitLimits.ActionId);
+                        if (elements[e] is ButtonElement el)
+                        {
+                            Check(problems, at + ".text", el.Text.Text, BlockKitLimits.ButtonText);
+                            Check(problems, at + ".url", el.Url, BlockKitLimits.ButtonUrl);
+                            Check(problems, at + ".value", el.Value, BlockKitLimits.ButtonValue);
+                            continue;
+                        }
+                        var select = (StaticSelectElement)elements[e];
+                        Check(problems, at + ".placeholder", select.Placeholder.Text, BlockKitLimits.SelectPlaceholder);
+                        if (select.Options.Count is 0 or > BlockKitLimits.SelectOptions) problems.Add($"{at}: {select.Options.Count} options; a select needs 1 to {BlockKitLimits.SelectOptions}");
+                        for (var o = 0; o < select.Options.Count; o++)
+                        {
+                            Check(problems, $"{at}.options[{o}].text", select.Options[o].Text.Text, BlockKitLimits.OptionText);
+                            Check(problems, $"{at}.options[{o}].value", select.Options[o].Value, BlockKitLimits.OptionValue);
+                        }
                     }
                     break;
                 case ContextBlock context:

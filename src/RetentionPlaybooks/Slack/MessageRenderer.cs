@@ -49,8 +49,8 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
         var blocks = new List<Block>(8) { new HeaderBlock(new PlainText(BlockKitLimits.Trim(title, BlockKitLimits.HeaderText))) };
 
         var fields = playbook.Message.Fields;
-        // Keep room for the next step, links and context within the block limit.
-        var maxFieldSections = BlockKitLimits.Blocks - 4;
+        // Keep room for the next step, links, the case's actions and context within the block limit.
+        var maxFieldSections = BlockKitLimits.Blocks - 5;
         for (var start = 0; start < fields.Count && blocks.Count - 1 < maxFieldSections; start += BlockKitLimits.SectionFields)
         {
             var section = new TextObject[Math.Min(fields.Count, start + BlockKitLimits.SectionFields) - start];
@@ -81,6 +81,7 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
             (buttons ??= []).Add(new ButtonElement(new PlainText(BlockKitLimits.Trim(label.Length == 0 ? "Open" : label, BlockKitLimits.ButtonText)), url, $"link_{i}"));
         }
         if (buttons is not null) blocks.Add(new ActionsBlock(buttons) { BlockId = "links" });
+        blocks.Add(CaseActions(escalationId ?? PreviewEscalationId, playbook.LostReasons));
 
         var contextLine = input.Timestamp is { } at ? plan.ContextLine + " · " + MarketerFilters.Relative(now - at) : plan.ContextLine;
         blocks.Add(new ContextBlock([MrkdwnOf(contextLine, BlockKitLimits.SectionText)]));
@@ -91,6 +92,32 @@ internal sealed class MessageRenderer(WorkspaceSymbols workspace, DataModelSymbo
             UnfurlMedia = false,
             Metadata = escalationId is null ? null : new EscalationMetadata(MetadataEventType, escalationId, playbook.Id),
         });
+    }
+
+    /// <summary>The escalation id the case buttons carry when a message is rendered outside the host (render, test, previews).</summary>
+    public const string PreviewEscalationId = "preview";
+
+    /// <summary>The block id of the case's actions (Acknowledge, Saved, Lost); the host rebuilds it as the case moves on.</summary>
+    public const string CaseBlockId = "rp_case";
+
+    public const string CaseAcknowledgeId = "rp_acknowledge";
+    public const string CaseSavedId = "rp_saved";
+    public const string CaseLostId = "rp_lost";
+
+    /// <summary>
+    /// Acknowledge, Saved and a Lost menu of the playbook's reasons. Each carries only the opaque escalation id (and a
+    /// reason key): a click tells the host which case, never anything about the customer.
+    /// </summary>
+    internal static ActionsBlock CaseActions(string escalationId, IReadOnlyList<string> lostReasons, bool acknowledged = false)
+    {
+        var elements = new List<ActionElement>(3);
+        if (!acknowledged) elements.Add(new ButtonElement(new PlainText("Acknowledge"), null, CaseAcknowledgeId) { Style = "primary", Value = escalationId });
+        elements.Add(new ButtonElement(new PlainText("Saved"), null, CaseSavedId) { Value = escalationId });
+        var options = lostReasons.Take(BlockKitLimits.SelectOptions)
+            .Select(r => new SelectOption(new PlainText(BlockKitLimits.Trim(char.ToUpperInvariant(r[0]) + r[1..].Replace('_', ' '), BlockKitLimits.OptionText)), $"{escalationId}|{r}"))
+            .ToList();
+        elements.Add(new StaticSelectElement(new PlainText("Lost: why?"), CaseLostId, options));
+        return new ActionsBlock(elements) { BlockId = CaseBlockId };
     }
 
     /// <summary>The plan the playbook was lowered to for this channel's route, or (a channel none of its routes names) one made now.</summary>

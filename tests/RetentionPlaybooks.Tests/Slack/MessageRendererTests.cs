@@ -157,7 +157,7 @@ public sealed partial class MessageRendererTests
 
         var (message, _) = RenderHarness.Render("post-purchase-risk", payload);
 
-        var buttons = message.Model.Blocks.OfType<ActionsBlock>().SelectMany(b => b.Elements).ToList();
+        var buttons = message.Model.Blocks.OfType<ActionsBlock>().Where(b => b.BlockId == "links").SelectMany(b => b.Elements).OfType<ButtonElement>().ToList();
         var labels = buttons.Select(b => b.Text.Text).ToList();
         Assert.Equal(["Shop order"], labels);
     }

@@ -47,13 +47,17 @@ internal static class BlockKitReader
     private static List<TextObject> Texts(JsonObject block, string name) =>
         Objects(block, name).Select(Text).OfType<TextObject>().ToList();
 
-    private static List<ButtonElement> Buttons(JsonObject block) =>
+    private static List<ActionElement> Buttons(JsonObject block) =>
         Objects(block, "elements")
-            .Where(e => String(e, "type") == "button")
-            .Select(e => Text(e["text"]) is { } label
-                ? new ButtonElement(label, String(e, "url"), String(e, "action_id")) { Style = String(e, "style"), Value = String(e, "value") }
-                : null)
-            .OfType<ButtonElement>()
+            .Select(e => String(e, "type") switch
+            {
+                "button" when Text(e["text"]) is { } label =>
+                    new ButtonElement(label, String(e, "url"), String(e, "action_id")) { Style = String(e, "style"), Value = String(e, "value") },
+                "static_select" when Text(e["placeholder"]) is { } placeholder => new StaticSelectElement(placeholder, String(e, "action_id"),
+                    Objects(e, "options").Select(o => Text(o["text"]) is { } text && String(o, "value") is { } value ? new SelectOption(text, value) : null).OfType<SelectOption>().ToList()),
+                _ => (ActionElement?)null,
+            })
+            .OfType<ActionElement>()
             .ToList();
 
     private static EscalationMetadata? ReadMetadata(JsonObject? metadata) =>

@@ -114,7 +114,11 @@ internal static class BlockKitWriter
                 case ActionsBlock actions:
                     WriteHead(json, "actions", block);
                     json.WriteStartArray("elements");
-                    foreach (var button in actions.Elements) WriteButton(json, button);
+                    foreach (var element in actions.Elements)
+                    {
+                        if (element is ButtonElement button) WriteButton(json, button);
+                        else WriteSelect(json, (StaticSelectElement)element);
+                    }
                     json.WriteEndArray();
                     break;
                 case ContextBlock context:
@@ -138,6 +142,24 @@ internal static class BlockKitWriter
     {
         json.WriteString("type", type);
         if (block.BlockId is { } id) json.WriteString("block_id", id);
+    }
+
+    private static void WriteSelect(Utf8JsonWriter json, StaticSelectElement select)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "static_select");
+        WriteText(json, "placeholder", select.Placeholder);
+        if (select.ActionId is { } actionId) json.WriteString("action_id", actionId);
+        json.WriteStartArray("options");
+        foreach (var option in select.Options)
+        {
+            json.WriteStartObject();
+            WriteText(json, "text", option.Text);
+            json.WriteString("value", option.Value);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteButton(Utf8JsonWriter json, ButtonElement button)

@@ -15,8 +15,8 @@ internal sealed record HeaderBlock(TextObject Text) : Block;
 /// <summary>A <c>section</c> block: optional text, then fields (shown in two columns). A section without fields has an empty list.</summary>
 internal sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject> Fields) : Block;
 
-/// <summary>An <c>actions</c> block of buttons.</summary>
-internal sealed record ActionsBlock(IReadOnlyList<ButtonElement> Elements) : Block;
+/// <summary>An <c>actions</c> block of buttons and selects.</summary>
+internal sealed record ActionsBlock(IReadOnlyList<ActionElement> Elements) : Block;
 
 /// <summary>A <c>context</c> block: small text elements on one line.</summary>
 internal sealed record ContextBlock(IReadOnlyList<TextObject> Elements) : Block;

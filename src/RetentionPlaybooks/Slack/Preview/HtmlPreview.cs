@@ -134,9 +134,10 @@ internal static class HtmlPreview
                 sb.Append("<div class=\"actions\"");
                 if (actions.BlockId is not null) sb.Append(" data-block-id=\"").Append(Encode(actions.BlockId)).Append('"');
                 sb.Append('>');
-                foreach (var button in actions.Elements)
+                foreach (var element in actions.Elements)
                 {
-                    AppendButton(sb, button);
+                    if (element is ButtonElement button) AppendButton(sb, button);
+                    else AppendSelect(sb, (StaticSelectElement)element);
                 }
 
                 sb.Append("</div>\n");
@@ -159,6 +160,14 @@ internal static class HtmlPreview
             default:
                 throw new System.Diagnostics.UnreachableException($"no HTML preview for the block {block.GetType().Name}.");
         }
+    }
+
+    private static void AppendSelect(StringBuilder sb, StaticSelectElement select)
+    {
+        sb.Append("<span class=\"button select\" data-style=\"default\"");
+        if (select.ActionId is not null) sb.Append(" data-action-id=\"").Append(Encode(select.ActionId)).Append('"');
+        sb.Append(" title=\"").Append(Encode(string.Join(", ", select.Options.Select(o => PreviewText.Plain(o.Text))))).Append("\">");
+        sb.Append(Encode(PreviewText.Plain(select.Placeholder))).Append(" ▾</span>");
     }
 
     private static void AppendButton(StringBuilder sb, ButtonElement button)

@@ -17,7 +17,7 @@ internal static class TerminalPreview
             {
                 HeaderBlock header => Header(PreviewText.Plain(header.Text)),
                 SectionBlock section => Section(section),
-                ActionsBlock actions => string.Join('\n', actions.Elements.Select(Button)),
+                ActionsBlock actions => string.Join('\n', actions.Elements.Select(Element)),
                 ContextBlock context => string.Join(' ', context.Elements.Select(PreviewText.Plain)),
                 DividerBlock => new string('-', 40),
                 UnknownBlock other => $"[{other.Type} block not shown]",
@@ -54,8 +54,12 @@ internal static class TerminalPreview
         return $"{label}: {value}";
     }
 
-    private static string Button(ButtonElement button)
-        => button.Url is null ? $"[{PreviewText.Plain(button.Text)}]" : $"[{PreviewText.Plain(button.Text)}] {button.Url}";
+    private static string Element(ActionElement element) => element switch
+    {
+        ButtonElement button => button.Url is null ? $"[{PreviewText.Plain(button.Text)}]" : $"[{PreviewText.Plain(button.Text)}] {button.Url}",
+        StaticSelectElement select => $"[{PreviewText.Plain(select.Placeholder)} ▾ {string.Join(" | ", select.Options.Select(o => PreviewText.Plain(o.Text)))}]",
+        _ => throw new System.Diagnostics.UnreachableException($"no terminal preview for the element {element.GetType().Name}."),
+    };
 
     // Customer data may carry escape sequences; a preview must not let them repaint the operator's terminal.
     private static string Sanitize(string text)
