@@ -310,6 +310,12 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
     private TimeSpan? Duration(string key, YamlMappingNode? map = null)
     {
         if (file.Scalar(map ?? _root, key) is not { } node) return null;
-        return DurationSyntax.TryParse(node.Value ?? "", out var d) ? d : null;
+        if (DurationSyntax.TryParse(node.Value ?? "", out var d)) return d;
+        // The schema checked the shape ("30d"): what is left is a number too large to be a duration. Said, never dropped.
+        if (node.Value is { Length: > 0 } text && System.Text.RegularExpressions.Regex.IsMatch(text, DurationSyntax.Pattern))
+        {
+            diagnostics.ReportInvalidValue(file.Location(node), key, $"\"{text}\"", "too long a duration: at most 10000000 of its unit, and no more than about 29,000 years");
+        }
+        return null;
     }
 }

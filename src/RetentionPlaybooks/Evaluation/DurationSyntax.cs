@@ -7,12 +7,14 @@ internal static class DurationSyntax
 {
     public const string Pattern = "^[0-9]+(s|m|h|d|w)$";
 
+    private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
+
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = default;
         if (text.Length < 2) return false;
         var unit = text[^1];
-        if (!long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
+        if (!long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 10_000_000) return false;
         var seconds = unit switch
         {
             's' => n,
@@ -22,7 +24,8 @@ internal static class DurationSyntax
             'w' => n * 7 * 86400,
             _ => -1,
         };
-        if (seconds < 0 || n > 10_000_000) return false;
+        // 10,000,000 weeks is past what a TimeSpan holds (about 29,000 years): such a duration is refused, not an internal error.
+        if (seconds < 0 || seconds > MaxSeconds) return false;
         duration = TimeSpan.FromSeconds(seconds);
         return true;
     }
