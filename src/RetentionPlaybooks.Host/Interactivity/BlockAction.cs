@@ -87,8 +87,10 @@ internal static class BlockActionReader
             error = "\"payload\" is not a JSON object";
             return false;
         }
+        // Plain variables rather than patterns in the conditions below: mutation testing can then change each condition alone.
         team = Text(root, "team", "id");
-        if (Text(root, "type") is not { } type)
+        var type = Text(root, "type");
+        if (type is null)
         {
             error = "\"payload\" has no \"type\"";
             return false;
@@ -100,7 +102,8 @@ internal static class BlockActionReader
             error = "the payload has no team.id";
             return false;
         }
-        if (Text(root, "user", "id") is not { Length: > 0 } user)
+        var user = Text(root, "user", "id") ?? "";
+        if (user.Length == 0)
         {
             error = "the payload has no user.id";
             return false;
@@ -116,7 +119,8 @@ internal static class BlockActionReader
             error = "the payload has no \"actions\" array";
             return false;
         }
-        var responseUrl = Text(root, "response_url") is { } url && responseUrlAllowed(url) ? url : null;
+        var url = Text(root, "response_url");
+        var responseUrl = url is not null && responseUrlAllowed(url) ? url : null;
         var read = new List<BlockAction>();
         foreach (var element in list.EnumerateArray())
         {
@@ -134,8 +138,10 @@ internal static class BlockActionReader
                 _ => (CaseAction?)null,
             };
             // Another app's element: not an error.
-            if (kind is not { } action) continue;
-            if (Text(element, "action_ts") is not { Length: > 0 } at)
+            if (kind is null) continue;
+            var action = kind.Value;
+            var at = Text(element, "action_ts") ?? "";
+            if (at.Length == 0)
             {
                 error = $"the {id} action has no action_ts";
                 return false;
@@ -143,9 +149,10 @@ internal static class BlockActionReader
             // A button carries the escalation id; the Lost select carries "<escalation id>|<reason>" in the chosen option.
             var value = action == CaseAction.Lost ? Text(element, "selected_option", "value") ?? Text(element, "value") : Text(element, "value");
             string? reason = null;
-            if (action == CaseAction.Lost && value is not null && value.IndexOf('|', StringComparison.Ordinal) is var bar and >= 0)
+            var bar = value?.IndexOf('|', StringComparison.Ordinal) ?? -1;
+            if (action == CaseAction.Lost && bar >= 0)
             {
-                reason = value[(bar + 1)..];
+                reason = value![(bar + 1)..];
                 value = value[..bar];
                 if (!IsKey(reason, MaxReasonLength))
                 {

@@ -17,7 +17,7 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
         var results = new List<ProcessingResult>(records.Count);
         foreach (var inbox in records)
         {
-            IReadOnlyList<PlaybookOutcome> outcomes;
+            IReadOnlyList<PlaybookOutcome> outcomes = []; // assigned in the try; initialised so mutation testing can change the try alone
             var now = time.GetUtcNow();
             try
             {
