@@ -65,7 +65,7 @@ public sealed class CrashRecoveryTests
             using var http = second.Client();
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await slack.WaitForMessagesAsync(6, wait.Token);
-            var health = await WaitDrainedAsync(http);
+            var health = await HostRun.WaitDrainedAsync(http);
             Assert.Equal(6, health.GetProperty("inbox_total").GetInt64());
             Assert.Equal(6, health.GetProperty("sent").GetInt64());
         }
@@ -80,14 +80,4 @@ public sealed class CrashRecoveryTests
         Assert.True(slack.RequestCount("conversations.history") >= 1, "the in-doubt send was not checked against Slack");
     }
 
-    private static async Task<JsonElement> WaitDrainedAsync(HttpClient http)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var health = await http.GetFromJsonAsync<JsonElement>("/health");
-            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the host did not drain");
-    }
 }

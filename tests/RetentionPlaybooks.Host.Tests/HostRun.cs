@@ -47,6 +47,18 @@ internal sealed class HostRun : IDisposable
         throw new TimeoutException($"the host process did not start listening: {run.Stderr}");
     }
 
+    /// <summary>Polls /health (bounded, real time) until the host's inbox and outbox are empty; its last answer.</summary>
+    public static async Task<System.Text.Json.JsonElement> WaitDrainedAsync(HttpClient http)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var health = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(http, "/health");
+            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the host did not drain");
+    }
+
     /// <summary>A client for the listening host.</summary>
     public HttpClient Client() => new() { BaseAddress = BaseAddress ?? throw new InvalidOperationException("not listening"), Timeout = TimeSpan.FromSeconds(10) };
 

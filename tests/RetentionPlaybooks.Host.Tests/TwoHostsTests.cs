@@ -56,8 +56,8 @@ public sealed class TwoHostsTests
 
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await slack.WaitForMessagesAsync(Count, wait.Token);
-            var healthA = await WaitDrainedAsync(httpA);
-            await WaitDrainedAsync(httpB);
+            var healthA = await HostRun.WaitDrainedAsync(httpA);
+            await HostRun.WaitDrainedAsync(httpB);
 
             var ids = slack.Messages.Select(m => m.MetadataPayloadString("escalation_id")).ToList();
             Assert.Equal(Count, ids.Count);
@@ -80,14 +80,4 @@ public sealed class TwoHostsTests
         }
     }
 
-    private static async Task<JsonElement> WaitDrainedAsync(HttpClient http)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var health = await http.GetFromJsonAsync<JsonElement>("/health");
-            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the hosts did not drain");
-    }
 }
