@@ -10,7 +10,9 @@ namespace RetentionPlaybooks.Tests.Slack;
 /// </summary>
 public sealed class RenderPlanTests
 {
-    private static readonly Lazy<CompilationResult> Odd = new(() =>
+    // Compiled in each test, not cached: the plans are made while compiling, and a mutation run credits code run once
+    // for a shared cache to the first test that happened to fill it.
+    private static CompilationResult Odd()
     {
         using var dir = new Cli.TempPlaybooks();
         File.WriteAllText(dir.FilePath("odd-labels.yaml"), $$$"""
@@ -40,15 +42,15 @@ public sealed class RenderPlanTests
         var result = PlaybookCompiler.CompileDirectory(dir.Path);
         Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
         return result;
-    });
+    }
 
     private static CompiledPlaybook Playbook(string id, CompilationResult? compilation = null) =>
-        (compilation ?? RenderHarness.Compilation).Playbooks.Single(p => p.Id == id);
+        (compilation ?? PlaybookCompiler.CompileDirectory(RepoPaths.Playbooks)).Playbooks.Single(p => p.Id == id);
 
     [Fact]
     public void ContextLineAndFallbackSuffix_NameThePlaybookOwnerAndSla()
     {
-        var plan = Playbook("odd-labels", Odd.Value).RenderPlans[0];
+        var plan = Playbook("odd-labels", Odd()).RenderPlans[0];
 
         Assert.Equal("Playbook *odd-labels* · Owner <@U07CXLEAD> · SLA 90m", plan.ContextLine);
         Assert.Equal(" · owner <@U07CXLEAD>", plan.FallbackSuffix);
@@ -57,7 +59,7 @@ public sealed class RenderPlanTests
     [Fact]
     public void FieldHeadings_EscapedBold_WhitespaceCollapsed_TrimmedTo200()
     {
-        var headings = Playbook("odd-labels", Odd.Value).RenderPlans[0].FieldHeadings;
+        var headings = Playbook("odd-labels", Odd()).RenderPlans[0].FieldHeadings;
 
         Assert.Equal(3, headings.Count);
         Assert.Equal("*Top item*\n", headings[0]);
@@ -76,7 +78,7 @@ public sealed class RenderPlanTests
     [Fact]
     public void PlaybookMembers_IdOwnerMentionSlaChannelDescription()
     {
-        var plans = Playbook("odd-labels", Odd.Value).RenderPlans;
+        var plans = Playbook("odd-labels", Odd()).RenderPlans;
         var members = plans[0].Playbook;
 
         Assert.Equal("odd-labels", members["id"]);
@@ -91,7 +93,7 @@ public sealed class RenderPlanTests
     [Fact]
     public void ForRoutes_OnePlanPerChannel_SharedByRoutesToIt()
     {
-        var plans = Playbook("odd-labels", Odd.Value).RenderPlans;
+        var plans = Playbook("odd-labels", Odd()).RenderPlans;
 
         Assert.Equal(3, plans.Count);
         Assert.Equal("retention-lead-dm", plans[0].Channel.Name);
@@ -103,12 +105,25 @@ public sealed class RenderPlanTests
     [Fact]
     public void Reads_TriggerAndLinks_OnlyWhenATemplateReadsThem()
     {
-        var odd = Playbook("odd-labels", Odd.Value).RenderPlans[0];
+        var odd = Playbook("odd-labels", Odd()).RenderPlans[0];
         var vip = Playbook("vip-cart-abandonment").RenderPlans[0];
 
         Assert.True(odd.Trigger);
         Assert.False(vip.Trigger);
         Assert.Equal(["customerio_profile"], odd.Links);
         Assert.Equal(["customerio_profile", "shop_customer"], vip.Links.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Lower_AndForRoutes_RefuseNull()
+    {
+        var compilation = RenderHarness.Compilation;
+        var vip = compilation.Playbooks.Single(p => p.Id == "vip-cart-abandonment");
+        var channel = vip.Routes[0].Channel;
+
+        Assert.Equal("playbook", Assert.Throws<ArgumentNullException>(() => RenderPlan.ForRoutes(null!, compilation.DataModel!)).ParamName);
+        Assert.Equal("playbook", Assert.Throws<ArgumentNullException>(() => RenderPlan.Lower(null!, channel, compilation.DataModel!)).ParamName);
+        Assert.Equal("channel", Assert.Throws<ArgumentNullException>(() => RenderPlan.Lower(vip, null!, compilation.DataModel!)).ParamName);
+        Assert.Equal("model", Assert.Throws<ArgumentNullException>(() => RenderPlan.Lower(vip, channel, null!)).ParamName);
     }
 }
