@@ -1,5 +1,6 @@
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
+using RetentionPlaybooks.Tests.Cli;
 using Xunit;
 
 namespace RetentionPlaybooks.Tests.Evaluation;
@@ -25,8 +26,7 @@ public sealed class DurationOverflowTests
     public void APlaybookWithACooldownOf1600000Weeks_GetsABadDurationDiagnostic_NotAnInternalError()
     {
         using var dir = new TempPlaybooks();
-        var text = File.ReadAllText(Path.Combine(RepoPaths.Playbooks, "vip-cart-abandonment.yaml")).Replace("cooldown: 7d", "cooldown: 1600000w", StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(dir.Path, "vip-cart-abandonment.yaml"), text);
+        dir.Replace("vip-cart-abandonment.yaml", "cooldown: 7d", "cooldown: 1600000w");
 
         var result = PlaybookCompiler.CompileDirectory(dir.Path);
 
@@ -42,25 +42,11 @@ public sealed class DurationOverflowTests
     public void EveryDurationPlace_TooLong_IsOneDiagnostic_NotAnInternalError(string from, string to)
     {
         using var dir = new TempPlaybooks();
-        var text = File.ReadAllText(Path.Combine(RepoPaths.Playbooks, "vip-cart-abandonment.yaml")).Replace(from, to, StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(dir.Path, "vip-cart-abandonment.yaml"), text);
+        dir.Replace("vip-cart-abandonment.yaml", from, to);
 
         var result = PlaybookCompiler.CompileDirectory(dir.Path);
 
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "RP0013");
         Assert.Contains(result.Diagnostics, d => d.IsError);
-    }
-
-    private sealed class TempPlaybooks : IDisposable
-    {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"rp-duration-{Guid.NewGuid():N}");
-
-        public TempPlaybooks()
-        {
-            Directory.CreateDirectory(Path);
-            foreach (var f in new[] { "workspace.yaml", "data-model.yaml" }) File.Copy(System.IO.Path.Combine(RepoPaths.Playbooks, f), System.IO.Path.Combine(Path, f));
-        }
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

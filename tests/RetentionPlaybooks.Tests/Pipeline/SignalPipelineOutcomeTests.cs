@@ -17,25 +17,7 @@ namespace RetentionPlaybooks.Tests.Pipeline;
 public sealed class SignalPipelineOutcomeTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1795870800); // the sample's timestamp
-    private static readonly Lazy<CompilationResult> WithPaused = new(() => CompileWith(dir => File.WriteAllText(dir.FilePath("subscription-paused.yaml"), """
-        description: A subscriber who pauses is one step from cancelling.
-        trigger:
-          attribute: subscription_status
-          from: active
-          to: paused
-        route:
-          - default: subscription-saves
-        owner: retention-lead
-        sla: 1d
-        guardrails: { cooldown: 30d }
-        pii: [name]
-        message:
-          title: "Subscription paused"
-          next_step: Call before the next renewal date.
-          links:
-            - label: Customer.io profile
-              url: "{{ links.customerio_profile }}"
-        """)));
+    private static readonly Lazy<CompilationResult> WithPaused = new(() => CompileWith(SubscriptionPausedPlaybook.WriteTo));
 
     private readonly InMemoryStores _stores = new();
 

@@ -128,32 +128,7 @@ public sealed class GuardrailCheckerTests
 /// <summary>The attribute stage on its own: a watched attribute that changes becomes a trigger; the first sighting does not.</summary>
 public sealed class AttributeTrackerTests
 {
-    private static readonly CompilationResult Paused = Compile();
-
-    private static CompilationResult Compile()
-    {
-        using var dir = new Cli.TempPlaybooks();
-        File.WriteAllText(dir.FilePath("subscription-paused.yaml"), """
-            description: A subscriber who pauses is one step from cancelling.
-            trigger:
-              attribute: subscription_status
-              from: active
-              to: paused
-            route:
-              - default: subscription-saves
-            owner: retention-lead
-            sla: 1d
-            guardrails: { cooldown: 30d }
-            pii: [name]
-            message:
-              title: "Subscription paused"
-              next_step: Call before the next renewal date.
-              links:
-                - label: Customer.io profile
-                  url: "{{ links.customerio_profile }}"
-            """);
-        return PlaybookCompiler.CompileDirectory(dir.Path);
-    }
+    private static readonly CompilationResult Paused = SubscriptionPausedPlaybook.Compile();
 
     private static Signal Identify(string customer, string status) =>
         new(customer, JsonDocument.Parse($$"""{"id": "{{customer}}", "subscription_status": "{{status}}", "plan": "x"}""").RootElement, null, null);

@@ -109,29 +109,7 @@ public sealed class InMemoryEscalationHistoryTests
 public sealed class AttributeTrackerEdgeTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 28, 13, 0, 0, TimeSpan.Zero);
-    private static readonly Lazy<CompilationResult> Paused = new(() =>
-    {
-        using var dir = new Cli.TempPlaybooks();
-        File.WriteAllText(dir.FilePath("subscription-paused.yaml"), """
-            description: A subscriber who pauses is one step from cancelling.
-            trigger:
-              attribute: subscription_status
-              from: active
-              to: paused
-            route:
-              - default: subscription-saves
-            owner: retention-lead
-            sla: 1d
-            pii: [name]
-            message:
-              title: "Subscription paused"
-              next_step: Call before the next renewal date.
-              links:
-                - label: Customer.io profile
-                  url: "{{ links.customerio_profile }}"
-            """);
-        return PlaybookCompiler.CompileDirectory(dir.Path);
-    });
+    private static readonly Lazy<CompilationResult> Paused = new(SubscriptionPausedPlaybook.Compile);
 
     private readonly InMemoryAttributeSnapshots _snapshots = new();
 
