@@ -121,7 +121,8 @@ public sealed class CaseLoopTests : IAsyncLifetime
 
         await ClickAsync(Button(ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD"));
         await SettleAsync();
-        _time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1)); // the update's pacing moved the clock one second
+        // Exactly two minutes after the acknowledgement, however far the update's pacing moved the clock meanwhile.
+        _time.Advance(clickedAt + TimeSpan.FromMinutes(2) - _time.GetUtcNow());
         await ClickAsync(Button(ts, BlockActionReader.AcknowledgeId, escalation, "U07OTHER"));
         await SettleAsync();
         await ClickAsync(Button(ts, BlockActionReader.SavedId, escalation, "U07OTHER"));
