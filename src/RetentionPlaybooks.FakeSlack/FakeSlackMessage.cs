@@ -16,6 +16,9 @@ internal sealed record FakeSlackMessage(
 
     public JsonArray? Blocks => Body["blocks"] as JsonArray;
 
+    /// <summary>The parent's ts when this is a reply in a thread; null for a message in the channel.</summary>
+    public string? ThreadTs => Body["thread_ts"] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+
     /// <summary>The metadata event_payload's string field <paramref name="key"/>, if any.</summary>
     public string? MetadataPayloadString(string key) =>
         Metadata?["event_payload"]?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

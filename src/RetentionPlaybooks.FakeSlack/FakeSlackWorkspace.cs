@@ -225,6 +225,8 @@ internal sealed class FakeSlackWorkspace
             "conversations.info" => Authenticate(token) ?? Info(args),
             "conversations.history" => Authenticate(token) ?? History(args),
             "conversations.open" => Authenticate(token) ?? Open(args),
+            "conversations.replies" => Authenticate(token) ?? Replies(args),
+            "chat.getPermalink" => Authenticate(token) ?? Permalink(args),
             _ => FakeSlackResponse.Error("unknown_method", 404),
         };
     }
@@ -369,8 +371,9 @@ internal sealed class FakeSlackWorkspace
         var latest = ParseTs(Str(args["latest"]));
         var cursor = DecodeCursor(Str(args["cursor"]));
 
+        // Like Slack, the channel's history holds its messages, not the replies in their threads.
         var candidates = _messages
-            .Where(m => m.Channel == channel)
+            .Where(m => m.Channel == channel && m.ThreadTs is null)
             .Select(m => (Message: m, At: ParseTs(m.Ts)!.Value))
             .Where(x => oldest is null || (inclusive ? x.At >= oldest : x.At > oldest))
             .Where(x => latest is null || (inclusive ? x.At <= latest : x.At < latest))
@@ -387,6 +390,45 @@ internal sealed class FakeSlackWorkspace
             ["channel_actions_ts"] = null,
             ["channel_actions_count"] = 0,
             ["response_metadata"] = new JsonObject { ["next_cursor"] = hasMore ? EncodeCursor(page[^1].Message.Ts) : "" },
+        });
+    }
+
+    /// <summary>conversations.replies: the parent first, then its replies oldest first; pages by cursor like history.</summary>
+    private FakeSlackResponse Replies(JsonObject args)
+    {
+        if (Str(args["channel"]) is { Length: > 0 } asked && asked[0] is 'U' or 'W') return FakeSlackResponse.Error("channel_not_found");
+        if (!TryResolveChannel(Str(args["channel"]), out var channel, out var error)) return FakeSlackResponse.Error(error);
+        var ts = Str(args["ts"]);
+        var parent = _messages.FirstOrDefault(m => m.Channel == channel && m.Ts == ts);
+        if (parent is null) return FakeSlackResponse.Error("thread_not_found");
+        var limit = Math.Clamp(Int(args["limit"]) ?? 1000, 1, 1000);
+        var metadata = Bool(args["include_all_metadata"]);
+        var after = DecodeCursor(Str(args["cursor"]));
+        var thread = _messages.Where(m => m.Channel == channel && (m.Ts == ts || m.ThreadTs == ts))
+            .Select(m => (Message: m, At: ParseTs(m.Ts)!.Value))
+            .OrderBy(x => x.At)
+            .Where(x => after is null || x.At > after)
+            .ToList();
+        var page = thread.Take(limit).ToList();
+        var hasMore = thread.Count > page.Count;
+        return FakeSlackResponse.Ok(new JsonObject
+        {
+            ["messages"] = new JsonArray([.. page.Select(x => (JsonNode?)MessageJson(x.Message, metadata))]),
+            ["has_more"] = hasMore,
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = hasMore ? EncodeCursor(page[^1].Message.Ts) : "" },
+        });
+    }
+
+    /// <summary>chat.getPermalink: a link in the fake workspace's form, for a message that exists.</summary>
+    private FakeSlackResponse Permalink(JsonObject args)
+    {
+        if (!TryResolveChannel(Str(args["channel"]), out var channel, out var error)) return FakeSlackResponse.Error(error);
+        var ts = Str(args["message_ts"]);
+        if (!_messages.Any(m => m.Channel == channel && m.Ts == ts)) return FakeSlackResponse.Error("message_not_found");
+        return FakeSlackResponse.Ok(new JsonObject
+        {
+            ["channel"] = channel,
+            ["permalink"] = $"https://fake-workspace.slack.com/archives/{channel}/p{ts!.Replace(".", "", StringComparison.Ordinal)}",
         });
     }
 

@@ -215,7 +215,7 @@ public sealed class DeliveryTests
         Assert.Equal(1, slack.RequestCount("chat.postMessage"));
         Assert.Single(slack.MessagesIn("C07VIPSAVES"), m => m.MetadataPayloadString("escalation_id") is not null);
         Assert.True(slack.RequestCount("conversations.history") >= 3, $"{slack.RequestCount("conversations.history")} history page(s) read");
-        var sent = await app.Services.GetRequiredService<IStore>().Health.StatsAsync(3, HostApp.Start, CancellationToken.None);
+        var sent = await app.Services.GetRequiredService<IStore>().Health.StatsAsync(3, HostApp.Start, HostApp.Start, CancellationToken.None);
         Assert.Equal(1, sent.Sent);
     }
 

@@ -51,6 +51,9 @@ public sealed class GuardrailTests
         using var app = new HostApp();
         var first = Assert.Single(await RunAsync(app, [Cart(1, "cus_a", "chk_1")]));
         var at = await CreatedAtAsync(app, first);
+        // The case's SLA clocks fire and drain first, so their pacing does not move the clock past the boundaries below.
+        app.Time.SetUtcNow(at + TimeSpan.FromHours(3));
+        await app.DrainAsync(TimeSpan.FromSeconds(1));
 
         app.Time.SetUtcNow(at + TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(1));
         var during = Assert.Single(await RunAsync(app, [Cart(2, "cus_a", "chk_2")]));
@@ -99,6 +102,9 @@ public sealed class GuardrailTests
         var latest = (await Task.WhenAll(day.Select(d => CreatedAtAsync(app, d)))).Max();
         var earliest = (await Task.WhenAll(day.Select(d => CreatedAtAsync(app, d)))).Min();
         Assert.Equal(earliest, latest);
+        // The day's SLA clocks (reminders, breaches) fire and drain first, so their pacing does not move the clock past the boundary below.
+        app.Time.SetUtcNow(latest + TimeSpan.FromHours(3));
+        await app.DrainAsync(TimeSpan.FromSeconds(1));
 
         app.Time.SetUtcNow(latest + TimeSpan.FromHours(24));
         var atTheBoundary = Assert.Single(await RunAsync(app, [Cart(9, "cus_9", "chk_9")]));

@@ -20,7 +20,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
 
     public IReadOnlyList<PreviewEntry> Messages => _messages.ToArray();
 
-    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral;
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward;
 
     public Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
@@ -34,8 +34,10 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
         {
             return Task.FromResult(new SendResult(SendOutcome.Transient, Error: "waiting for the escalation's message to be posted first"));
         }
-        // The body comes from the deliveries, as stored: read it back into the model for the previews.
-        var message = JsonNode.Parse(item.Body)!.AsObject();
+        // The body comes from the deliveries, as stored: read it back into the model for the previews. A forward links the
+        // original's place in the preview sink.
+        var body = item.Kind == DeliveryKind.Forward ? SlackApiSender.WithPermalink(item.Body, $"preview://{item.PostChannel}/{item.PostTs}") : item.Body;
+        var message = JsonNode.Parse(body)!.AsObject();
         var model = BlockKitReader.Read(message);
         var ts = $"{time.GetUtcNow().ToUnixTimeSeconds()}.{Interlocked.Increment(ref _sequence):D6}";
         if (item.Kind == DeliveryKind.Update) ts = item.PostTs!;
@@ -43,7 +45,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
         while (_messages.Count > Keep) _messages.TryDequeue(out _);
         lock (console)
         {
-            var what = item.Kind switch { DeliveryKind.Update => "update of ", DeliveryKind.ThreadReply => "thread reply to ", _ => "" };
+            var what = item.Kind switch { DeliveryKind.Update => "update of ", DeliveryKind.ThreadReply => "thread reply to ", DeliveryKind.Forward => "SLA escalation of ", _ => "" };
             console.WriteLine($"[preview] #{item.Channel} ← {item.Playbook} ({what}escalation {item.EscalationId}); no Slack token set, see /preview");
             console.WriteLine(TerminalPreview.Render(model));
             console.WriteLine();

@@ -29,7 +29,7 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
     /// <summary>auth.test: which workspace and bot user the token belongs to.</summary>
     public Task<SlackCall<AuthTestResult>> CheckAsync(CancellationToken ct) => client.AuthTestAsync(ct);
 
-    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral;
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward;
 
     public async Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
@@ -47,21 +47,56 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
             };
         }
         var body = Array.Empty<byte>();
-        if (item.Kind != DeliveryKind.Post && !ToPostedMessage(item, out body, out var waiting)) return waiting;
+        if (item.Kind == DeliveryKind.Forward)
+        {
+            // A post elsewhere that links the escalation's message: its permalink exists once the message is in Slack.
+            if (item.PostChannel is not { } channel || item.PostTs is not { } ts)
+            {
+                return new SendResult(SendOutcome.Transient, Error: "waiting for the escalation's message to be posted first");
+            }
+            var link = await client.GetPermalinkAsync(channel, ts, ct).ConfigureAwait(false);
+            if (!link.IsSuccess) return Failed(link.Outcome, link.Error, link.RetryAfter, inDoubt: false);
+            body = WithPermalink(item.Body, link.Value);
+        }
+        else if (item.Kind != DeliveryKind.Post && !ToPostedMessage(item, out body, out var waiting))
+        {
+            return waiting;
+        }
         var call = item.Kind switch
         {
             DeliveryKind.Post => await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false),
+            DeliveryKind.Forward => await client.PostMessageAsync(body, ct).ConfigureAwait(false),
             DeliveryKind.Update => await client.UpdateMessageAsync(body, ct).ConfigureAwait(false),
             _ => await client.PostMessageAsync(body, ct).ConfigureAwait(false),
         };
-        return call.Outcome switch
-        {
-            SlackCallOutcome.Success => SendResult.Posted(call.Value!.Channel, call.Value.Ts),
-            SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: call.Error ?? "ratelimited", RetryAfter: call.RetryAfter),
+        return call.Outcome == SlackCallOutcome.Success
+            ? SendResult.Posted(call.Value!.Channel, call.Value.Ts)
             // An HTTP error status means Slack answered without posting; a timeout or a lost connection may not.
-            SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: call.Error, InDoubt: call.HttpStatus is null or < 400),
-            _ => new SendResult(SendOutcome.Permanent, Error: call.Error),
-        };
+            : Failed(call.Outcome, call.Error, call.RetryAfter, inDoubt: call.HttpStatus is null or < 400);
+    }
+
+    private static SendResult Failed(SlackCallOutcome outcome, string? error, TimeSpan? retryAfter, bool inDoubt) => outcome switch
+    {
+        SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: error ?? "ratelimited", RetryAfter: retryAfter),
+        SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: error, InDoubt: inDoubt),
+        _ => new SendResult(SendOutcome.Permanent, Error: error),
+    };
+
+    /// <summary>The forward's body with the original message's permalink in place of the placeholder (in its blocks and text).</summary>
+    internal static byte[] WithPermalink(byte[] body, string permalink)
+    {
+        var message = JsonNode.Parse(body)!.AsObject();
+        if (message["blocks"] is JsonArray blocks)
+        {
+            foreach (var block in blocks)
+            {
+                if (block?["text"] is JsonObject text && text["text"]?.GetValue<string>() is { } s)
+                {
+                    text["text"] = s.Replace(Interactivity.CaseMessages.PermalinkPlaceholder, permalink, StringComparison.Ordinal);
+                }
+            }
+        }
+        return System.Text.Encoding.UTF8.GetBytes(message.ToJsonString());
     }
 
     /// <summary>
@@ -80,19 +115,46 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
         return true;
     }
 
+    /// <summary>A thread reply in doubt (a reminder): read the thread (conversations.replies) for its metadata. Each escalation's
+    /// thread holds a handful of our replies, so a few pages suffice; a thread too long to read is "cannot tell", never "not there".</summary>
+    private async Task<FindResult> FindReplyAsync(DeliveryItem item, CancellationToken ct)
+    {
+        if (item.PostChannel is not { } channel || item.PostTs is not { } ts) return new FindResult(false);
+        var eventType = ReplyEventType(item.Body);
+        if (eventType is null) return new FindResult(null, Error: "a thread reply without metadata cannot be looked up", CanRetry: false);
+        string? cursor = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var replies = await client.ConversationRepliesAsync(channel, ts, PageSize, includeAllMetadata: true, ct, cursor).ConfigureAwait(false);
+            if (!replies.IsSuccess)
+            {
+                return new FindResult(null, Error: replies.Error, CanRetry: replies.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
+            }
+            if (replies.Value.FindByMetadata(eventType, "escalation_id", item.EscalationId) is { } found) return new FindResult(true, channel, found.Ts);
+            if (!replies.Value.HasMore) return new FindResult(false);
+            if (replies.Value.NextCursor is not { } next)
+            {
+                return new FindResult(null, Error: "conversations.replies said has_more without a next_cursor", CanRetry: true);
+            }
+            cursor = next;
+        }
+        return new FindResult(null, Error: $"more than {MaxPages * PageSize} replies in the thread; not looked further", CanRetry: false);
+    }
+
+    /// <summary>The metadata type the reply was sent with (the reminder's), or null when it has none.</summary>
+    private static string? ReplyEventType(byte[] body) => JsonNode.Parse(body)?["metadata"]?["event_type"]?.GetValue<string>();
+
     public async Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
     {
         // An update sets the message to the same content again, an ephemeral reply is seen once by one person: repeating
         // either is harmless, so they are simply resent.
         if (item.Kind is DeliveryKind.Update or DeliveryKind.Ephemeral) return new FindResult(false);
-        if (item.Kind == DeliveryKind.ThreadReply)
-        {
-            // Replies are not in conversations.history; looking them up needs conversations.replies (issue #10). Never risk a duplicate.
-            return new FindResult(null, Error: "a thread reply in doubt cannot be looked up yet", CanRetry: false);
-        }
+        if (item.Kind == DeliveryKind.ThreadReply) return await FindReplyAsync(item, ct).ConfigureAwait(false);
         var oldest = item.CreatedAt - Lookback;
         var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
         var conversation = item.Target;
+        // The escalation's post, or its forward to the SLA's target (tagged apart: the target may be the same channel).
+        var eventType = item.Kind == DeliveryKind.Forward ? Interactivity.CaseMessages.ForwardEventType : MessageRenderer.MetadataEventType;
         if (conversation[0] is 'U' or 'W')
         {
             // A DM was posted to a user id; its history lives under the DM channel's own id.
@@ -113,7 +175,7 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
             {
                 return new FindResult(null, Error: history.Error, CanRetry: history.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
             }
-            if (history.Value.FindByMetadata(MessageRenderer.MetadataEventType, "escalation_id", item.EscalationId) is { } found)
+            if (history.Value.FindByMetadata(eventType, "escalation_id", item.EscalationId) is { } found)
             {
                 return new FindResult(true, conversation, found.Ts);
             }

@@ -18,7 +18,7 @@ internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options
         StoreStats stats;
         try
         {
-            stats = await store.StatsAsync(options.FailingAttempts, now - options.RecentProblemWindow, cancellationToken).ConfigureAwait(false);
+            stats = await store.StatsAsync(options.FailingAttempts, now - options.RecentProblemWindow, now, cancellationToken).ConfigureAwait(false);
         }
         catch (System.Data.Common.DbException ex)
         {
@@ -37,6 +37,7 @@ internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options
             ["quarantined_recently"] = stats.RecentQuarantined,
             ["outbox_pending"] = stats.Pending + stats.Sending,
             ["outbox_oldest_pending_seconds"] = Seconds(outboxAge),
+            ["sla_clocks_scheduled"] = stats.Scheduled,
             ["failing_deliveries"] = stats.Failing,
             ["sent"] = stats.Sent,
             ["dead_letters"] = stats.Dead,

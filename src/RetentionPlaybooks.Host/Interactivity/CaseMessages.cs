@@ -6,6 +6,7 @@ using RetentionPlaybooks.Host.Storage;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Pipeline;
 using RetentionPlaybooks.Slack;
+using RetentionPlaybooks.Templates;
 
 namespace RetentionPlaybooks.Host.Interactivity;
 
@@ -36,6 +37,77 @@ internal static class CaseMessages
             return [new NewDelivery(Ulid.New(now), action.EscalationId, DeliveryKind.Ephemeral, "ephemeral:" + action.EscalationId, Encoding.UTF8.GetBytes(payload.ToJsonString()), now)];
         }
         return [];
+    }
+
+    /// <summary>Message metadata of an SLA escalation's post (in the target's history), so an in-doubt one is found again.</summary>
+    public const string ForwardEventType = "retention_sla_escalation";
+
+    /// <summary>Message metadata of a reminder in the thread, so an in-doubt one is found again.</summary>
+    public const string ReminderEventType = "retention_sla_reminder";
+
+    /// <summary>What the sender replaces with the original message's permalink (it is known only once the message is posted).
+    /// The forward's text is built from the playbook's and workspace's own names only, never from customer data.</summary>
+    public const string PermalinkPlaceholder = "{permalink}";
+
+    /// <summary>
+    /// A new case's SLA clocks, as deliveries due at their time: the reminder in the thread, the update that marks the SLA
+    /// missed, and (when the playbook names a target) the escalation there. None when the SLA never ends in the calendar.
+    /// </summary>
+    public static IReadOnlyList<NewDelivery> Clocks(string escalationId, CompiledPlaybook playbook, string channel, string target, byte[] postBody, SlaSchedule schedule, DateTimeOffset createdAt)
+    {
+        if (schedule.DueAt == DateTimeOffset.MaxValue) return [];
+        var list = new List<NewDelivery>(3);
+        if (schedule.RemindAt < schedule.DueAt)
+        {
+            list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.ThreadReply, target, Reminder(escalationId, playbook, schedule), schedule.RemindAt, SlaClocks.Remind));
+        }
+        var open = new CaseState(escalationId, playbook.Id, target, createdAt, null, null, null, null, null, null, postBody, null, null, schedule.DueAt, schedule.DueAt);
+        list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.Update, target, Update(postBody, open, playbook), schedule.DueAt, SlaClocks.Breach));
+        if (playbook.SlaEscalateTo is { } to)
+        {
+            list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.Forward, to.SlackTarget, Forward(escalationId, playbook, channel, to), schedule.DueAt, SlaClocks.Escalate));
+        }
+        return list;
+    }
+
+    /// <summary>The reminder in the thread: the owner's mention, how long the case has waited, when the SLA ends (Slack shows it
+    /// in the reader's time zone). Sent with the thread's channel and ts set by the sender.</summary>
+    internal static byte[] Reminder(string escalationId, CompiledPlaybook playbook, SlaSchedule schedule)
+    {
+        var due = schedule.DueAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var text = $":alarm_clock: <@{playbook.Owner.SlackUser}> nobody has acknowledged this case yet; its SLA ({DurationSyntax.Format(playbook.Sla)}) ends "
+            + $"<!date^{due}^{{date_short_pretty}} at {{time}}|{schedule.DueAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC>.";
+        var message = new JsonObject
+        {
+            ["text"] = text,
+            ["unfurl_links"] = false,
+            ["unfurl_media"] = false,
+            ["metadata"] = new JsonObject { ["event_type"] = ReminderEventType, ["event_payload"] = new JsonObject { ["escalation_id"] = escalationId, ["playbook"] = playbook.Id } },
+        };
+        return Encoding.UTF8.GetBytes(message.ToJsonString());
+    }
+
+    /// <summary>The case posted to the SLA's escalation target: which playbook, where, the SLA, the owner, and a link to the
+    /// original message (its permalink set by the sender). The playbook's and the workspace's words only: no customer data.</summary>
+    internal static byte[] Forward(string escalationId, CompiledPlaybook playbook, string channel, SlaEscalation to)
+    {
+        var text = $":rotating_light: *SLA missed:* a *{Mrkdwn.Escape(playbook.Id)}* case in *{Mrkdwn.Escape(channel)}* was not acknowledged within "
+            + $"{DurationSyntax.Format(playbook.Sla)} (owner <@{playbook.Owner.SlackUser}>). <{PermalinkPlaceholder}|Open the case>";
+        var message = new JsonObject
+        {
+            ["channel"] = to.SlackTarget,
+            ["text"] = $"SLA missed: a {playbook.Id} case in {channel} was not acknowledged within {DurationSyntax.Format(playbook.Sla)}",
+            ["blocks"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "section",
+                ["block_id"] = "rp_sla_escalation",
+                ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text },
+            }),
+            ["unfurl_links"] = false,
+            ["unfurl_media"] = false,
+            ["metadata"] = new JsonObject { ["event_type"] = ForwardEventType, ["event_payload"] = new JsonObject { ["escalation_id"] = escalationId, ["playbook"] = playbook.Id } },
+        };
+        return Encoding.UTF8.GetBytes(message.ToJsonString());
     }
 
     /// <summary>The post's body with its status line replaced: for chat.update (the sender sets channel and ts).</summary>
@@ -70,7 +142,7 @@ internal static class CaseMessages
                 }
             }
             // A changed block gets a new block_id, so Slack redraws it.
-            var version = (state.OutcomeAt ?? state.AcknowledgedAt ?? state.CreatedAt).ToUnixTimeMilliseconds();
+            var version = (state.OutcomeAt ?? state.AcknowledgedAt ?? (state.SlaMissedAt is { } missed && missed != DateTimeOffset.MaxValue ? missed : state.CreatedAt)).ToUnixTimeMilliseconds();
             blocks.Add(new JsonObject
             {
                 ["type"] = "context",
@@ -102,15 +174,23 @@ internal static class CaseMessages
         if (state.AcknowledgedAt is { } acked)
         {
             var after = acked - state.CreatedAt;
-            var sla = playbook is null ? "" : after <= playbook.Sla
+            // The case's own SLA end (open hours counted when it was raised); a case from before clocks has none.
+            var due = state.SlaDueAt ?? (playbook is null ? null : state.CreatedAt + playbook.Sla);
+            var sla = playbook is null || due is not { } end ? "" : acked <= end
                 ? $" (SLA {DurationSyntax.Format(playbook.Sla)}: met)"
-                : $" (SLA {DurationSyntax.Format(playbook.Sla)}: missed by {Span(after - playbook.Sla)})";
+                : $" (SLA {DurationSyntax.Format(playbook.Sla)}: missed by {Span(acked - end)})";
             parts.Add($":eyes: Acknowledged by {Mention(state.AcknowledgedBy)} after {Span(after)}{sla}");
+        }
+        else if (state.Outcome is null && state.SlaMissedAt is not null)
+        {
+            var escalated = playbook?.SlaEscalateTo is { } to ? $"; escalated to {(to.Channel is { } c ? Mrkdwn.Escape(c.Name) : Mention(to.Owner!.SlackUser))}" : "";
+            var sla = playbook is null ? "its SLA" : $"its SLA ({DurationSyntax.Format(playbook.Sla)})";
+            parts.Add($":alarm_clock: Not acknowledged within {sla}{escalated}");
         }
         return string.Join(" · ", parts);
     }
 
-    private static string Plain(CaseState state) => state.Outcome ?? (state.AcknowledgedAt is null ? "open" : "acknowledged");
+    private static string Plain(CaseState state) => state.Outcome ?? (state.AcknowledgedAt is not null ? "acknowledged" : state.SlaMissedAt is not null ? "SLA missed" : "open");
 
     /// <summary>What the person who clicked is told when someone was first, or the case is not known.</summary>
     internal static string Told(CaseTransition transition, DateTimeOffset now)

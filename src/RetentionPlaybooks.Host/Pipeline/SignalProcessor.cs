@@ -1,3 +1,4 @@
+using RetentionPlaybooks.Host.Interactivity;
 using RetentionPlaybooks.Host.Playbooks;
 using RetentionPlaybooks.Host.Storage;
 using RetentionPlaybooks.Pipeline;
@@ -13,7 +14,8 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
 {
     public async Task<IReadOnlyList<ProcessingResult>> ProcessAsync(IReadOnlyList<InboxRecord> records, CancellationToken ct)
     {
-        var pipeline = new SignalPipeline(catalog.Current, store.Escalations, store.Attributes);
+        var playbooks = catalog.Current;
+        var pipeline = new SignalPipeline(playbooks, store.Escalations, store.Attributes);
         var results = new List<ProcessingResult>(records.Count);
         foreach (var inbox in records)
         {
@@ -41,8 +43,13 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                 decisions.Add(new DecisionRecord(inbox.Id, o.Playbook?.Id ?? "-", OutcomeText.Of(o.Outcome), o.Reason, o.Channel?.Name, o.Escalation?.Id));
                 if (o.Escalation is { } e)
                 {
+                    // The case's SLA clocks start now, when it is queued: rows due at their time, not timers.
+                    var body = e.Message.Body.ToArray();
+                    var schedule = SlaSchedule.For(o.Playbook!, playbooks.Workspace?.BusinessHours, now);
                     escalations.Add(new NewEscalation(e.Id, inbox.Id, e.Playbook, e.CustomerId, e.Channel.Name, e.Channel.SlackTarget, e.DedupeKey,
-                        e.Message.Body.ToArray(), now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel)));
+                        body, now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel),
+                        schedule.DueAt == DateTimeOffset.MaxValue ? null : schedule.DueAt,
+                        CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now)));
                 }
             }
             results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates()));

@@ -23,6 +23,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly SqliteConnection _writeConnection;
     private readonly int _busyTimeoutMs;
     private readonly ILogger? _logger;
+    // One fault per queue: a full database can still take a write that needs no new page (a claim, a mark), which must not
+    // clear the fault of the webhooks it keeps refusing — each kind of write is cleared only by a success of its own kind.
+    private StoreWriteFault? _acceptFault;
     private StoreWriteFault? _writeFault;
     private long _writesFailed;
 
@@ -55,7 +58,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
     /// <summary>Whether writes are failing now (the database locked, the disk full, an I/O error) and how many failed since start.</summary>
-    public StoreWriteHealth WriteHealth => new(Volatile.Read(ref _writeFault), Interlocked.Read(ref _writesFailed));
+    public StoreWriteHealth WriteHealth => new(Earliest(Volatile.Read(ref _acceptFault), Volatile.Read(ref _writeFault)), Interlocked.Read(ref _writesFailed));
+
+    private static StoreWriteFault? Earliest(StoreWriteFault? a, StoreWriteFault? b) => a is null ? b : b is null ? a : a.Since <= b.Since ? a : b;
 
     /// <summary>SQLite errors caused by what is written (constraint, too big, type mismatch, out of range), not by the store's state.</summary>
     internal static bool IsRecordWriteFault(Exception ex) => ex is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 };
@@ -68,14 +73,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Queues a write; it is committed with whatever else is queued, and its task completes when it is durable.</summary>
-    public Task<T> Write<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_writes, apply, ct);
+    public Task<T> Write<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_writes, apply, false, ct);
 
     /// <summary>A webhook's insert: its own queue, drained before the other writes.</summary>
-    public Task<T> WriteAccept<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_accepts, apply, ct);
+    public Task<T> WriteAccept<T>(Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct) => Write(_accepts, apply, true, ct);
 
-    private Task<T> Write<T>(Channel<WriteOp> queue, Func<SqliteConnection, SqliteTransaction, T> apply, CancellationToken ct)
+    private Task<T> Write<T>(Channel<WriteOp> queue, Func<SqliteConnection, SqliteTransaction, T> apply, bool accept, CancellationToken ct)
     {
-        var op = new WriteOp<T>(apply);
+        var op = new WriteOp<T>(apply) { IsAccept = accept };
         if (!queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteDatabase));
         // The write is not cancelled once queued: a signal that was accepted must be stored or fail loudly.
         return ct.CanBeCanceled ? op.Task.WaitAsync(ct) : op.Task;
@@ -129,11 +134,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 transaction.Commit();
             }
             foreach (var op in batch) op.Complete();
-            if (Volatile.Read(ref _writeFault) is { } fault)
-            {
-                Volatile.Write(ref _writeFault, null);
-                _logger?.LogWarning("Store writes succeed again (they failed from {Since:O}: {Fault})", fault.Since, fault.Description);
-            }
+            var accepts = batch.Any(op => op.IsAccept);
+            var others = batch.Any(op => !op.IsAccept);
+            if (accepts) Cleared(ref _acceptFault, "webhook");
+            if (others) Cleared(ref _writeFault, "processing and delivery");
             return true;
         }
         catch (Exception ex)
@@ -147,15 +151,22 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 // Not the record's fault: the store cannot write. Said in /health until a write succeeds again. The
                 // message is not logged (a constraint message can quote a value); its type and SQLite code are.
                 var description = Describe(ex);
-                if (Volatile.Read(ref _writeFault) is null)
-                {
-                    Volatile.Write(ref _writeFault, new StoreWriteFault(description, _time.GetUtcNow()));
-                    _logger?.LogError("Store writes fail: {Fault}; webhooks are answered 503 and processing waits until they succeed again", description);
-                }
+                var fault = new StoreWriteFault(description, _time.GetUtcNow());
+                var first = Volatile.Read(ref _acceptFault) is null && Volatile.Read(ref _writeFault) is null;
+                if (batch.Any(op => op.IsAccept) && Volatile.Read(ref _acceptFault) is null) Volatile.Write(ref _acceptFault, fault);
+                if (batch.Any(op => !op.IsAccept) && Volatile.Read(ref _writeFault) is null) Volatile.Write(ref _writeFault, fault);
+                if (first) _logger?.LogError("Store writes fail: {Fault}; webhooks are answered 503 and processing waits until they succeed again", description);
             }
             if (batch.Count == 1) batch[0].Fail(ex);
             return false;
         }
+    }
+
+    private void Cleared(ref StoreWriteFault? slot, string kind)
+    {
+        if (Volatile.Read(ref slot) is not { } fault) return;
+        Volatile.Write(ref slot, null);
+        _logger?.LogWarning("Store {Kind} writes succeed again (they failed from {Since:O}: {Fault})", kind, fault.Since, fault.Description);
     }
 
     internal static string Describe(Exception ex) => ex switch
@@ -214,6 +225,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     private abstract class WriteOp
     {
+        /// <summary>A webhook's or a click's accept (the queue that is committed first).</summary>
+        public bool IsAccept { get; init; }
+
         public abstract void Apply(SqliteConnection connection, SqliteTransaction transaction);
 
         public abstract void Complete();

@@ -16,8 +16,8 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
     internal static void Insert(SqliteConnection connection, SqliteTransaction transaction, NewDelivery d, DateTimeOffset at)
     {
         using var insert = Command(connection, transaction,
-            "INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at) VALUES ($id, $e, $k, $t, $b, 'Pending', 0, $d, $c)");
-        Bind(insert, ("$id", d.Id), ("$e", d.EscalationId), ("$k", d.Kind.ToString()), ("$t", d.Target), ("$b", d.Body), ("$d", Ms(d.DueAt)), ("$c", Ms(at)));
+            "INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at, clock) VALUES ($id, $e, $k, $t, $b, 'Pending', 0, $d, $c, $clock)");
+        Bind(insert, ("$id", d.Id), ("$e", d.EscalationId), ("$k", d.Kind.ToString()), ("$t", d.Target), ("$b", d.Body), ("$d", Ms(d.DueAt)), ("$c", Ms(at)), ("$clock", d.Clock));
         insert.ExecuteNonQuery();
     }
 
@@ -93,15 +93,22 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 """
                 UPDATE deliveries SET state = 'Sent', slack_channel = $c, slack_ts = $ts, sent_at = $t, last_error = NULL, in_doubt = 0, lease_owner = NULL, lease_until = NULL
                 WHERE id = $id AND state = 'Sending' AND lease_owner = $o
-                RETURNING escalation_id, kind, target
+                RETURNING escalation_id, kind, target, clock
                 """);
             Bind(sent, ("$c", slackChannel), ("$ts", slackTs), ("$t", Ms(at)), ("$id", id), ("$o", owner));
-            string? escalation = null, kind = null, target = null;
+            string? escalation = null, kind = null, target = null, clock = null;
             using (var reader = sent.ExecuteReader())
             {
-                if (reader.Read()) (escalation, kind, target) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                if (reader.Read()) (escalation, kind, target, clock) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), TextOf(reader, 3));
             }
             if (escalation is null) return false;
+            if (clock == SlaClocks.Breach)
+            {
+                // The message now says the SLA was missed: the case records that it was, as of the SLA's end.
+                using var missed = Command(connection, transaction, "UPDATE escalations SET sla_missed_at = COALESCE(sla_missed_at, sla_due_at, $t) WHERE id = $e");
+                Bind(missed, ("$t", Ms(at)), ("$e", escalation));
+                missed.ExecuteNonQuery();
+            }
             if (kind == nameof(DeliveryKind.Post))
             {
                 // Where the post landed is the escalation's: its updates and thread replies go there.
@@ -144,14 +151,25 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         if (escalation is null) return false;
         if (kind == nameof(DeliveryKind.Post))
         {
-            // An escalation that never reached Slack does not count against the guardrails.
+            // An escalation that never reached Slack does not count against the guardrails, and has no SLA to remind of.
             using var free = Command(connection, transaction, "UPDATE escalations SET dead_at = $t WHERE id = $e");
             Bind(free, ("$t", Ms(at)), ("$e", escalation));
             free.ExecuteNonQuery();
+            CancelClocks(connection, transaction, escalation, "the escalation's message was never posted", at);
         }
         Release(connection, transaction, target!, owner, destinationFreeAt);
         return true;
     }, ct);
+
+    /// <summary>The case's SLA clocks that have not fired yet no longer apply (it was acknowledged or closed, or never posted).
+    /// A clock being sent right now goes out: it was due.</summary>
+    internal static int CancelClocks(SqliteConnection connection, SqliteTransaction transaction, string escalationId, string why, DateTimeOffset at)
+    {
+        using var cancel = Command(connection, transaction,
+            "UPDATE deliveries SET state = 'Cancelled', last_error = $w, dead_at = $t WHERE escalation_id = $e AND clock IS NOT NULL AND state = 'Pending'");
+        Bind(cancel, ("$w", why), ("$t", Ms(at)), ("$e", escalationId));
+        return cancel.ExecuteNonQuery();
+    }
 
     /// <summary>The attempt is over: the destination is free at <paramref name="freeAt"/> — unless another host holds it now
     /// (this one's lease ran out and it was taken over), whose hold stands.</summary>

@@ -174,6 +174,16 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (6, "SLA clocks: each case's SLA end and when it was missed; deliveries that are clocks (reminder, breach, escalation), cancelled when the case is acknowledged", command =>
+        {
+            command.CommandText = """
+                ALTER TABLE escalations ADD COLUMN sla_due_at INTEGER;
+                ALTER TABLE escalations ADD COLUMN sla_missed_at INTEGER;
+                ALTER TABLE deliveries ADD COLUMN clock TEXT;
+                CREATE INDEX deliveries_clocks ON deliveries (escalation_id) WHERE clock IS NOT NULL AND state = 'Pending';
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

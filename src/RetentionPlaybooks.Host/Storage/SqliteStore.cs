@@ -227,12 +227,12 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         }
         using var escalation = Command(connection, transaction,
             """
-            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at)
-            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e)
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla)
             ON CONFLICT DO NOTHING
             """);
         Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
-            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)));
+            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null));
         if (escalation.ExecuteNonQuery() == 0)
         {
             // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.
@@ -241,6 +241,7 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
                 : "duplicate: this signal already escalated this playbook");
         }
         SqliteDeliveries.Insert(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt);
+        foreach (var clock in e.Clocks ?? []) SqliteDeliveries.Insert(connection, transaction, clock, e.CreatedAt);
         return null;
     }
 
@@ -285,25 +286,26 @@ internal sealed class SqliteStoreHealth(SqliteDatabase db) : IStoreHealth
 {
     public StoreWriteHealth WriteHealth => db.WriteHealth;
 
-    public Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct) => db.Read(connection =>
+    public Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, DateTimeOffset now, CancellationToken ct) => db.Read(connection =>
     {
         using var query = Command(connection, null,
             """
             SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), (SELECT COUNT(*) FROM inbox),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Sending'),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND (clock IS NULL OR due_at <= $n)), (SELECT COUNT(*) FROM deliveries WHERE state = 'Sending'),
                    (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead'),
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL),
                    (SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL),
-                   (SELECT MIN(created_at) FROM deliveries WHERE state IN ('Pending', 'Sending')),
+                   (SELECT MIN(CASE WHEN clock IS NULL THEN created_at ELSE due_at END) FROM deliveries WHERE state IN ('Pending', 'Sending') AND (clock IS NULL OR due_at <= $n)),
                    (SELECT COUNT(*) FROM deliveries WHERE state IN ('Pending', 'Sending') AND attempts >= $f AND last_error IS NOT NULL),
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL AND processed_at >= $r),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= $r)
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= $r),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND clock IS NOT NULL AND due_at > $n)
             """);
-        Bind(query, ("$f", failingAttempts), ("$r", Ms(recentSince)));
+        Bind(query, ("$f", failingAttempts), ("$r", Ms(recentSince)), ("$n", Ms(now)));
         using var reader = query.ExecuteReader();
         reader.Read();
         return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-            reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
+            reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12));
     });
 }
 
@@ -333,7 +335,8 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
     private const string CaseSelect =
         """
         SELECT e.id, e.playbook, e.target, e.created_at, e.acknowledged_by, e.acknowledged_at, e.outcome, e.outcome_reason, e.outcome_by, e.outcome_at,
-               (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at LIMIT 1), e.slack_channel, e.slack_ts
+               (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at LIMIT 1), e.slack_channel, e.slack_ts,
+               e.sla_due_at, e.sla_missed_at
         FROM escalations e WHERE e.id = $e
         """;
 
@@ -344,7 +347,8 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         using var reader = query.ExecuteReader();
         if (!reader.Read()) return null;
         return new CaseState(reader.GetString(0), reader.GetString(1), reader.GetString(2), At(reader.GetInt64(3)), TextOf(reader, 4), At(reader, 5),
-            TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12));
+            TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12),
+            At(reader, 13), At(reader, 14));
     }
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.Read(connection => ReadCase(connection, null, escalationId));
@@ -376,6 +380,9 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
                     : "UPDATE escalations SET outcome = $o, outcome_reason = $r, outcome_by = $u, outcome_at = $t WHERE id = $e AND outcome IS NULL");
                 Bind(change, ("$u", action.UserId), ("$t", Ms(at)), ("$e", action.EscalationId), ("$o", action.Action == Interactivity.CaseAction.Saved ? "saved" : "lost"), ("$r", action.Reason));
                 change.ExecuteNonQuery();
+                // Someone is on it (or it is over): the reminder, the breach and the escalation of its SLA no longer apply.
+                SqliteDeliveries.CancelClocks(connection, transaction, action.EscalationId,
+                    action.Action == Interactivity.CaseAction.Acknowledge ? "acknowledged" : "closed", at);
                 after = ReadCase(connection, transaction, action.EscalationId);
             }
             using var done = Command(connection, transaction, "UPDATE actions SET processed_at = $t, result = $r WHERE id = $i");

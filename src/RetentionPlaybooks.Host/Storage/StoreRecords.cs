@@ -30,7 +30,9 @@ internal sealed record NewEscalation(
     byte[] Body,
     DateTimeOffset CreatedAt,
     DateTimeOffset EvaluatedAt,
-    GuardrailRecheck? Recheck = null);
+    GuardrailRecheck? Recheck = null,
+    DateTimeOffset? SlaDueAt = null,
+    IReadOnlyList<NewDelivery>? Clocks = null);
 
 /// <summary>What the store needs to judge an escalation's guardrails again when it inserts it.</summary>
 internal sealed record GuardrailRecheck(RetentionPlaybooks.Compilation.CompiledPlaybook Playbook, RetentionPlaybooks.Workspace.ChannelSymbol Channel);
@@ -60,6 +62,9 @@ internal enum DeliveryState
     Sending,
     Sent,
     Dead,
+
+    /// <summary>A clock (a reminder, the SLA's breach) that no longer applies: the case was acknowledged or closed first.</summary>
+    Cancelled,
 }
 
 /// <summary>What a delivery does at its destination.</summary>
@@ -79,6 +84,23 @@ internal enum DeliveryKind
 
     /// <summary>A reply only the person who clicked sees, through the click's response_url (safe to repeat).</summary>
     Ephemeral,
+
+    /// <summary>chat.postMessage to another destination (the SLA's escalation target) linking the escalation's message,
+    /// whose permalink is looked up when it is sent; looked up by its own metadata when in doubt.</summary>
+    Forward,
+}
+
+/// <summary>The SLA clocks a delivery can be: each fires once, unless the case is acknowledged or closed first.</summary>
+internal static class SlaClocks
+{
+    /// <summary>The reminder in the thread (three quarters of the SLA, or the playbook's remind_after).</summary>
+    public const string Remind = "remind";
+
+    /// <summary>The message updated to say the SLA was missed.</summary>
+    public const string Breach = "breach";
+
+    /// <summary>The case posted to the SLA's escalation target.</summary>
+    public const string Escalate = "escalate";
 }
 
 /// <summary>One unit of work for a destination: a Slack post, an update, a thread reply, a Customer.io call.</summary>
@@ -107,7 +129,8 @@ internal sealed record DeliveryItem(
     string? PostTs = null);
 
 /// <summary>A delivery to add for an existing escalation (an update after a click, a reminder in the thread).</summary>
-internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind Kind, string Target, byte[] Body, DateTimeOffset DueAt);
+/// <param name="Clock">For an SLA clock (<see cref="SlaClocks"/>): which one; cancelled when the case is acknowledged or closed first.</param>
+internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind Kind, string Target, byte[] Body, DateTimeOffset DueAt, string? Clock = null);
 
 /// <summary>Counts for /health and the operator.</summary>
 /// <param name="OldestInboxPendingAt">When the oldest unprocessed inbox record arrived; null when none waits.</param>
@@ -115,6 +138,7 @@ internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind 
 /// <param name="Failing">Undelivered deliveries whose last <c>failingAttempts</c> or more attempts failed.</param>
 /// <param name="RecentQuarantined">Inbox records quarantined since <c>recentSince</c>.</param>
 /// <param name="RecentDead">Deliveries parked as dead letters since <c>recentSince</c>.</param>
+/// <param name="Scheduled">SLA clocks (reminders, breaches) waiting for their time; <paramref name="Pending"/> counts those that are due.</param>
 internal sealed record StoreStats(
     long InboxPending,
     long InboxTotal,
@@ -127,7 +151,8 @@ internal sealed record StoreStats(
     DateTimeOffset? OldestOutboxAt,
     long Failing,
     long RecentQuarantined,
-    long RecentDead);
+    long RecentDead,
+    long Scheduled = 0);
 
 /// <summary>Writes failing because of the store's state (locked, full, I/O), since <paramref name="Since"/>; no customer data.</summary>
 internal sealed record StoreWriteFault(string Description, DateTimeOffset Since);
@@ -153,7 +178,9 @@ internal sealed record CaseState(
     DateTimeOffset? OutcomeAt,
     byte[]? PostBody,
     string? PostChannel,
-    string? PostTs);
+    string? PostTs,
+    DateTimeOffset? SlaDueAt = null,
+    DateTimeOffset? SlaMissedAt = null);
 
 /// <summary>What applying an action did.</summary>
 internal enum CaseResult

@@ -122,8 +122,9 @@ internal interface IActionStore
 internal interface IStoreHealth
 {
     /// <summary>Counts for /health; <paramref name="failingAttempts"/>: how many failed attempts make a delivery "failing";
-    /// <paramref name="recentSince"/>: from when quarantined records and dead letters count as recent.</summary>
-    Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, CancellationToken ct);
+    /// <paramref name="recentSince"/>: from when quarantined records and dead letters count as recent; <paramref name="now"/>: SLA
+    /// clocks due after it are scheduled, not pending.</summary>
+    Task<StoreStats> StatsAsync(int failingAttempts, DateTimeOffset recentSince, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Whether writes are failing now, and how many failed since the store was opened.</summary>
     StoreWriteHealth WriteHealth { get; }

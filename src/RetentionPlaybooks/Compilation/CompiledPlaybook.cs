@@ -26,7 +26,15 @@ internal sealed class CompiledPlaybook
 
     public required OwnerSymbol Owner { get; init; }
 
+    /// <summary>How soon the owner must acknowledge (open time only, when the workspace declares business hours).</summary>
     public required TimeSpan Sla { get; init; }
+
+    /// <summary>When the owner is reminded in the thread if nobody has acknowledged: three quarters of the SLA unless declared.</summary>
+    public TimeSpan SlaRemindAfter { get; init; }
+
+    /// <summary>Where the case goes when the SLA passes unacknowledged (a channel, or an owner's direct message); null: nowhere,
+    /// the message is only marked missed.</summary>
+    public SlaEscalation? SlaEscalateTo { get; init; }
 
     public required Guardrails Guardrails { get; init; }
 
@@ -109,3 +117,14 @@ internal sealed record MessageTemplates(
 internal sealed record MessageField(string Label, CheckedTemplate Value);
 
 internal sealed record MessageLink(CheckedTemplate Label, CheckedTemplate Url);
+
+/// <summary>Where a case goes when its SLA passes unacknowledged: a channel (a post linking the original message), or an
+/// owner (a direct message to them).</summary>
+internal sealed record SlaEscalation(ChannelSymbol? Channel, OwnerSymbol? Owner)
+{
+    /// <summary>chat.postMessage's channel: the channel's id (or its DM user), or the owner's user id.</summary>
+    public string SlackTarget => Channel?.SlackTarget ?? Owner!.SlackUser;
+
+    /// <summary>As declared: "channel cx-leads" or "owner head-of-cx".</summary>
+    public string Name => Channel is { } c ? $"channel {c.Name}" : $"owner {Owner!.Name}";
+}

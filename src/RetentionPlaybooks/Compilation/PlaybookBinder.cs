@@ -59,7 +59,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Lint()?.ReportNoOwner(whole, id);
         }
 
-        var sla = Duration("sla");
+        var (sla, remindAfter, escalateTo) = BindSla(id);
         if (sla is null && YamlAccess.KeyNode(_root, "sla") is null) Lint()?.ReportNoSla(whole, id);
 
         var guardNode = file.Mapping(_root, "guardrails");
@@ -92,6 +92,8 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Routes = routes,
             Owner = owner,
             Sla = sla.Value,
+            SlaRemindAfter = remindAfter ?? TimeSpan.FromTicks(sla.Value.Ticks / 4 * 3),
+            SlaEscalateTo = escalateTo,
             Guardrails = guardrails,
             HoldPromotions = Duration("hold_promotions"),
             LostReasons = file.Sequence(_root, "lost_reasons")?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToArray() is { Length: > 0 } reasons
@@ -100,6 +102,33 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Pii = pii ?? [],
             Message = message,
         };
+    }
+
+    /// <summary>
+    /// <c>sla: 2h</c>, or the long form: <c>within</c>, <c>remind_after</c> (before <c>within</c>) and <c>escalate_to</c> (a
+    /// channel or an owner of the workspace).
+    /// </summary>
+    private (TimeSpan? Within, TimeSpan? RemindAfter, SlaEscalation? EscalateTo) BindSla(string id)
+    {
+        if (file.Mapping(_root, "sla") is not { } map) return (Duration("sla"), null, null);
+        var within = Duration("within", map);
+        var remind = Duration("remind_after", map);
+        if (within is { } w && remind is { } r && r >= w && file.Scalar(map, "remind_after") is { } remindNode)
+        {
+            diagnostics.ReportReminderNotBeforeSla(file.Location(remindNode), remindNode.Value!, file.Scalar(map, "within")!.Value!);
+        }
+        SlaEscalation? escalateTo = null;
+        var target = file.Mapping(map, "escalate_to");
+        if (file.Scalar(target, "channel") is { } channelNode)
+        {
+            if (ResolveChannel(channelNode, id) is { } channel) escalateTo = new SlaEscalation(channel, null);
+        }
+        else if (file.Scalar(target, "owner") is { } ownerNode)
+        {
+            if (workspace.Owners.TryGetValue(ownerNode.Value!, out var owner)) escalateTo = new SlaEscalation(null, owner);
+            else diagnostics.ReportUnknownOwner(file.Location(ownerNode), ownerNode.Value!, id, Suggestions.Closest(ownerNode.Value!, workspace.Owners.Keys));
+        }
+        return (within, remind, escalateTo);
     }
 
     internal static bool HasSchemaLine(string text, string schema)

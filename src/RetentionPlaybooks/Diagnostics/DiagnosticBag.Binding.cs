@@ -11,6 +11,15 @@ internal sealed partial class DiagnosticBag
     public void ReportUnknownOwner(SourceLocation at, string owner, string playbook, string? suggestion) =>
         Error("RP0302", at, $"undefined owner \"{owner}\" used in playbook \"{playbook}\"{DidYouMean(suggestion)}");
 
+    public void ReportReminderNotBeforeSla(SourceLocation at, string remind, string within) =>
+        Error("RP0309", at, $"remind_after {remind} is not before the SLA ({within}): the reminder would come after the SLA has passed; make it shorter than within, or leave it out (three quarters of within)");
+
+    public void ReportUnknownTimeZone(SourceLocation at, string zone, string? suggestion) =>
+        Error("RP0310", at, $"unknown time zone \"{zone}\": use an IANA name such as America/New_York or Europe/Berlin{DidYouMean(suggestion)}");
+
+    public void ReportBusinessHoursEmpty(SourceLocation at, string open, string close) =>
+        Error("RP0311", at, $"business_hours close {close} is not after open {open}: no time would ever count toward an SLA");
+
     public void ReportUnknownEvent(SourceLocation at, string name, string? suggestion) =>
         Error("RP0303", at, $"unknown event \"{name}\": declare it under \"events\" in data-model.yaml{DidYouMean(suggestion)}");
 

@@ -18,7 +18,17 @@ internal static class Suggestions
         }
         // Allow roughly one edit per three characters, at least two.
         var limit = Math.Max(2, name.Length / 3);
-        return bestDistance <= limit ? best : null;
+        if (bestDistance <= limit) return best;
+        // A key written without its last word ("remind" for remind_after): the one known name it begins, if only one.
+        if (name.Length < 3) return null;
+        string? prefixed = null;
+        foreach (var candidate in candidates)
+        {
+            if (!candidate.StartsWith(name + "_", StringComparison.OrdinalIgnoreCase)) continue;
+            if (prefixed is not null) return null;
+            prefixed = candidate;
+        }
+        return prefixed;
     }
 
     private static int Distance(string a, string b)

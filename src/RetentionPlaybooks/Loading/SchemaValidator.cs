@@ -104,12 +104,40 @@ internal static class SchemaValidator
             case ValidationErrorKind.NotAnyOf:
                 ReportAnyOf(file, error, node, key, diagnostics);
                 return;
+            case ValidationErrorKind.NotOneOf:
+                ReportOneOf(file, error, node, key, diagnostics);
+                return;
             default:
                 diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node), Explain(error));
                 file.MarkInvalid(node);
                 return;
         }
     }
+
+    /// <summary>
+    /// For a key written in a short or a long form (<c>sla: 2h</c> or a mapping): report the errors of the form the node has
+    /// — the branch whose errors do not say the node is of another type. A node of neither shape gets one error naming both.
+    /// </summary>
+    private static void ReportOneOf(YamlFile file, ValidationError error, YamlNode node, string key, DiagnosticBag diagnostics)
+    {
+        var path = error.Path ?? "#";
+        if (error is ChildSchemaValidationError child)
+        {
+            var branch = child.Errors.Select(e => e.Value)
+                .FirstOrDefault(list => list.Count > 0 && !list.Any(e => (e.Path ?? "#") == path && IsTypeMismatch(e.Kind)));
+            if (branch is not null)
+            {
+                foreach (var e in Flatten(branch)) Report(file, e, diagnostics);
+                return;
+            }
+        }
+        diagnostics.ReportWrongType(file.Location(node), key, "a duration such as 2h, or a mapping (key: value lines)", Describe(node));
+        file.MarkInvalid(node);
+    }
+
+    private static bool IsTypeMismatch(ValidationErrorKind kind) => kind is ValidationErrorKind.StringExpected or ValidationErrorKind.NumberExpected
+        or ValidationErrorKind.IntegerExpected or ValidationErrorKind.BooleanExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.ArrayExpected
+        or ValidationErrorKind.NullExpected;
 
     /// <summary>For a field spec that is either a type name or a mapping: report the branch the user meant.</summary>
     private static void ReportAnyOf(YamlFile file, ValidationError error, YamlNode node, string key, DiagnosticBag diagnostics)
@@ -160,6 +188,9 @@ internal static class SchemaValidator
         ValidationErrorKind.TooManyItems => $"the list may hold at most {error.Schema?.ActualSchema.MaxItems} items",
         ValidationErrorKind.ItemsNotUnique => "an item appears more than once; list each once",
         ValidationErrorKind.TooFewProperties => "the mapping must not be empty",
+        ValidationErrorKind.TooManyProperties when error.Schema?.ActualSchema.MaxProperties == 1 =>
+            $"give one of {string.Join(" or ", error.Schema.ActualSchema.ActualProperties.Keys)}, not several",
+        ValidationErrorKind.TooManyProperties => $"the mapping may hold at most {error.Schema?.ActualSchema.MaxProperties} keys",
         _ => error.Kind.ToString(),
     };
 

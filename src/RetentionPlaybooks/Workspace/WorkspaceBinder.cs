@@ -44,6 +44,58 @@ internal static class WorkspaceBinder
             file.Scalar(shop, "customer_url")?.Value ?? LinkSettings.DefaultShopCustomerUrl,
             file.Scalar(shop, "order_url")?.Value ?? LinkSettings.DefaultShopOrderUrl,
             (file.Sequence(root, "link_domains")?.Children ?? []).OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(s => s.Length > 0).ToList());
-        return new WorkspaceSymbols { Channels = channels, Owners = owners, Links = links };
+        return new WorkspaceSymbols { Channels = channels, Owners = owners, Links = links, BusinessHours = BindBusinessHours(file, root, diagnostics) };
+    }
+
+    private static readonly string[] DayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    /// <summary>business_hours: a known IANA zone, the days, and a window that closes after it opens (the schema checked the shapes).</summary>
+    private static BusinessHours? BindBusinessHours(YamlFile file, YamlMappingNode root, DiagnosticBag diagnostics)
+    {
+        if (file.Mapping(root, "business_hours") is not { } map || file.IsInvalid(map)) return null;
+        var zoneNode = file.Scalar(map, "time_zone");
+        var openNode = file.Scalar(map, "open");
+        var closeNode = file.Scalar(map, "close");
+        if (zoneNode?.Value is not { } zoneName || openNode?.Value is not { } openText || closeNode?.Value is not { } closeText) return null;
+        TimeZoneInfo? zone = null;
+        // Windows ids ("Eastern Standard Time") resolve too on some systems: only IANA names are accepted, so a workspace
+        // means the same everywhere.
+        if (zoneName.Contains('/', StringComparison.Ordinal) || zoneName == "UTC")
+        {
+            try
+            {
+                zone = TimeZoneInfo.FindSystemTimeZoneById(zoneName);
+            }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                zone = null;
+            }
+        }
+        if (zone is null)
+        {
+            diagnostics.ReportUnknownTimeZone(file.Location(zoneNode), zoneName, Suggestions.Closest(zoneName, TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id)));
+        }
+        if (!TryTime(openText, out var open) || !TryTime(closeText, out var close)) return null;
+        if (close <= open)
+        {
+            diagnostics.ReportBusinessHoursEmpty(file.Location(closeNode), openText, closeText);
+            return null;
+        }
+        var days = new HashSet<DayOfWeek>();
+        foreach (var item in file.Sequence(map, "days")?.Children ?? [])
+        {
+            if (item is YamlScalarNode { Value: { } d } && Array.IndexOf(DayKeys, d) is var i and >= 0) days.Add((DayOfWeek)i);
+        }
+        return zone is null || days.Count == 0 ? null : new BusinessHours(zone, days, open, close);
+    }
+
+    /// <summary>"HH:MM" (24:00 is the end of the day).</summary>
+    private static bool TryTime(string text, out TimeSpan time)
+    {
+        time = default;
+        if (text.Length != 5 || text[2] != ':' || !int.TryParse(text.AsSpan(0, 2), out var h) || !int.TryParse(text.AsSpan(3, 2), out var m)) return false;
+        if (h > 24 || m > 59 || (h == 24 && m != 0)) return false;
+        time = new TimeSpan(h, m, 0);
+        return true;
     }
 }

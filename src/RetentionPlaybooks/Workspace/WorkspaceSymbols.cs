@@ -8,6 +8,9 @@ internal sealed class WorkspaceSymbols
     public required IReadOnlyDictionary<string, OwnerSymbol> Owners { get; init; }
 
     public required LinkSettings Links { get; init; }
+
+    /// <summary>The open hours SLAs count in; null: every hour counts.</summary>
+    public BusinessHours? BusinessHours { get; init; }
 }
 
 /// <summary>How to build links to the Customer.io profile and the shop admin.</summary>

@@ -500,7 +500,7 @@ internal static class MessageSafety
                 if (key is "action_id" or "block_id" or "value" or "channel" or "event_type" or "escalation_id" or "playbook") break;
                 for (var i = s.IndexOf('<', StringComparison.Ordinal); i >= 0; i = s.IndexOf('<', i + 1))
                 {
-                    if (!AllowedAngles.Any(ok => string.CompareOrdinal(s, i, ok, 0, ok.Length) == 0))
+                    if (!AllowedAngles.Any(ok => string.CompareOrdinal(s, i, ok, 0, ok.Length) == 0) && !OwnFormatting.IsMatch(s.AsSpan(i)))
                     {
                         found.Add($"{key}: unescaped \"{Short(s[i..])}\" in \"{Short(s)}\"");
                         break;
@@ -511,4 +511,10 @@ internal static class MessageSafety
     }
 
     private static string Short(string s) => s.Length <= 80 ? s : s[..80] + "…";
+
+    /// <summary>The host's own formatting in SLA messages, built from no customer data: the reminder's date token and the SLA
+    /// escalation's link to the original (its placeholder as stored).</summary>
+    private static readonly System.Text.RegularExpressions.Regex OwnFormatting = new(
+        @"^(<!date\^[0-9]{1,12}\^\{date_short_pretty\} at \{time\}\|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC>|<\{permalink\}\|Open the case>)",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 }

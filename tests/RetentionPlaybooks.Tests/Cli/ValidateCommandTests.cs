@@ -36,7 +36,7 @@ public sealed class ValidateCommandTests
     {
         using var dir = new TempPlaybooks();
         dir.Replace("vip-cart-abandonment.yaml", "owner: retention-lead", "owner: nobody");
-        dir.Replace("post-purchase-risk.yaml", "sla: 1d", "sla: one day");
+        dir.Replace("post-purchase-risk.yaml", "within: 1d", "within: one day");
         dir.Replace("winback-exclusions.yaml", "hold_promotions: 30d", "hold_promotion: 30d");
 
         var (exit, output, _) = CliRunner.Run("validate", dir.Path);

@@ -91,6 +91,34 @@ internal sealed class SlackApiClient
         return CallAsync("conversations.history", Form(fields), ReadHistory, ct);
     }
 
+    /// <summary>conversations.replies: a thread's messages (its parent first, then the replies, oldest first), with their
+    /// metadata when <paramref name="includeAllMetadata"/>; <paramref name="cursor"/> pages on as for history.</summary>
+    public Task<SlackCall<ConversationHistory>> ConversationRepliesAsync(
+        string channel, string threadTs, int limit, bool includeAllMetadata, CancellationToken ct, string? cursor = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(threadTs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 999);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("channel", channel),
+            new("ts", threadTs),
+            new("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (includeAllMetadata) fields.Add(new("include_all_metadata", "true"));
+        if (cursor is { Length: > 0 }) fields.Add(new("cursor", cursor));
+        return CallAsync("conversations.replies", Form(fields), ReadHistory, ct);
+    }
+
+    /// <summary>chat.getPermalink: the link to a message (channel and ts), to point at it from another channel.</summary>
+    public Task<SlackCall<string>> GetPermalinkAsync(string channel, string messageTs, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageTs);
+        return CallAsync("chat.getPermalink", Form([new("channel", channel), new("message_ts", messageTs)]), ReadPermalink, ct);
+    }
+
     /// <summary>
     /// Posts a JSON message to an interaction's response_url (Slack's hooks, no token): "ok" is success; 404 and 410
     /// (used up: five posts, or older than 30 minutes) are permanent; 5xx, 408 and 429 are transient.
@@ -244,6 +272,13 @@ internal sealed class SlackApiClient
     private static ConversationInfo? ReadInfo(JsonObject json) =>
         json["channel"] is JsonObject c && Str(c["id"]) is { } id
             ? new ConversationInfo(id, Str(c["name"]), Bool(c["is_archived"]), Bool(c["is_member"]), Bool(c["is_im"]))
+            : null;
+
+    /// <summary>Only an https link without the characters that would end a mrkdwn link: it is put inside one.</summary>
+    private static string? ReadPermalink(JsonObject json) =>
+        Str(json["permalink"]) is { } link && Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            && link.IndexOfAny(['<', '>', '|', ' ', '\n']) < 0
+            ? link
             : null;
 
     private static ConversationHistory? ReadHistory(JsonObject json)
