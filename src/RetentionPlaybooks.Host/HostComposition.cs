@@ -68,11 +68,20 @@ internal static class HostComposition
         services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
         services.AddHttpClient("slack");
         services.AddSingleton<IDeliverySender>(sp => SlackSenderFactory.Create(sp, slack));
-        services.AddSingleton(sp => new DeliverySenders(sp.GetRequiredService<IDeliverySender>()));
+        services.AddHttpClient("customerio");
+        services.AddSingleton(sp => new WriteBackSender(WriteBackSenderFactory.Create(sp, cio)));
+        services.AddSingleton(sp => new DeliverySenders(sp.GetRequiredService<IDeliverySender>(), sp.GetRequiredService<WriteBackSender>().Sender));
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        // Write-back has its own worker: a slow or unreachable Customer.io never holds up a Slack post.
+        services.AddSingleton(sp => new WriteBackWorker(new OutboxWorker(sp.GetRequiredService<IDeliveryStore>(),
+            sp.GetRequiredService<DeliverySenders>(), sp.GetRequiredService<OutboxSignal>(), delivery, store, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OutboxWorker>>(), DeliveryLane.CustomerIo,
+            new DeliveryRate(cio.TrackApiInterval, cio.TrackApiInterval * 100))));
+        // Registered directly: AddHostedService would drop a second OutboxWorker as a duplicate of the first.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WriteBackWorker>().Worker);
         services.AddSingleton<PayloadScrubber>();
         services.AddHostedService(sp => sp.GetRequiredService<PayloadScrubber>());
         services.AddHostedService<StartupReport>();

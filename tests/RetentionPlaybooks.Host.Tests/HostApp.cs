@@ -100,7 +100,8 @@ internal sealed class HostApp : WebApplicationFactory<Program>
         for (var i = 0; i < maxRounds; i++)
         {
             var health = await HealthAsync();
-            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
+            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0
+                && health.GetProperty("write_back_pending").GetInt64() == 0) return health;
             if (step is { } s) Time.Advance(s);
             await Task.Delay(5);
         }

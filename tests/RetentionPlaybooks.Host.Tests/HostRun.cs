@@ -53,7 +53,8 @@ internal sealed class HostRun : IDisposable
         for (var i = 0; i < 600; i++)
         {
             var health = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(http, "/health");
-            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0) return health;
+            if (health.GetProperty("inbox_pending").GetInt64() == 0 && health.GetProperty("outbox_pending").GetInt64() == 0
+                && health.GetProperty("write_back_pending").GetInt64() == 0) return health;
             await Task.Delay(50);
         }
         throw new TimeoutException("the host did not drain");

@@ -56,8 +56,8 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         }
     }
 
-    private OutboxWorker Worker() => new(_store.Deliveries, new DeliverySenders(_sender), new OutboxSignal(), _options, new StoreOptions { Owner = StoreSeeding.Owner },
-        _time, NullLogger<OutboxWorker>.Instance);
+    private OutboxWorker Worker(DeliveryLane lane = DeliveryLane.Slack) => new(_store.Deliveries, new DeliverySenders(_sender), new OutboxSignal(), _options, new StoreOptions { Owner = StoreSeeding.Owner },
+        _time, NullLogger<OutboxWorker>.Instance, lane, lane == DeliveryLane.CustomerIo ? new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)) : null);
 
     private Task EnqueueAsync(string id, string target = "C07VIPSAVES") => _store.QueueAsync(_time, id, target);
 
@@ -280,10 +280,14 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         await EnqueueAsync("a");
         await _store.Deliveries.AddAsync([new NewDelivery("a-cio", "a", DeliveryKind.CustomerIo, "customerio", "{}"u8.ToArray(), _time.GetUtcNow())], _time.GetUtcNow(), CancellationToken.None);
         _sender.Sends.Enqueue(SendResult.Posted("C07VIPSAVES", "1"));
-        var worker = Worker();
+        var slack = Worker();
+        var writeBack = Worker(DeliveryLane.CustomerIo);
 
-        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
-        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+        // Each lane's worker claims its own deliveries only: Slack's takes the post and then has nothing; write-back's the call.
+        Assert.True(await slack.DeliverOneAsync(CancellationToken.None));
+        Assert.False(await slack.DeliverOneAsync(CancellationToken.None));
+        Assert.True(await writeBack.DeliverOneAsync(CancellationToken.None));
+        Assert.False(await writeBack.DeliverOneAsync(CancellationToken.None));
 
         var row = await Row("a-cio");
         Assert.Equal((DeliveryState.Pending, 0, HostApp.Start + TimeSpan.FromSeconds(60)), (row.State, row.Attempts, row.DueAt));

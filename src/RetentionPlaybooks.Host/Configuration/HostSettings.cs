@@ -114,6 +114,26 @@ internal sealed class CustomerIoOptions
 
     /// <summary>Largest accepted request body in bytes. Must be between 1 KiB and 32 MiB; the default is 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Track API site id (write-back); with <see cref="TrackApiKey"/>. Without both, write-back goes to the preview sink.</summary>
+    public string? SiteId { get; set; }
+
+    /// <summary>Track API key (HTTP Basic with the site id). Never logged.</summary>
+    public string? TrackApiKey { get; set; }
+
+    /// <summary>Track API base URL; by default from workspace.yaml's region (https://track.customer.io/api/v1/ or
+    /// https://track-eu.customer.io/api/v1/). Paths such as customers/{id}/events are appended.</summary>
+    public string? TrackApiBaseUrl { get; set; }
+
+    /// <summary>How long one Track API call may take. Between 1 s and 60 s; default 10 s.</summary>
+    public TimeSpan TrackApiTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Least time between two Track API calls, fleet-wide (Customer.io's fair use is about 100 requests/s).
+    /// Between 1 ms and 10 s; default 10 ms.</summary>
+    public TimeSpan TrackApiInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Whether write-back goes to Customer.io (both credentials set).</summary>
+    public bool HasTrackCredentials => !string.IsNullOrEmpty(SiteId) && !string.IsNullOrEmpty(TrackApiKey);
 }
 
 /// <summary>Pacing and retries of Slack delivery.</summary>

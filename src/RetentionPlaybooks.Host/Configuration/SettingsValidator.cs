@@ -43,6 +43,16 @@ internal static class SettingsValidator
         {
             problems.Add("no Customer.io source is configured: set at least one of CustomerIo:JourneySecret, CustomerIo:ReportingSigningKey, CustomerIo:PipelinesSecret");
         }
+        if (string.IsNullOrEmpty(cio.SiteId) != string.IsNullOrEmpty(cio.TrackApiKey))
+        {
+            problems.Add("CustomerIo:SiteId and CustomerIo:TrackApiKey go together: set both for write-back to Customer.io, or neither for the preview sink");
+        }
+        if (cio.TrackApiBaseUrl is { Length: > 0 } track && (!Uri.TryCreate(track, UriKind.Absolute, out var trackUri) || (trackUri.Scheme != Uri.UriSchemeHttps && trackUri.Scheme != Uri.UriSchemeHttp)))
+        {
+            problems.Add($"CustomerIo:TrackApiBaseUrl \"{track}\" is not an http(s) URL");
+        }
+        Range(problems, "CustomerIo:TrackApiTimeout", cio.TrackApiTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Range(problems, "CustomerIo:TrackApiInterval", cio.TrackApiInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
         Range(problems, "Delivery:PerChannelInterval", delivery.PerChannelInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Range(problems, "Delivery:RetryBaseDelay", delivery.RetryBaseDelay, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Range(problems, "Delivery:RetryMaxDelay", delivery.RetryMaxDelay, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));

@@ -19,8 +19,17 @@ internal sealed class OutboxWorker(
     DeliveryOptions delivery,
     StoreOptions storeOptions,
     TimeProvider time,
-    ILogger<OutboxWorker> logger) : ResilientWorker
+    ILogger<OutboxWorker> logger,
+    DeliveryLane lane = DeliveryLane.Slack,
+    DeliveryRate? rate = null) : ResilientWorker
 {
+    /// <summary>Which deliveries this worker claims (Slack's, or Customer.io's write-back).</summary>
+    public DeliveryLane Lane => lane;
+
+    /// <summary>Least time between two sends to one Slack channel; a destination paced as a rate (the Track API's 100
+    /// requests/s) is paced when claimed, and its attempts end without holding it: a Retry-After still pushes it back.</summary>
+    private TimeSpan Interval => rate is null ? delivery.PerChannelInterval : TimeSpan.Zero;
+
     protected override TimeProvider Clock => time;
 
     protected override ILogger Log => logger;
@@ -40,7 +49,7 @@ internal sealed class OutboxWorker(
     internal async Task<bool> DeliverOneAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var item = await store.ClaimAsync(Owner, now, now + storeOptions.Lease, ct).ConfigureAwait(false);
+        var item = await store.ClaimAsync(Owner, now, now + storeOptions.Lease, ct, lane, rate).ConfigureAwait(false);
         if (item is null) return false;
         if (senders.For(item.Kind) is not { } sender)
         {
@@ -66,7 +75,7 @@ internal sealed class OutboxWorker(
             {
                 // Cannot tell yet (Slack unreachable?): wait rather than risk a second message.
                 var wait = Backoff(Math.Max(1, item.Attempts - 1));
-                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, now + Interval, ct).ConfigureAwait(false);
                 return true;
             }
             if (found.Posted is null)
@@ -84,22 +93,24 @@ internal sealed class OutboxWorker(
         switch (result.Outcome)
         {
             case SendOutcome.Sent:
-                await store.MarkSentAsync(Owner, item.Id, result.Channel!, result.Ts!, now, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
+                await store.MarkSentAsync(Owner, item.Id, result.Channel!, result.Ts!, now, now + Interval, ct).ConfigureAwait(false);
                 Posted++;
                 logger.LogInformation("Delivery {Id} ({Kind} of {Playbook}) sent to {Channel} as {Ts}", item.Id, item.Kind, item.Playbook, item.Channel, result.Ts);
                 break;
             case SendOutcome.RateLimited:
+                // The whole destination waits: a channel for Retry-After; a rate-paced one as well (its next-free time is
+                // where a burst may run ahead of, so it is set a burst past Retry-After).
                 var wait = result.RetryAfter ?? TimeSpan.FromSeconds(1);
-                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, inDoubt: false, now + wait, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(Owner, item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, inDoubt: false, now + wait + (rate?.Burst ?? TimeSpan.Zero), ct).ConfigureAwait(false);
                 logger.LogWarning("Slack rate-limited {Channel}; waiting {Seconds} s as Retry-After asks", item.Channel, wait.TotalSeconds);
                 break;
             case SendOutcome.Transient:
                 var backoff = Backoff(item.Attempts);
-                await store.MarkRetryAsync(Owner, item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
+                await store.MarkRetryAsync(Owner, item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, now + Interval, ct).ConfigureAwait(false);
                 logger.LogWarning("Delivery {Id} not delivered ({Error}); retry {Attempt} in {Seconds} s", item.Id, result.Error, item.Attempts, backoff.TotalSeconds);
                 break;
             default:
-                await store.MarkDeadAsync(Owner, item.Id, result.Error ?? "permanent failure", now, now + delivery.PerChannelInterval, ct).ConfigureAwait(false);
+                await store.MarkDeadAsync(Owner, item.Id, result.Error ?? "permanent failure", now, now + Interval, ct).ConfigureAwait(false);
                 logger.LogError("Delivery {Id} ({Kind} of {Playbook} → {Channel}) parked as a dead letter: Slack said {Error}", item.Id, item.Kind, item.Playbook, item.Channel, result.Error);
                 break;
         }
@@ -113,7 +124,7 @@ internal sealed class OutboxWorker(
         var next = await NextWakeAsync(now, ct).ConfigureAwait(false);
         if (next is { } soon && soon <= now) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var waitSignal = signal.Signal.WaitAsync(wake.Token);
+        var waitSignal = signal.For(lane).WaitAsync(wake.Token);
         Task? timer = next is { } at ? Task.Delay(at - now, time, wake.Token) : null;
         await (timer is null ? waitSignal : Task.WhenAny(waitSignal, timer)).ConfigureAwait(false);
         await wake.CancelAsync().ConfigureAwait(false);
@@ -134,7 +145,7 @@ internal sealed class OutboxWorker(
     /// </summary>
     internal async Task<DateTimeOffset?> NextWakeAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var next = await store.NextClaimAsync(ct).ConfigureAwait(false);
+        var next = await store.NextClaimAsync(ct, lane, rate).ConfigureAwait(false);
         return next is { } at && at < now ? now : next;
     }
 

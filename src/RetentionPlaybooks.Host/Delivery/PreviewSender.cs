@@ -20,7 +20,13 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
 
     public IReadOnlyList<PreviewEntry> Messages => _messages.ToArray();
 
-    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward;
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward
+        or DeliveryKind.CustomerIo;
+
+    private readonly ConcurrentQueue<JsonObject> _writeBacks = new();
+
+    /// <summary>The Track API calls the host would have made (no credentials set): {"method", "path", "body"}, the last 200.</summary>
+    public IReadOnlyList<JsonObject> WriteBacks => _writeBacks.ToArray();
 
     public Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
@@ -29,6 +35,16 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
             var text = JsonNode.Parse(item.Body)?["message"]?["text"]?.GetValue<string>();
             lock (console) console.WriteLine($"[preview] only the person who clicked on escalation {item.EscalationId} sees: {text}");
             return Task.FromResult(SendResult.Posted("ephemeral", "-"));
+        }
+        if (item.Kind == DeliveryKind.CustomerIo)
+        {
+            // What would be written, without the customer's id (the path's): the event's name or the attributes' keys.
+            var call = JsonNode.Parse(item.Body)!.AsObject();
+            _writeBacks.Enqueue(call);
+            while (_writeBacks.Count > Keep) _writeBacks.TryDequeue(out _);
+            var what = call["body"]?["name"]?.GetValue<string>() is { } name ? $"event {name}" : "attributes " + string.Join(", ", (call["body"] as JsonObject)?.Select(p => p.Key).Where(k => k[0] != '_') ?? []);
+            lock (console) console.WriteLine($"[preview] Customer.io ← {call["method"]} {what} (escalation {item.EscalationId}); no Track API credentials set");
+            return Task.FromResult(SendResult.Posted(WriteBack.Target, "-"));
         }
         if (item.Kind != DeliveryKind.Post && (item.PostChannel is null || item.PostTs is null))
         {
@@ -55,7 +71,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
 
     public Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct)
     {
-        if (item.Kind is DeliveryKind.Update or DeliveryKind.Ephemeral) return Task.FromResult(new FindResult(false));
+        if (item.Kind is DeliveryKind.Update or DeliveryKind.Ephemeral or DeliveryKind.CustomerIo) return Task.FromResult(new FindResult(false));
         var entry = _messages.FirstOrDefault(m => m.EscalationId == item.EscalationId && m.Kind == item.Kind);
         return Task.FromResult(entry is null ? new FindResult(false) : new FindResult(true, item.Target, entry.Ts));
     }

@@ -4,10 +4,21 @@ using RetentionPlaybooks.Host.Playbooks;
 namespace RetentionPlaybooks.Host.Health;
 
 /// <summary>Says at start-up what the host runs: how many playbooks, which store, where messages go.</summary>
-internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, Microsoft.Extensions.Options.IOptions<Configuration.SlackOptions> slackOptions, ILogger<StartupReport> logger) : IHostedService
+internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, Delivery.WriteBackSender writeBack, Microsoft.Extensions.Options.IOptions<Configuration.SlackOptions> slackOptions, ILogger<StartupReport> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (writeBack.Sender is CustomerIo.CustomerIoSender track)
+        {
+            // Not fatal either: the write-back waits in its lane until Customer.io answers.
+            var check = await track.CheckAsync(cancellationToken).ConfigureAwait(false);
+            if (check.Outcome == CustomerIo.TrackCallOutcome.Success) logger.LogInformation("Customer.io Track API: credentials accepted (region {Region})", check.Region);
+            else logger.LogError("Customer.io Track API check failed ({Error}); write-back waits until this is fixed", check.Error);
+        }
+        else
+        {
+            logger.LogWarning("No Customer.io Track API credentials (CustomerIo:SiteId and CustomerIo:TrackApiKey / env CustomerIo__SiteId, CustomerIo__TrackApiKey): holds and outcomes are written to the local preview sink, not to Customer.io");
+        }
         logger.LogInformation("Loaded {Count} playbook(s): {Ids}", catalog.Current.Playbooks.Count, string.Join(", ", catalog.Current.Playbooks.Select(p => p.Id)));
         if (string.IsNullOrEmpty(slackOptions.Value.SigningSecret))
         {

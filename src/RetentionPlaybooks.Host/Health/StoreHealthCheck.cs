@@ -38,6 +38,8 @@ internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options
             ["outbox_pending"] = stats.Pending + stats.Sending,
             ["outbox_oldest_pending_seconds"] = Seconds(outboxAge),
             ["sla_clocks_scheduled"] = stats.Scheduled,
+            ["write_back_pending"] = stats.WriteBackPending,
+            ["write_back_sent"] = stats.WriteBackSent,
             ["failing_deliveries"] = stats.Failing,
             ["sent"] = stats.Sent,
             ["dead_letters"] = stats.Dead,

@@ -40,7 +40,7 @@ internal sealed class ActionWorker(
             if (transition is null) continue;
             logger.LogInformation("Escalation {Escalation}: {Action} by {User} → {Result}", action.Action.EscalationId, action.Action.Action, action.Action.UserId, transition.Result);
         }
-        outbox.Signal.Notify();
+        outbox.NotifyAll();
         return true;
     }
 }

@@ -27,7 +27,9 @@ internal static class CaseMessages
         if (transition.Result == CaseResult.Applied && transition.After is { PostBody: { } body } after)
         {
             var playbook = playbooks.Playbooks.FirstOrDefault(p => p.Id == after.Playbook);
-            return [new NewDelivery(Ulid.New(now), after.EscalationId, DeliveryKind.Update, after.Target, Update(body, after, playbook), now)];
+            var update = new NewDelivery(Ulid.New(now), after.EscalationId, DeliveryKind.Update, after.Target, Update(body, after, playbook), now);
+            // An outcome is written back once: this transition is the one that set it.
+            return action.Action == CaseAction.Acknowledge ? [update] : [update, .. Delivery.WriteBack.OnOutcome(after, playbook, now)];
         }
         if (transition.Result != CaseResult.Applied && action.ResponseUrl is { } url)
         {

@@ -73,7 +73,7 @@ internal sealed class InboxWorker(
             await CompleteOneByOneAsync(results, ct).ConfigureAwait(false);
         }
         Processed += pending.Count;
-        if (results.Any(r => r.Escalations.Count > 0)) outbox.Signal.Notify();
+        if (results.Any(r => r.Escalations.Count > 0)) outbox.NotifyAll();
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using RetentionPlaybooks.Host.Delivery;
 using RetentionPlaybooks.Host.Interactivity;
 using RetentionPlaybooks.Host.Playbooks;
 using RetentionPlaybooks.Host.Storage;
@@ -49,7 +50,8 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                     escalations.Add(new NewEscalation(e.Id, inbox.Id, e.Playbook, e.CustomerId, e.Channel.Name, e.Channel.SlackTarget, e.DedupeKey,
                         body, now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel),
                         schedule.DueAt == DateTimeOffset.MaxValue ? null : schedule.DueAt,
-                        CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now)));
+                        [.. CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now),
+                            .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt)]));
                 }
             }
             results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates()));

@@ -27,28 +27,33 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         return true;
     }, ct);
 
-    public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
+    /// <summary>The SQL condition of a lane (kind is CustomerIo, or is not), on the deliveries aliased <c>d</c>.</summary>
+    private static string InLane(DeliveryLane lane) => lane == DeliveryLane.CustomerIo ? "d.kind = 'CustomerIo'" : "d.kind <> 'CustomerIo'";
+
+    public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null) =>
         db.Write((connection, transaction) =>
         {
             var n = Ms(now);
+            // A destination is free when its next-free time has come — or, paced as a rate, when it is at most a burst ahead.
+            var free = rate is null ? "(c.next_free_at IS NULL OR c.next_free_at <= $n OR c.held_by = $o)" : "(c.next_free_at IS NULL OR c.next_free_at <= $n + $burst)";
             // First a delivery left sending by a holder that is gone (lease expired), by this owner (it failed or crashed
             // mid-send), or by a host from before leases (no lease at all): it may have reached the destination, so it is
             // claimed in doubt. Then the oldest due pending one.
             // Either only where its destination is free.
             using var pick = Command(connection, transaction,
-                """
+                $"""
                 SELECT d.id, d.state FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
-                WHERE d.state = 'Sending' AND (d.lease_until IS NULL OR d.lease_until <= $n OR d.lease_owner = $o) AND (c.next_free_at IS NULL OR c.next_free_at <= $n OR c.held_by = $o)
+                WHERE d.state = 'Sending' AND {InLane(lane)} AND (d.lease_until IS NULL OR d.lease_until <= $n OR d.lease_owner = $o) AND {free}
                 ORDER BY d.lease_until, d.id LIMIT 1
                 """);
-            Bind(pick, ("$n", n), ("$o", owner));
+            Bind(pick, ("$n", n), ("$o", owner), ("$burst", rate is null ? 0 : (long)rate.Burst.TotalMilliseconds));
             var id = pick.ExecuteScalar() as string;
             if (id is null)
             {
                 pick.CommandText =
-                    """
+                    $"""
                     SELECT d.id FROM deliveries d LEFT JOIN destinations c ON c.target = d.target
-                    WHERE d.state = 'Pending' AND d.due_at <= $n AND (c.next_free_at IS NULL OR c.next_free_at <= $n OR c.held_by = $o)
+                    WHERE d.state = 'Pending' AND {InLane(lane)} AND d.due_at <= $n AND {free}
                     ORDER BY d.due_at, d.created_at, d.id LIMIT 1
                     """;
                 id = pick.ExecuteScalar() as string;
@@ -62,27 +67,34 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 """);
             Bind(claim, ("$o", owner), ("$u", Ms(leaseUntil)), ("$id", id));
             claim.ExecuteNonQuery();
-            using var reserve = Command(connection, transaction,
-                """
-                INSERT INTO destinations (target, next_free_at, held_by) SELECT target, $f, $o FROM deliveries WHERE id = $id
-                ON CONFLICT (target) DO UPDATE SET next_free_at = excluded.next_free_at, held_by = excluded.held_by
-                """);
-            Bind(reserve, ("$f", Ms(leaseUntil)), ("$o", owner), ("$id", id));
+            // Held for the attempt (a Slack channel), or paced: the next-free time moves on one interval from now or from
+            // where it was, whichever is later (a rate's theoretical arrival time); nobody holds it.
+            using var reserve = Command(connection, transaction, rate is null
+                ? """
+                  INSERT INTO destinations (target, next_free_at, held_by) SELECT target, $f, $o FROM deliveries WHERE id = $id
+                  ON CONFLICT (target) DO UPDATE SET next_free_at = excluded.next_free_at, held_by = excluded.held_by
+                  """
+                : """
+                  INSERT INTO destinations (target, next_free_at, held_by) SELECT target, $n + $i, NULL FROM deliveries WHERE id = $id
+                  ON CONFLICT (target) DO UPDATE SET next_free_at = MAX(COALESCE(next_free_at, 0), $n) + $i, held_by = NULL
+                  """);
+            Bind(reserve, ("$f", Ms(leaseUntil)), ("$o", owner), ("$id", id), ("$n", n), ("$i", rate is null ? 0 : (long)rate.Interval.TotalMilliseconds));
             reserve.ExecuteNonQuery();
             using var read = Command(connection, transaction, $"{Select} WHERE d.id = $id");
             Bind(read, ("$id", id));
             return Read(read).Single();
         }, ct);
 
-    public Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct) => db.Read(connection =>
+    public Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null) => db.Read(connection =>
     {
         using var query = Command(connection, null,
-            """
+            $"""
             SELECT MIN(at) FROM (
-                SELECT MAX(d.due_at, COALESCE(c.next_free_at, 0)) AS at FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Pending'
+                SELECT MAX(d.due_at, COALESCE(c.next_free_at, 0) - $burst) AS at FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Pending' AND {InLane(lane)}
                 UNION ALL
-                SELECT MAX(COALESCE(d.lease_until, 0), COALESCE(c.next_free_at, 0)) FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Sending')
+                SELECT MAX(COALESCE(d.lease_until, 0), COALESCE(c.next_free_at, 0) - $burst) FROM deliveries d LEFT JOIN destinations c ON c.target = d.target WHERE d.state = 'Sending' AND {InLane(lane)})
             """);
+        Bind(query, ("$burst", rate is null ? 0 : (long)rate.Burst.TotalMilliseconds));
         return query.ExecuteScalar() is long ms ? At(ms) : (DateTimeOffset?)null;
     });
 
@@ -177,6 +189,9 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
     {
         using var release = Command(connection, transaction, "UPDATE destinations SET next_free_at = $f, held_by = NULL WHERE target = $t AND held_by = $o");
         Bind(release, ("$t", target), ("$f", Ms(freeAt)), ("$o", owner));
+        if (release.ExecuteNonQuery() > 0) return;
+        // A destination paced as a rate is held by no one: a Retry-After can only push its next-free time later.
+        release.CommandText = "UPDATE destinations SET next_free_at = MAX(COALESCE(next_free_at, 0), $f) WHERE target = $t AND held_by IS NULL";
         release.ExecuteNonQuery();
     }
 

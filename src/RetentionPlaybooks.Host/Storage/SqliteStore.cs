@@ -291,21 +291,25 @@ internal sealed class SqliteStoreHealth(SqliteDatabase db) : IStoreHealth
         using var query = Command(connection, null,
             """
             SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), (SELECT COUNT(*) FROM inbox),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND (clock IS NULL OR due_at <= $n)), (SELECT COUNT(*) FROM deliveries WHERE state = 'Sending'),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead'),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND kind <> 'CustomerIo' AND (clock IS NULL OR due_at <= $n)),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Sending' AND kind <> 'CustomerIo'),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent' AND kind <> 'CustomerIo'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead'),
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL),
                    (SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL),
                    (SELECT MIN(CASE WHEN clock IS NULL THEN created_at ELSE due_at END) FROM deliveries WHERE state IN ('Pending', 'Sending') AND (clock IS NULL OR due_at <= $n)),
                    (SELECT COUNT(*) FROM deliveries WHERE state IN ('Pending', 'Sending') AND attempts >= $f AND last_error IS NOT NULL),
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL AND processed_at >= $r),
                    (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= $r),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND clock IS NOT NULL AND due_at > $n)
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND clock IS NOT NULL AND due_at > $n),
+                   (SELECT COUNT(*) FROM deliveries WHERE state IN ('Pending', 'Sending') AND kind = 'CustomerIo'),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent' AND kind = 'CustomerIo')
             """);
         Bind(query, ("$f", failingAttempts), ("$r", Ms(recentSince)), ("$n", Ms(now)));
         using var reader = query.ExecuteReader();
         reader.Read();
         return new StoreStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-            reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12));
+            reader.GetInt64(6), At(reader, 7), At(reader, 8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
+            reader.GetInt64(13), reader.GetInt64(14));
     });
 }
 
@@ -336,7 +340,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         """
         SELECT e.id, e.playbook, e.target, e.created_at, e.acknowledged_by, e.acknowledged_at, e.outcome, e.outcome_reason, e.outcome_by, e.outcome_at,
                (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at LIMIT 1), e.slack_channel, e.slack_ts,
-               e.sla_due_at, e.sla_missed_at
+               e.sla_due_at, e.sla_missed_at, e.customer_id
         FROM escalations e WHERE e.id = $e
         """;
 
@@ -348,7 +352,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         if (!reader.Read()) return null;
         return new CaseState(reader.GetString(0), reader.GetString(1), reader.GetString(2), At(reader.GetInt64(3)), TextOf(reader, 4), At(reader, 5),
             TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12),
-            At(reader, 13), At(reader, 14));
+            At(reader, 13), At(reader, 14), TextOf(reader, 15));
     }
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.Read(connection => ReadCase(connection, null, escalationId));

@@ -90,6 +90,18 @@ internal enum DeliveryKind
     Forward,
 }
 
+/// <summary>Which worker claims a delivery: Slack's (posts, updates, replies, forwards, ephemeral replies) or Customer.io's
+/// (write-back). Each has its own loop, so one destination's outage never delays the other's work.</summary>
+internal enum DeliveryLane
+{
+    Slack,
+    CustomerIo,
+}
+
+/// <summary>A destination paced as a rate: one call per <paramref name="Interval"/> on average, up to <paramref name="Burst"/>
+/// ahead of it at once.</summary>
+internal sealed record DeliveryRate(TimeSpan Interval, TimeSpan Burst);
+
 /// <summary>The SLA clocks a delivery can be: each fires once, unless the case is acknowledged or closed first.</summary>
 internal static class SlaClocks
 {
@@ -138,6 +150,8 @@ internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind 
 /// <param name="Failing">Undelivered deliveries whose last <c>failingAttempts</c> or more attempts failed.</param>
 /// <param name="RecentQuarantined">Inbox records quarantined since <c>recentSince</c>.</param>
 /// <param name="RecentDead">Deliveries parked as dead letters since <c>recentSince</c>.</param>
+/// <param name="Pending">Slack deliveries due and waiting (write-back is counted apart: <paramref name="WriteBackPending"/>).</param>
+/// <param name="WriteBackPending">Customer.io calls waiting or being sent; <paramref name="WriteBackSent"/>: made.</param>
 /// <param name="Scheduled">SLA clocks (reminders, breaches) waiting for their time; <paramref name="Pending"/> counts those that are due.</param>
 internal sealed record StoreStats(
     long InboxPending,
@@ -152,7 +166,9 @@ internal sealed record StoreStats(
     long Failing,
     long RecentQuarantined,
     long RecentDead,
-    long Scheduled = 0);
+    long Scheduled = 0,
+    long WriteBackPending = 0,
+    long WriteBackSent = 0);
 
 /// <summary>Writes failing because of the store's state (locked, full, I/O), since <paramref name="Since"/>; no customer data.</summary>
 internal sealed record StoreWriteFault(string Description, DateTimeOffset Since);
@@ -180,7 +196,8 @@ internal sealed record CaseState(
     string? PostChannel,
     string? PostTs,
     DateTimeOffset? SlaDueAt = null,
-    DateTimeOffset? SlaMissedAt = null);
+    DateTimeOffset? SlaMissedAt = null,
+    string? CustomerId = null);
 
 /// <summary>What applying an action did.</summary>
 internal enum CaseResult

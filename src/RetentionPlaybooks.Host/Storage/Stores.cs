@@ -62,11 +62,16 @@ internal interface IDeliveryStore
     /// its destination held by the owner until the mark that ends the attempt frees it (or the lease ends). Null when
     /// nothing can go now.
     /// </summary>
-    Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
+    /// <remarks><paramref name="lane"/>: Slack's deliveries, or Customer.io's — each lane has its own worker, so a slow or
+    /// unreachable Customer.io never holds up a Slack post. <paramref name="rate"/>: instead of holding the destination for the
+    /// attempt, pace it as a rate — one claim per <see cref="DeliveryRate.Interval"/> on average, bursts of up to
+    /// <see cref="DeliveryRate.Burst"/> (the generic cell rate algorithm over the destination's next-free time): Customer.io's
+    /// 100 requests/s, which takes calls in parallel, unlike a Slack channel's one message per second.</remarks>
+    Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null);
 
     /// <summary>When the next delivery can be claimed: the earliest of each pending one's due time or its destination's
     /// free time (whichever is later), and of any lease expiring; null when nothing waits.</summary>
-    Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct);
+    Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null);
 
     /// <summary>Adds deliveries for existing escalations (an update, a thread reply, a Customer.io call).</summary>
     Task AddAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset at, CancellationToken ct);

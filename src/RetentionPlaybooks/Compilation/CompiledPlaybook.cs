@@ -40,6 +40,9 @@ internal sealed class CompiledPlaybook
 
     public TimeSpan? HoldPromotions { get; init; }
 
+    /// <summary>Outcomes ("saved", "lost") that end the hold when they are marked; empty: the hold runs its course.</summary>
+    public IReadOnlySet<string> HoldEndsOn { get; init; } = new HashSet<string>();
+
     /// <summary>Why a case can be lost: the Lost menu's options (keys as declared, shown with spaces).</summary>
     public IReadOnlyList<string> LostReasons { get; init; } = DefaultLostReasons;
 

@@ -73,6 +73,10 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         var guardrails = new Guardrails(Duration("cooldown", guardNode), dedupe, cap);
         if (guardrails.IsEmpty && YamlAccess.KeyNode(_root, "guardrails") is null) Lint()?.ReportNoGuardrail(whole, id);
 
+        var holdEndsOnNode = file.Sequence(_root, "hold_ends_on");
+        var holdEndsOn = (holdEndsOnNode?.Children ?? []).OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal);
+        if (holdEndsOnNode is not null && YamlAccess.KeyNode(_root, "hold_promotions") is null) diagnostics.ReportHoldEndsWithoutHold(file.Location(holdEndsOnNode));
+
         var pii = BindPii();
         var message = BindMessage(id, scope, pii);
 
@@ -96,6 +100,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             SlaEscalateTo = escalateTo,
             Guardrails = guardrails,
             HoldPromotions = Duration("hold_promotions"),
+            HoldEndsOn = holdEndsOn,
             LostReasons = file.Sequence(_root, "lost_reasons")?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToArray() is { Length: > 0 } reasons
                 ? reasons
                 : CompiledPlaybook.DefaultLostReasons,

@@ -20,6 +20,9 @@ internal sealed partial class DiagnosticBag
     public void ReportBusinessHoursEmpty(SourceLocation at, string open, string close) =>
         Error("RP0311", at, $"business_hours close {close} is not after open {open}: no time would ever count toward an SLA");
 
+    public void ReportHoldEndsWithoutHold(SourceLocation at) =>
+        Error("RP0312", at, "hold_ends_on without hold_promotions: there is no hold to end; add hold_promotions (e.g. 72h) or remove hold_ends_on");
+
     public void ReportUnknownEvent(SourceLocation at, string name, string? suggestion) =>
         Error("RP0303", at, $"unknown event \"{name}\": declare it under \"events\" in data-model.yaml{DidYouMean(suggestion)}");
 
