@@ -22,7 +22,11 @@ internal static class HostComposition
         var cio = config.GetSection(CustomerIoOptions.Section).Get<CustomerIoOptions>() ?? new();
         var delivery = config.GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new();
         var health = config.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new();
-        var problems = SettingsValidator.Validate(playbooks, store, slack, cio, delivery, health);
+        var problems = SettingsValidator.Validate(playbooks, store, slack, cio, delivery, health).ToList();
+        if (config.GetSection(OperatorOptions.Section).Get<OperatorOptions>()?.Token is { Length: > 0 and < 16 })
+        {
+            problems.Add("Operator:Token is too short to be a secret; use at least 16 characters (openssl rand -hex 24)");
+        }
         if (problems.Count > 0) throw new HostConfigurationException(problems);
         return (playbooks, store, slack, cio, delivery, health);
     }
@@ -39,6 +43,7 @@ internal static class HostComposition
         services.AddSingleton(delivery);
         services.AddSingleton(store);
         services.AddSingleton(health);
+        services.AddSingleton(builder.Configuration.GetSection(OperatorOptions.Section).Get<OperatorOptions>() ?? new());
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);

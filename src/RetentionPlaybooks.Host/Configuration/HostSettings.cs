@@ -168,3 +168,13 @@ internal sealed class HealthOptions
     /// <summary>How long a dead letter or a quarantined webhook keeps /health degraded. Between 1 h and 30 days; default 1 day.</summary>
     public TimeSpan RecentProblemWindow { get; set; } = TimeSpan.FromDays(1);
 }
+
+/// <summary>Who may read the operator's pages (/decisions, /dead-letters, /quarantine, /preview).</summary>
+internal sealed class OperatorOptions
+{
+    public const string Section = "Operator";
+
+    /// <summary>With it, the operator's pages want <c>Authorization: Bearer &lt;token&gt;</c>; without it, they answer only
+    /// requests from this machine (loopback, not forwarded by a proxy). At least 16 characters.</summary>
+    public string? Token { get; set; }
+}

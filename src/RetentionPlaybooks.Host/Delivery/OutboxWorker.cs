@@ -120,21 +120,30 @@ internal sealed class OutboxWorker(
     /// <summary>Sleeps until the next delivery or destination is due, or new work arrives.</summary>
     protected override async Task WaitForWorkAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var next = await NextWakeAsync(now, ct).ConfigureAwait(false);
-        if (next is { } soon && soon <= now) return;
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var waitSignal = signal.For(lane).WaitAsync(wake.Token);
-        Task? timer = next is { } at ? Task.Delay(at - now, time, wake.Token) : null;
-        await (timer is null ? waitSignal : Task.WhenAny(waitSignal, timer)).ConfigureAwait(false);
-        await wake.CancelAsync().ConfigureAwait(false);
-        try
+        while (true)
         {
-            await Task.WhenAll(timer is null ? [waitSignal] : [waitSignal, timer]).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The other wait was cancelled because one finished.
+            var next = await NextWakeAsync(time.GetUtcNow(), ct).ConfigureAwait(false);
+            // The clock is read after the store (a read takes a while, and the clock may have moved meanwhile).
+            var now = time.GetUtcNow();
+            if (next is { } soon && soon <= now) return;
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var waitSignal = signal.For(lane).WaitAsync(wake.Token);
+            Task? timer = next is { } at ? Task.Delay(at - now, time, wake.Token) : null;
+            // A timer counts from when it is armed: if the clock moved on between reading it and arming the timer (a test
+            // advancing a fake clock, a thread paused), the timer would fire that much late. Then arm it again.
+            var rearm = timer is not null && time.GetUtcNow() - now > TimeSpan.FromMilliseconds(1);
+            if (!rearm) await (timer is null ? waitSignal : Task.WhenAny(waitSignal, timer)).ConfigureAwait(false);
+            await wake.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(timer is null ? [waitSignal] : [waitSignal, timer]).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The other wait was cancelled because one finished.
+            }
+            // Armed again only when nothing woke it meanwhile (a wake-up taken from the signal is not lost: it returns).
+            if (!rearm || waitSignal.IsCompletedSuccessfully) return;
         }
     }
 

@@ -39,7 +39,7 @@ internal static class HealthEndpoints
                 note = found.Processed && decisions.Count == 0 ? "no playbook triggers on this signal" : null,
                 decisions = decisions.Select(d => new { playbook = d.Playbook, outcome = d.Outcome, reason = d.Reason, channel = d.Channel, escalation_id = d.EscalationId }),
             });
-        });
+        }).ForOperators();
 
         // Webhooks whose processing failed on their content, set aside so the rest went on: which, and why, no customer data.
         app.MapGet("/quarantine", async (IInboxStore store, CancellationToken ct) =>
@@ -54,7 +54,7 @@ internal static class HealthEndpoints
                 received_at = r.ReceivedAt,
                 quarantined_at = r.QuarantinedAt,
             }));
-        });
+        }).ForOperators();
 
         // Deliveries Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.
         app.MapGet("/dead-letters", async (IDeliveryStore store, CancellationToken ct) =>
@@ -72,7 +72,7 @@ internal static class HealthEndpoints
                 attempts = d.Attempts,
                 created_at = d.CreatedAt,
             }));
-        });
+        }).ForOperators();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using RetentionPlaybooks.Host.Delivery;
+using RetentionPlaybooks.Host.Health;
 using RetentionPlaybooks.Slack.Preview;
 
 namespace RetentionPlaybooks.Host.Preview;
@@ -17,7 +18,7 @@ internal static class PreviewEndpoints
                 ? $"RetentionPlaybooks preview — {items.Count} message(s), newest first"
                 : "RetentionPlaybooks — messages go to Slack (a bot token is set); this page stays empty";
             return Results.Content(HtmlPreview.Render(items, title), "text/html; charset=utf-8");
-        });
+        }).ForOperators();
         return app;
     }
 }
