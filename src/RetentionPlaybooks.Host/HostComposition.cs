@@ -63,6 +63,7 @@ internal static class HostComposition
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Deliveries);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Actions);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Health);
+        services.AddSingleton<IReportStore>(sp => new SqliteReport(((SqliteStore)sp.GetRequiredService<IStore>()).Database));
         services.AddSingleton<Interactivity.SlackWorkspace>();
         services.AddSingleton<Interactivity.ActionSignal>();
         services.AddSingleton<Interactivity.ActionWorker>();
@@ -105,6 +106,7 @@ internal static class HostComposition
         Interactivity.InteractivityEndpoints.MapInteractivity(app);
         app.MapHealth();
         app.MapPreview();
+        Report.ReportEndpoints.MapReport(app);
         return app;
     }
 }

@@ -41,7 +41,8 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
             var escalations = new List<NewEscalation>();
             foreach (var o in outcomes)
             {
-                decisions.Add(new DecisionRecord(inbox.Id, o.Playbook?.Id ?? "-", OutcomeText.Of(o.Outcome), o.Reason, o.Channel?.Name, o.Escalation?.Id));
+                decisions.Add(new DecisionRecord(inbox.Id, o.Playbook?.Id ?? "-", OutcomeText.Of(o.Outcome), o.Reason, o.Channel?.Name, o.Escalation?.Id,
+                    o.Suppression is { } s ? OutcomeText.Of(s.Kind) : null));
                 if (o.Escalation is { } e)
                 {
                     // The case's SLA clocks start now, when it is queued: rows due at their time, not timers.
@@ -51,7 +52,8 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                         body, now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel),
                         schedule.DueAt == DateTimeOffset.MaxValue ? null : schedule.DueAt,
                         [.. CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now),
-                            .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt)]));
+                            .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt)],
+                        e.Value));
                 }
             }
             results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates()));

@@ -184,6 +184,17 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (7, "the outcome report: each case's value, each decision's suppression kind, and the indexes the report's period reads by", command =>
+        {
+            command.CommandText = """
+                ALTER TABLE escalations ADD COLUMN value REAL;
+                ALTER TABLE decisions ADD COLUMN kind TEXT;
+                CREATE INDEX escalations_created ON escalations (created_at);
+                CREATE INDEX escalations_outcome_at ON escalations (outcome_at) WHERE outcome IS NOT NULL;
+                CREATE INDEX decisions_created ON decisions (created_at);
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -116,7 +116,7 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
         using var done = Command(connection, transaction,
             "UPDATE inbox SET processed_at = $t, quarantine_reason = $q, lease_owner = NULL, lease_until = NULL WHERE id = $i AND processed_at IS NULL AND lease_owner = $o");
         using var decision = Command(connection, transaction,
-            "INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at) VALUES ($i, $p, $o, $r, $c, $e, $t)");
+            "INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at, kind) VALUES ($i, $p, $o, $r, $c, $e, $t, $k)");
         using var attributes = Command(connection, transaction,
             "INSERT INTO customer_attributes (customer_id, attributes, updated_at) VALUES ($c, $a, $t) ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at");
         var completed = 0;
@@ -133,9 +133,9 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
             foreach (var d in result.Decisions)
             {
                 var record = d.EscalationId is { } id && suppressed is not null && suppressed.TryGetValue(id, out var s)
-                    ? d with { Outcome = OutcomeText.Of(Outcome.Suppressed), Reason = s.Detail, EscalationId = null }
+                    ? d with { Outcome = OutcomeText.Of(Outcome.Suppressed), Reason = s.Detail, EscalationId = null, Kind = OutcomeText.Of(s.Kind) }
                     : d;
-                Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now));
+                Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now), ("$k", record.Kind));
                 decision.ExecuteNonQuery();
             }
             foreach (var (customer, json) in result.Attributes)
@@ -227,12 +227,12 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         }
         using var escalation = Command(connection, transaction,
             """
-            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at)
-            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla)
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla, $v)
             ON CONFLICT DO NOTHING
             """);
         Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
-            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null));
+            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null), ("$v", e.Value is { } v ? (double)v : null));
         if (escalation.ExecuteNonQuery() == 0)
         {
             // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.

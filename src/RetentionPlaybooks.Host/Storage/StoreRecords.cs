@@ -12,7 +12,8 @@ internal sealed record AcceptResult(int Accepted, int Duplicates, IReadOnlyList<
 internal sealed record InboxRecord(long Id, SignalSource Source, string DeliveryKey, DateTimeOffset ReceivedAt, byte[] Payload);
 
 /// <summary>A playbook's decision about one signal, kept for the operator ("why did this not escalate?").</summary>
-internal sealed record DecisionRecord(long InboxId, string Playbook, string Outcome, string Reason, string? Channel, string? EscalationId);
+/// <param name="Kind">For a suppression, which guardrail (cooldown, dedupe, daily_cap, channel_budget): the report counts by it.</param>
+internal sealed record DecisionRecord(long InboxId, string Playbook, string Outcome, string Reason, string? Channel, string? EscalationId, string? Kind = null);
 
 /// <summary>An escalation to queue: its guardrail keys and the rendered chat.postMessage body (its first delivery).
 /// <paramref name="CreatedAt"/>: when it was queued (the deliveries' clock); <paramref name="EvaluatedAt"/>: the signal's time
@@ -32,7 +33,8 @@ internal sealed record NewEscalation(
     DateTimeOffset EvaluatedAt,
     GuardrailRecheck? Recheck = null,
     DateTimeOffset? SlaDueAt = null,
-    IReadOnlyList<NewDelivery>? Clocks = null);
+    IReadOnlyList<NewDelivery>? Clocks = null,
+    decimal? Value = null);
 
 /// <summary>What the store needs to judge an escalation's guardrails again when it inserts it.</summary>
 internal sealed record GuardrailRecheck(RetentionPlaybooks.Compilation.CompiledPlaybook Playbook, RetentionPlaybooks.Workspace.ChannelSymbol Channel);

@@ -40,6 +40,20 @@ internal sealed class CompiledPlaybook
 
     public TimeSpan? HoldPromotions { get; init; }
 
+    /// <summary>The number or money field a case is worth (the report's value at stake and saved); null when undeclared.</summary>
+    public DataModel.FieldSymbol? ValueField { get; init; }
+
+    /// <summary>What this playbook's case is worth in a record: its value field's number, or null when undeclared or missing.</summary>
+    public decimal? ValueOf(Evaluation.Record record)
+    {
+        if (ValueField is not { } field) return null;
+        var value = record.Slots[field.Slot];
+        if (value.IsMissing || value.Kind is not (DataModel.TypeKind.Number or DataModel.TypeKind.Money)) return null;
+        var n = value.AsNumber;
+        // A decimal holds about ±7.9e28; anything past it (or not a number) is no amount worth counting.
+        return double.IsFinite(n) && Math.Abs(n) < 1e28 ? (decimal)n : null;
+    }
+
     /// <summary>Outcomes ("saved", "lost") that end the hold when they are marked; empty: the hold runs its course.</summary>
     public IReadOnlySet<string> HoldEndsOn { get; init; } = new HashSet<string>();
 

@@ -77,6 +77,8 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
         var holdEndsOn = (holdEndsOnNode?.Children ?? []).OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal);
         if (holdEndsOnNode is not null && YamlAccess.KeyNode(_root, "hold_promotions") is null) diagnostics.ReportHoldEndsWithoutHold(file.Location(holdEndsOnNode));
 
+        var valueField = scope is null ? null : BindValue(scope);
+
         var pii = BindPii();
         var message = BindMessage(id, scope, pii);
 
@@ -101,6 +103,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             Guardrails = guardrails,
             HoldPromotions = Duration("hold_promotions"),
             HoldEndsOn = holdEndsOn,
+            ValueField = valueField,
             LostReasons = file.Sequence(_root, "lost_reasons")?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToArray() is { Length: > 0 } reasons
                 ? reasons
                 : CompiledPlaybook.DefaultLostReasons,
@@ -134,6 +137,32 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             else diagnostics.ReportUnknownOwner(file.Location(ownerNode), ownerNode.Value!, id, Suggestions.Closest(ownerNode.Value!, workspace.Owners.Keys));
         }
         return (within, remind, escalateTo);
+    }
+
+    /// <summary><c>value: event.cart_value</c>: a number or money field of the trigger's scope.</summary>
+    private DataModel.FieldSymbol? BindValue(PlaybookScope scope)
+    {
+        if (file.Scalar(_root, "value") is not { } node || file.IsInvalid(node) || node.Value is not { } path) return null;
+        var dot = path.IndexOf('.', StringComparison.Ordinal);
+        var root = path[..dot];
+        var name = path[(dot + 1)..];
+        if (!scope.Gates.Roots.TryGetValue(root, out var fields))
+        {
+            diagnostics.ReportBadValueField(file.Location(node), path, scope.Gates.UnavailableRoots.TryGetValue(root, out var why) ? why : $"there is no \"{root}\" here", null);
+            return null;
+        }
+        if (!fields.TryGetValue(name, out var field))
+        {
+            diagnostics.ReportBadValueField(file.Location(node), path, $"{root} has no field \"{name}\" in data-model.yaml",
+                Suggestions.Closest(name, fields.Values.Where(f => f.Type.Kind is DataModel.TypeKind.Number or DataModel.TypeKind.Money).Select(f => f.Name)) is { } s ? $"{root}.{s}" : null);
+            return null;
+        }
+        if (field.Type.Kind is not (DataModel.TypeKind.Number or DataModel.TypeKind.Money))
+        {
+            diagnostics.ReportBadValueField(file.Location(node), path, $"it is a {field.Type}, and a case's value is a number or money", null);
+            return null;
+        }
+        return field;
     }
 
     internal static bool HasSchemaLine(string text, string schema)

@@ -23,6 +23,9 @@ internal sealed partial class DiagnosticBag
     public void ReportHoldEndsWithoutHold(SourceLocation at) =>
         Error("RP0312", at, "hold_ends_on without hold_promotions: there is no hold to end; add hold_promotions (e.g. 72h) or remove hold_ends_on");
 
+    public void ReportBadValueField(SourceLocation at, string path, string why, string? suggestion) =>
+        Error("RP0330", at, $"value {path} cannot be a case's value: {why}{DidYouMean(suggestion)}");
+
     public void ReportUnknownEvent(SourceLocation at, string name, string? suggestion) =>
         Error("RP0303", at, $"unknown event \"{name}\": declare it under \"events\" in data-model.yaml{DidYouMean(suggestion)}");
 

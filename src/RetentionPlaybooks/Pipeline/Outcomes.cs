@@ -48,7 +48,11 @@ internal sealed record Escalation(
     ChannelSymbol Channel,
     string? DedupeKey,
     SlackMessage Message,
-    DateTimeOffset EvaluatedAt);
+    DateTimeOffset EvaluatedAt)
+{
+    /// <summary>What the case is worth (the playbook's value field), or null.</summary>
+    public decimal? Value { get; init; }
+}
 
 /// <summary>
 /// One playbook's verdict on one signal: the outcome, why in words, the channel when a route chose one, the

@@ -112,7 +112,7 @@ internal sealed class SignalPipeline
         Stage = $"rendering playbook {playbook.Id}";
         var id = Ulid.New(renderedAt);
         var message = _renderer.Render(playbook, channel, input, renderedAt, context, id);
-        var escalation = new Escalation(id, playbook.Id, signal.CustomerId, channel, dedupeKey, message, at);
+        var escalation = new Escalation(id, playbook.Id, signal.CustomerId, channel, dedupeKey, message, at) { Value = playbook.ValueOf(record) };
         Guardrails.Add(source, escalation);
         return new(playbook, Outcome.Escalated, decision.Reason, channel, null, decision, escalation);
     }
