@@ -8,7 +8,8 @@ namespace RetentionPlaybooks.Cli;
 
 /// <summary>What every command writes to and reads the clock from.</summary>
 /// <param name="DrainTimeout">How long <c>demo</c> waits for the host to deliver (shorter in tests).</param>
-internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout);
+/// <param name="Http">For <c>playbooks report</c>: how requests reach the host (a test's in-process host); null for the network.</param>
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout, HttpMessageHandler? Http = null);
 
 /// <summary>
 /// Dispatches <c>playbooks &lt;command&gt;</c> through System.CommandLine: each command declares exactly its arguments
@@ -120,6 +121,7 @@ internal static class CommandLine
             TestCommand.Create(cli),
             RenderCommand.Create(cli),
             DemoCommand.Create(cli),
+            ReportCommand.Create(cli),
         };
         return root;
     }

@@ -135,6 +135,21 @@ public sealed class ReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneUntouchedCase_WithinItsSla_IsOpen_NeitherMetNorMissed()
+    {
+        await SendAsync(1, 200m, "chk_untouched");
+        await _app.DrainAsync(TimeSpan.FromSeconds(1));
+
+        using var response = await _client.GetAsync("/report");
+        var totals = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("totals");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((1, 0, 0, 0, 1), (totals.GetProperty("escalated").GetInt64(), totals.GetProperty("acknowledged").GetInt64(),
+            totals.GetProperty("sla_met").GetInt64(), totals.GetProperty("sla_missed").GetInt64(), totals.GetProperty("open").GetInt64()));
+        Assert.Equal((200m, 0m), (totals.GetProperty("value_at_stake").GetDecimal(), totals.GetProperty("value_saved").GetDecimal()));
+    }
+
+    [Fact]
     public async Task TheCsv_HasOneLinePerRowAndATotal_WithTheSameFigures()
     {
         await SeedAsync();

@@ -173,6 +173,27 @@ public sealed class WriteBackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheWholeLoop_WebhookPostAcknowledgeUpdateSaved_WritesEachOnce_AndTheReportCountsOneSave()
+    {
+        var (escalation, ts, created) = await EscalateAsync();
+        _time.Advance(TimeSpan.FromMinutes(7));
+        var acknowledgedAt = _time.GetUtcNow();
+        await ClickAsync(ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
+        await ClickAsync(ts, BlockActionReader.SavedId, escalation, "U07LEAD");
+
+        using var response = await _client.GetAsync("/report");
+        var totals = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("totals");
+
+        Assert.Equal(2, _slack.Updates.Count(u => u.Ts == ts));   // acknowledged, then saved, in place
+        Assert.Equal(1, OurCalls.Count(c => c.Method == "PUT"));  // the hold, once
+        Assert.Single(_track.Person(Customer)!.Events, e => e.Name == WriteBack.OutcomeEvent);
+        Assert.Equal((1, 1, 0), (totals.GetProperty("escalated").GetInt64(), totals.GetProperty("saved").GetInt64(), totals.GetProperty("open").GetInt64()));
+        Assert.Equal((acknowledgedAt - created).TotalSeconds, totals.GetProperty("median_seconds_to_acknowledge").GetDouble(), 3);
+        Assert.Equal(1, totals.GetProperty("holds_written").GetInt64());
+        Assert.Equal(184m, totals.GetProperty("value_saved").GetDecimal());
+    }
+
+    [Fact]
     public async Task Lost_WithAReason_WritesTheOutcome_AndEndsTheHold_WhenThePlaybookSaysSo()
     {
         var (escalation, ts, _) = await EscalateAsync();

@@ -114,6 +114,18 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 if (reader.Read()) (escalation, kind, target, clock) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), TextOf(reader, 3));
             }
             if (escalation is null) return false;
+            if (kind == nameof(DeliveryKind.CustomerIo))
+            {
+                // The hold set at escalation (a PUT queued with the escalation, not one that ends it later) is written.
+                using var hold = Command(connection, transaction,
+                    """
+                    UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, $t)
+                    WHERE id = $e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = $id AND d.created_at = escalations.created_at
+                                              AND CAST(d.body AS TEXT) LIKE '{"method":"PUT"%')
+                    """);
+                Bind(hold, ("$t", Ms(at)), ("$e", escalation), ("$id", id));
+                hold.ExecuteNonQuery();
+            }
             if (clock == SlaClocks.Breach)
             {
                 // The message now says the SLA was missed: the case records that it was, as of the SLA's end.

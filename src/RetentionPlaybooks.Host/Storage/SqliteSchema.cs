@@ -195,6 +195,11 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (8, "when a case's promotion hold was written to Customer.io (the report counts holds written)", command =>
+        {
+            command.CommandText = "ALTER TABLE escalations ADD COLUMN hold_written_at INTEGER";
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>
