@@ -122,6 +122,8 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
         if (item.PostChannel is not { } channel || item.PostTs is not { } ts) return new FindResult(false);
         var eventType = ReplyEventType(item.Body);
         if (eventType is null) return new FindResult(null, Error: "a thread reply without metadata cannot be looked up", CanRetry: false);
+        // A case has one reminder, but may have several replies of another kind (hold violations): those name their delivery.
+        var (key, value) = JsonNode.Parse(item.Body)?["metadata"]?["event_payload"]?["delivery_id"] is not null ? ("delivery_id", item.Id) : ("escalation_id", item.EscalationId);
         string? cursor = null;
         for (var page = 0; page < MaxPages; page++)
         {
@@ -130,7 +132,7 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
             {
                 return new FindResult(null, Error: replies.Error, CanRetry: replies.Outcome is SlackCallOutcome.Transient or SlackCallOutcome.RateLimited);
             }
-            if (replies.Value.FindByMetadata(eventType, "escalation_id", item.EscalationId) is { } found) return new FindResult(true, channel, found.Ts);
+            if (replies.Value.FindByMetadata(eventType, key, value) is { } found) return new FindResult(true, channel, found.Ts);
             if (!replies.Value.HasMore) return new FindResult(false);
             if (replies.Value.NextCursor is not { } next)
             {

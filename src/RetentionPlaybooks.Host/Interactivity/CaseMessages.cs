@@ -89,6 +89,28 @@ internal static class CaseMessages
         return Encoding.UTF8.GetBytes(message.ToJsonString());
     }
 
+    /// <summary>Message metadata of a hold-violation reply, so an in-doubt one is found again.</summary>
+    public const string HoldViolationEventType = "retention_hold_violation";
+
+    /// <summary>The reply on a case whose hold a promotion broke: which promotion, when, and until when the hold runs.</summary>
+    internal static byte[] HoldViolation(string deliveryId, string escalationId, string promotion, DateTimeOffset sentAt, DateTimeOffset holdUntil)
+    {
+        var text = $":warning: *Hold violated:* promotional {Mrkdwn.Escape(promotion.Replace(':', ' '))} was sent to this customer at {Date(sentAt)}, while their "
+            + $"retention hold runs until {Date(holdUntil)}. Check that promotion's filter or exit condition (docs/customerio-setup.md).";
+        var message = new JsonObject
+        {
+            ["text"] = text,
+            ["unfurl_links"] = false,
+            ["unfurl_media"] = false,
+            ["metadata"] = new JsonObject { ["event_type"] = HoldViolationEventType, ["event_payload"] = new JsonObject { ["escalation_id"] = escalationId, ["delivery_id"] = deliveryId, ["promotion"] = promotion } },
+        };
+        return Encoding.UTF8.GetBytes(message.ToJsonString());
+    }
+
+    /// <summary>Slack's date token (the reader's time zone) with a UTC fallback.</summary>
+    private static string Date(DateTimeOffset at) =>
+        $"<!date^{at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}^{{date_short_pretty}} at {{time}}|{at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC>";
+
     /// <summary>The case posted to the SLA's escalation target: which playbook, where, the SLA, the owner, and a link to the
     /// original message (its permalink set by the sender). The playbook's and the workspace's words only: no customer data.</summary>
     internal static byte[] Forward(string escalationId, CompiledPlaybook playbook, string channel, SlaEscalation to)

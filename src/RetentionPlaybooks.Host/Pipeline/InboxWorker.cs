@@ -73,7 +73,8 @@ internal sealed class InboxWorker(
             await CompleteOneByOneAsync(results, ct).ConfigureAwait(false);
         }
         Processed += pending.Count;
-        if (results.Any(r => r.Escalations.Count > 0)) outbox.NotifyAll();
+        // Escalations queue posts (and clocks, write-back); a promotion seen during a hold queues a reply on its case.
+        if (results.Any(r => r.Escalations.Count > 0 || r.Promotions is { Count: > 0 })) outbox.NotifyAll();
         return true;
     }
 }

@@ -53,14 +53,55 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                         schedule.DueAt == DateTimeOffset.MaxValue ? null : schedule.DueAt,
                         [.. CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now),
                             .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt)],
-                        e.Value));
+                        e.Value,
+                        o.Playbook!.HoldPromotions is { } hold ? (hold >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + hold) : null));
                 }
             }
-            results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates()));
+            results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates(),
+                Promotions: inbox.Source == SignalSource.Reporting ? PromotionSentIn(inbox.Payload, playbooks.Workspace?.Promotions, inbox.ReceivedAt) : null));
             if (escalations.Count > 0) logger.LogInformation("Inbox {InboxId}: {Count} escalation(s) queued", inbox.Id, escalations.Count);
         }
         return results;
     }
+
+    /// <summary>
+    /// A reporting webhook of a message sent by a promotion the workspace declares (campaign, broadcast or journey), to a
+    /// known customer: the store checks it against the customer's running holds. Anything else (or unreadable): nothing.
+    /// </summary>
+    internal static IReadOnlyList<PromotionSent>? PromotionSentIn(byte[] payload, IReadOnlySet<string>? promotions, DateTimeOffset receivedAt)
+    {
+        if (promotions is not { Count: > 0 }) return null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(payload);
+            var root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object || Text(root, "metric") != "sent") return null;
+            if (!root.TryGetProperty("data", out var data) || data.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+            var customer = data.TryGetProperty("identifiers", out var ids) && ids.ValueKind == System.Text.Json.JsonValueKind.Object ? Text(ids, "id") : null;
+            if (string.IsNullOrEmpty(customer)) return null;
+            // When it was sent: the webhook's own time when it is sane, else when it arrived.
+            var at = root.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var seconds) && seconds > 0 && seconds < 253402300799
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds) : receivedAt;
+            foreach (var (field, kind) in new[] { ("campaign_id", "campaign"), ("broadcast_id", "broadcast"), ("journey_id", "journey") })
+            {
+                if (Text(data, field) is { Length: > 0 } id && promotions.Contains($"{kind}:{id}")) return [new PromotionSent(customer, $"{kind}:{id}", at)];
+            }
+            return null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A string, or a number's text (ids come either way).</summary>
+    private static string? Text(System.Text.Json.JsonElement element, string name) =>
+        element.TryGetProperty(name, out var v) ? v.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.String => v.GetString(),
+            System.Text.Json.JsonValueKind.Number => v.GetRawText(),
+            _ => null,
+        } : null;
 
     /// <summary>
     /// A failure caused by the record in hand, which would fail the same way on every retry. The store being busy,

@@ -34,9 +34,11 @@ internal static class ReportBuilder
             var lost = data.LostReasons.Where(l => l.Playbook == playbook && l.Channel == channel).ToList();
             var acks = data.AckMilliseconds.Where(a => a.Playbook == playbook && a.Channel == channel).Select(a => a.Milliseconds / 1000.0).ToList();
             var owner = playbooks.Playbooks.FirstOrDefault(p => p.Id == playbook)?.Owner.Name ?? "";
-            rows.Add(new ReportRow(playbook, channel.Length > 0 ? channel : "-", owner, Figures(decisions, cases, lost, acks)));
+            var violations = data.HoldViolations.Where(v => v.Playbook == playbook && v.Channel == channel).Sum(v => v.Count);
+            rows.Add(new ReportRow(playbook, channel.Length > 0 ? channel : "-", owner, Figures(decisions, cases, lost, acks) with { HoldViolations = violations }));
         }
-        var totals = Figures(data.Decisions, data.Cases, data.LostReasons, [.. data.AckMilliseconds.Select(a => a.Milliseconds / 1000.0)]);
+        var totals = Figures(data.Decisions, data.Cases, data.LostReasons, [.. data.AckMilliseconds.Select(a => a.Milliseconds / 1000.0)])
+            with { HoldViolations = data.HoldViolations.Sum(v => v.Count) };
 
         var budgets = playbooks.Workspace?.Channels ?? new Dictionary<string, Workspace.ChannelSymbol>();
         var channelDays = data.ChannelDays.OrderBy(d => d.Channel, StringComparer.Ordinal).ThenBy(d => d.Day)

@@ -37,12 +37,13 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
 
         var scan = MostOfTheTable(connection, "escalations", f, t) ? "NOT INDEXED" : "";
         var cases = new Dictionary<(string, string), CaseTally>();
+        var outcomeDays = new Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)>();
         var lost = new Dictionary<(string, string, string), long>();
         var days = new Dictionary<(string, DateOnly), long>();
         using (var q = Command(connection, null,
             $"""
             SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at
-            FROM escalations {scan} WHERE created_at >= $f AND created_at < $t AND dead_at IS NULL ORDER BY created_at
+            FROM escalations {scan} WHERE created_at >= $f AND created_at < $t AND dead_at IS NULL
             """))
         {
             Bind(q, ("$f", f), ("$t", t));
@@ -73,6 +74,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                     if (first is { } act) { if (act <= end) tally.SlaMet++; else tally.SlaMissed++; }
                     else if (end <= n) tally.SlaMissed++;
                 }
+                if (outcomeAt is { } marked && marked >= f && marked < t) AddOutcomeDay(outcomeDays, marked, playbook, outcome == "saved", value);
                 switch (outcome)
                 {
                     case "saved":
@@ -101,26 +103,37 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         data.LostReasons.AddRange(lost.Select(l => (l.Key.Item1, l.Key.Item2, l.Key.Item3, l.Value)));
         data.ChannelDays.AddRange(days.Select(d => (d.Key.Item1, d.Key.Item2, d.Value)));
 
-        // Outcomes by the day they were marked (a case raised before the period may be closed in it).
-        var outcomeDays = new Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)>();
+        // Outcomes by the day they were marked: those of the period's cases came with the pass above; a case raised before
+        // the period may be closed in it (read through the creation index: none when the period starts at the beginning).
         using (var q = Command(connection, null,
-            "SELECT outcome_at, playbook, outcome, value FROM escalations WHERE outcome IS NOT NULL AND outcome_at >= $f AND outcome_at < $t AND dead_at IS NULL"))
+            "SELECT outcome_at, playbook, outcome, value FROM escalations WHERE created_at < $f AND outcome IS NOT NULL AND outcome_at >= $f AND outcome_at < $t AND dead_at IS NULL"))
         {
             Bind(q, ("$f", f), ("$t", t));
             using var r = q.ExecuteReader();
-            while (r.Read())
-            {
-                var key = (DateOnly.FromDayNumber(Epoch + (int)(r.GetInt64(0) / 86_400_000)), r.GetString(1));
-                var saved = r.GetString(2) == "saved";
-                var v = outcomeDays.GetValueOrDefault(key);
-                outcomeDays[key] = (v.Saved + (saved ? 1 : 0), v.Lost + (saved ? 0 : 1), v.Value + (saved && !r.IsDBNull(3) ? r.GetDouble(3) : 0));
-            }
+            while (r.Read()) AddOutcomeDay(outcomeDays, r.GetInt64(0), r.GetString(1), r.GetString(2) == "saved", r.IsDBNull(3) ? 0 : r.GetDouble(3));
         }
         data.OutcomeDays.AddRange(outcomeDays.Select(d => new OutcomeDay(d.Key.Item1, d.Key.Item2, d.Value.Saved, d.Value.Lost, Money(d.Value.Value))));
+        using (var q = Command(connection, null,
+            """
+            SELECT e.playbook, e.channel, COUNT(*) FROM hold_violations v JOIN escalations e ON e.id = v.escalation_id
+            WHERE v.sent_at >= $f AND v.sent_at < $t GROUP BY 1, 2
+            """))
+        {
+            Bind(q, ("$f", f), ("$t", t));
+            using var r = q.ExecuteReader();
+            while (r.Read()) data.HoldViolations.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
+        }
         return data;
     });
 
     private static readonly int Epoch = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    private static void AddOutcomeDay(Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)> days, long at, string playbook, bool saved, double value)
+    {
+        var key = (DateOnly.FromDayNumber(Epoch + (int)(at / 86_400_000)), playbook);
+        var v = days.GetValueOrDefault(key);
+        days[key] = (v.Saved + (saved ? 1 : 0), v.Lost + (saved ? 0 : 1), v.Value + (saved ? value : 0));
+    }
 
     /// <summary>Whether [from, to) spans most of what the table holds (by its first and last creation time, read from the
     /// index): then a sequential scan beats the index.</summary>
@@ -174,4 +187,6 @@ internal sealed class ReportData
     public List<(string Channel, DateOnly Day, long Messages)> ChannelDays { get; } = [];
 
     public List<OutcomeDay> OutcomeDays { get; } = [];
+
+    public List<(string Playbook, string Channel, long Count)> HoldViolations { get; } = [];
 }

@@ -200,6 +200,21 @@ internal static class SqliteSchema
             command.CommandText = "ALTER TABLE escalations ADD COLUMN hold_written_at INTEGER";
             command.ExecuteNonQuery();
         }),
+        (9, "hold violations: each case's hold end, and promotional messages seen sent while a hold ran", command =>
+        {
+            command.CommandText = """
+                ALTER TABLE escalations ADD COLUMN hold_until INTEGER;
+                CREATE INDEX escalations_customer_hold ON escalations (customer_id, hold_until) WHERE hold_until IS NOT NULL;
+                CREATE TABLE hold_violations (
+                    escalation_id TEXT NOT NULL,
+                    inbox_id INTEGER NOT NULL,
+                    promotion TEXT NOT NULL,
+                    sent_at INTEGER NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    PRIMARY KEY (escalation_id, inbox_id));
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -138,6 +138,7 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
                 Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now), ("$k", record.Kind));
                 decision.ExecuteNonQuery();
             }
+            foreach (var promotion in result.Promotions ?? []) HoldViolations.Record(connection, transaction, result.InboxId, promotion, at);
             foreach (var (customer, json) in result.Attributes)
             {
                 Bind(attributes, ("$c", customer), ("$a", json), ("$t", now));
@@ -227,12 +228,13 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         }
         using var escalation = Command(connection, transaction,
             """
-            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value)
-            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla, $v)
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla, $v, $hold)
             ON CONFLICT DO NOTHING
             """);
         Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
-            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null), ("$v", e.Value is { } v ? (double)v : null));
+            ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null), ("$v", e.Value is { } v ? (double)v : null),
+            ("$hold", e.HoldUntil is { } hold ? Ms(hold) : null));
         if (escalation.ExecuteNonQuery() == 0)
         {
             // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.
@@ -393,9 +395,25 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
             Bind(done, ("$t", Ms(at)), ("$r", result.ToString()), ("$i", actionId));
             done.ExecuteNonQuery();
             var transition = new CaseTransition(stored with { ProcessedAt = at, Result = result.ToString() }, result, before, after);
-            foreach (var d in deliveries(transition)) SqliteDeliveries.Insert(connection, transaction, d, at);
+            foreach (var d in deliveries(transition))
+            {
+                SqliteDeliveries.Insert(connection, transaction, d, at);
+                // The outcome's write-back ends the hold (hold_ends_on): from now on a promotion is no violation.
+                if (d.Kind == DeliveryKind.CustomerIo && WriteBackEndsHold(d.Body))
+                {
+                    using var ended = Command(connection, transaction, "UPDATE escalations SET hold_until = MIN(COALESCE(hold_until, $t), $t) WHERE id = $e");
+                    Bind(ended, ("$t", Ms(at)), ("$e", action.EscalationId));
+                    ended.ExecuteNonQuery();
+                }
+            }
             return transition;
         }, ct);
+
+    private static bool WriteBackEndsHold(byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        return text.StartsWith("{\"method\":\"PUT\"", StringComparison.Ordinal) && text.Contains(Delivery.WriteBack.HoldUntil, StringComparison.Ordinal);
+    }
 
     private static StoredAction ReadAction(SqliteDataReader reader)
     {

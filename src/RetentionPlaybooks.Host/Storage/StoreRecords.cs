@@ -34,7 +34,8 @@ internal sealed record NewEscalation(
     GuardrailRecheck? Recheck = null,
     DateTimeOffset? SlaDueAt = null,
     IReadOnlyList<NewDelivery>? Clocks = null,
-    decimal? Value = null);
+    decimal? Value = null,
+    DateTimeOffset? HoldUntil = null);
 
 /// <summary>What the store needs to judge an escalation's guardrails again when it inserts it.</summary>
 internal sealed record GuardrailRecheck(RetentionPlaybooks.Compilation.CompiledPlaybook Playbook, RetentionPlaybooks.Workspace.ChannelSymbol Channel);
@@ -48,12 +49,17 @@ internal sealed record ProcessingResult(
     IReadOnlyList<DecisionRecord> Decisions,
     IReadOnlyList<NewEscalation> Escalations,
     IReadOnlyList<(string CustomerId, string AttributesJson)> Attributes,
-    string? Quarantine = null)
+    string? Quarantine = null,
+    IReadOnlyList<PromotionSent>? Promotions = null)
 {
     /// <summary>A record set aside: one decision saying why, nothing else written.</summary>
     public static ProcessingResult Quarantined(long inboxId, string reason) =>
         new(inboxId, [new DecisionRecord(inboxId, "-", "quarantined", reason, null, null)], [], [], reason);
 }
+
+/// <summary>A reporting webhook showing a promotional message (campaign:12, broadcast:7, journey:3) sent to a customer:
+/// the store checks it against the customer's running holds.</summary>
+internal sealed record PromotionSent(string CustomerId, string Promotion, DateTimeOffset SentAt);
 
 /// <summary>An inbox record whose processing failed on its content, set aside with the reason (no customer data).</summary>
 internal sealed record QuarantinedRecord(long InboxId, SignalSource Source, string DeliveryKey, string Reason, DateTimeOffset ReceivedAt, DateTimeOffset QuarantinedAt);

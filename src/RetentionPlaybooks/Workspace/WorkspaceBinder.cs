@@ -44,7 +44,15 @@ internal static class WorkspaceBinder
             file.Scalar(shop, "customer_url")?.Value ?? LinkSettings.DefaultShopCustomerUrl,
             file.Scalar(shop, "order_url")?.Value ?? LinkSettings.DefaultShopOrderUrl,
             (file.Sequence(root, "link_domains")?.Children ?? []).OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(s => s.Length > 0).ToList());
-        return new WorkspaceSymbols { Channels = channels, Owners = owners, Links = links, BusinessHours = BindBusinessHours(file, root, diagnostics) };
+        var promotions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, kind) in new[] { ("campaigns", "campaign"), ("broadcasts", "broadcast"), ("journeys", "journey") })
+        {
+            foreach (var item in file.Sequence(file.Mapping(root, "promotions"), key)?.Children ?? [])
+            {
+                if (item is YamlScalarNode { Value: { Length: > 0 } id }) promotions.Add($"{kind}:{id}");
+            }
+        }
+        return new WorkspaceSymbols { Channels = channels, Owners = owners, Links = links, BusinessHours = BindBusinessHours(file, root, diagnostics), Promotions = promotions };
     }
 
     private static readonly string[] DayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];

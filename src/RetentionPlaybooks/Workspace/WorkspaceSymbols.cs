@@ -9,6 +9,10 @@ internal sealed class WorkspaceSymbols
 
     public required LinkSettings Links { get; init; }
 
+    /// <summary>Customer.io campaign, broadcast and journey ids that send promotions ("campaign:12", "broadcast:7",
+    /// "journey:3"): their messages sent during a hold are hold violations.</summary>
+    public IReadOnlySet<string> Promotions { get; init; } = new HashSet<string>();
+
     /// <summary>The open hours SLAs count in; null: every hour counts.</summary>
     public BusinessHours? BusinessHours { get; init; }
 }
