@@ -233,6 +233,14 @@ public sealed class DashboardPageTests
     public void Duration_Seconds_ReadsLikeAPerson(double seconds, string expected) => Assert.Equal(expected, DashboardFormat.Duration(seconds));
 
     [Theory]
+    [InlineData(12.345, "12.3")]
+    [InlineData(double.NaN, "0")]
+    [InlineData(double.PositiveInfinity, "0")]
+    [InlineData(1e300, "1000000")]
+    [InlineData(-1e300, "-1000000")]
+    public void Svg_AnyDouble_IsAFiniteNumberInRange(double value, string expected) => Assert.Equal(expected, DashboardFormat.Svg(value));
+
+    [Theory]
     [InlineData("1234567.891", "1,234,567.89")]
     [InlineData("0", "0.00")]
     [InlineData("-5.5", "-5.50")]
