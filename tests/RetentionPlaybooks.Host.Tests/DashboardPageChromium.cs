@@ -1,0 +1,85 @@
+using System.Diagnostics;
+
+namespace RetentionPlaybooks.Host.Tests;
+
+/// <summary>
+/// Runs Debian's headless Chromium once per call, with a throwaway profile and a hard timeout: the approach of the
+/// preview's browser test (tests/RetentionPlaybooks.Tests/Slack/Preview/HeadlessChromium.cs), which lives in another
+/// test assembly, with the window size a parameter.
+/// </summary>
+internal static class DashboardPageChromium
+{
+    public const string Path = "/usr/bin/chromium";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Fails the test, rather than skipping it, when the browser is missing: tests/run installs it.</summary>
+    public static void EnsureInstalled()
+    {
+        if (!File.Exists(Path))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {Path}; the dashboard browser test needs it. "
+                + "Install it with: apt-get update && apt-get install -y chromium (tests/run does this).");
+        }
+    }
+
+    /// <summary>The DOM after Chromium has parsed and laid out the page.</summary>
+    public static async Task<string> DumpDomAsync(string htmlFile)
+        => await RunAsync(["--dump-dom", new Uri(htmlFile).AbsoluteUri]);
+
+    public static async Task ScreenshotAsync(string htmlFile, string pngFile, int width, int height)
+        => await RunAsync([$"--screenshot={pngFile}", $"--window-size={width},{height}", "--hide-scrollbars", "--force-color-profile=srgb", new Uri(htmlFile).AbsoluteUri]);
+
+    private static async Task<string> RunAsync(IReadOnlyList<string> arguments)
+    {
+        EnsureInstalled();
+        var profile = Directory.CreateTempSubdirectory("rp-chromium-profile-");
+        try
+        {
+            var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in (string[])[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                $"--user-data-dir={profile.FullName}"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(Timeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"Chromium did not finish within {Timeout.TotalSeconds} s: {string.Join(' ', arguments)}");
+            }
+
+            var (output, error) = (await stdout, await stderr);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Chromium exited with {process.ExitCode}: {string.Join(' ', arguments)}\n{(error.Length <= 4000 ? error : error[^4000..])}");
+            }
+
+            return output;
+        }
+        finally
+        {
+            try
+            {
+                profile.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // Chromium's helpers may still be releasing files; a leftover temp profile is harmless.
+            }
+        }
+    }
+}
