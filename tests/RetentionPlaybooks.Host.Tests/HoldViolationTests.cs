@@ -90,7 +90,7 @@ public sealed class HoldViolationTests : IAsyncLifetime
         Assert.StartsWith(":warning: *Hold violated:* promotional campaign 77 was sent to this customer at <!date^", replies[0].Text, StringComparison.Ordinal);
         Assert.Contains("broadcast 5", replies[1].Text, StringComparison.Ordinal);
         Assert.All(replies, r => Assert.Equal(escalation, r.MetadataPayloadString("escalation_id")));
-        Assert.DoesNotContain("Dana", replies[0].Text!, StringComparison.Ordinal);
+        Assert.DoesNotContain("Maria", replies[0].Text!, StringComparison.Ordinal);
         var totals = JsonDocument.Parse(await _client.GetStringAsync("/report")).RootElement.GetProperty("totals");
         Assert.Equal(2, totals.GetProperty("hold_violations").GetInt64());
     }

@@ -150,6 +150,22 @@ public sealed class ReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheDashboard_DrawsTheSeededScenario_AsOneSelfContainedPage()
+    {
+        await SeedAsync();
+        using var response = await _client.GetAsync("/dashboard");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("data-channel=\"vip-saves\"", html, StringComparison.Ordinal);
+        Assert.Contains("vip-cart-abandonment", html, StringComparison.Ordinal);
+        Assert.Contains("350.00", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Maria", html, StringComparison.Ordinal);   // the sample customer's name: no PII on operator pages
+    }
+
+    [Fact]
     public async Task TheCsv_HasOneLinePerRowAndATotal_WithTheSameFigures()
     {
         await SeedAsync();

@@ -34,7 +34,7 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public string LogPath => Path.Combine(Directory, "host.log");
 
-    public static async Task<HostProcess> StartAsync(string repoRoot, string? tempRoot, TextWriter output)
+    public static async Task<HostProcess> StartAsync(string repoRoot, string? tempRoot, TextWriter output, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(repoRoot, "src", "RetentionPlaybooks.Host", "bin", "Release", "net10.0", "RetentionPlaybooks.Host.dll");
         if (!File.Exists(dll))
@@ -60,6 +60,7 @@ internal sealed class HostProcess : IAsyncDisposable
         info.Environment["Store__Sqlite"] = Path.Combine(directory, "load.db");
         info.Environment["CustomerIo__JourneySecret"] = secret;
         info.Environment.Remove("Slack__BotToken");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var log = new StreamWriter(Path.Combine(directory, "host.log")) { AutoFlush = false };
         var sync = TextWriter.Synchronized(log);

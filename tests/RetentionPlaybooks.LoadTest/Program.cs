@@ -14,6 +14,17 @@ if (args is ["-h" or "--help"])
     Console.WriteLine(LoadOptions.Usage);
     return 0;
 }
+if (args is ["--clicks", ..])
+{
+    // tests/RetentionPlaybooks.LoadTest -- --clicks [RATE] [SECONDS]: the interactivity endpoint under a fixed click rate.
+    var clickRate = args.Length > 1 ? int.Parse(args[1], culture) : 100;
+    var clickSeconds = args.Length > 2 ? int.Parse(args[2], culture) : 30;
+    var clickRoot = RepoRoot.Find() ?? throw new InvalidOperationException("run from inside the repository");
+    await using var clickHost = await HostProcess.StartAsync(clickRoot, null, Console.Out, ClickLoad.HostSettings);
+    using var clickHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+    return await ClickLoad.RunAsync(clickHttp, clickHost.Url, clickRate, TimeSpan.FromSeconds(clickSeconds), Console.Out);
+}
+
 var options = LoadOptions.Parse(args, out var usageError);
 if (options is null)
 {

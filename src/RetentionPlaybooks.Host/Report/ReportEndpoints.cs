@@ -6,7 +6,7 @@ using RetentionPlaybooks.Host.Storage;
 
 namespace RetentionPlaybooks.Host.Report;
 
-/// <summary>GET /report (json or csv) and GET /dashboard: the outcome report over a period, for operators only.</summary>
+/// <summary>GET /report (json or csv) and GET /dashboard (HTML charts): the outcome report over a period, for operators only.</summary>
 internal static class ReportEndpoints
 {
     /// <summary>The default period: the last 30 days.</summary>
@@ -24,6 +24,13 @@ internal static class ReportEndpoints
             if (kind is not ("json" or "csv")) return Results.Problem(statusCode: 400, detail: $"unknown format \"{format}\"; use json or csv");
             var report = await BuildAsync(store, catalog, period, time, ct).ConfigureAwait(false);
             return kind == "csv" ? Results.Text(Csv(report), "text/csv; charset=utf-8") : Results.Json(report);
+        }).ForOperators();
+        // The same report drawn for people: self-contained HTML (inline SVG, no script, nothing fetched from elsewhere).
+        app.MapGet("/dashboard", async (string? from, string? to, IReportStore store, PlaybookCatalog catalog, TimeProvider time, CancellationToken ct) =>
+        {
+            if (Period(from, to, time.GetUtcNow()) is not { } period) return PeriodProblem();
+            var report = await BuildAsync(store, catalog, period, time, ct).ConfigureAwait(false);
+            return Results.Content(DashboardPage.Render(report), "text/html; charset=utf-8");
         }).ForOperators();
         return app;
     }
