@@ -8,7 +8,8 @@ namespace RetentionPlaybooks.Cli.Commands;
 /// <summary>
 /// <c>playbooks explain --event FILE [--history FILE] [--now TIME] [DIR]</c>: the whole pipeline the host runs, on one payload (a
 /// Journey body, a reporting webhook, a Data Pipelines call or batch): which playbooks it triggers, every gate,
-/// exclusion and route, then the guardrails — against the earlier payloads of <c>--history</c>, replayed first.
+/// exclusion and route, then the inhibit rule and the guardrails — against the earlier payloads of <c>--history</c>, replayed
+/// first (a replay marks no outcomes, so a case it escalated stays open for the rule's whole window).
 /// </summary>
 internal static class ExplainCommand
 {
@@ -17,12 +18,12 @@ internal static class ExplainCommand
         var eventFile = CommandSpec.Event("the payload: a Journey body, a reporting webhook, or a Data Pipelines call or batch", required: true);
         var history = new Option<string>("--history")
         {
-            Description = "earlier payloads, one JSON a line, replayed first through the same pipeline (cooldown, dedupe, caps)",
+            Description = "earlier payloads, one JSON a line, replayed first through the same pipeline (open cases, cooldown, dedupe, caps)",
             HelpName = "FILE",
         };
         var now = CommandSpec.Now("evaluation clock (ISO 8601); default: the payload's timestamp, else now");
         var directory = CommandSpec.Directory();
-        var command = new Command("explain", "Run one Customer.io payload through the host's pipeline and show every step: gates, exclusions, route, guardrails.")
+        var command = new Command("explain", "Run one Customer.io payload through the host's pipeline and show every step: gates, exclusions, route, inhibit rule, guardrails.")
         {
             eventFile, history, now, directory,
         };
@@ -113,6 +114,7 @@ internal static class ExplainCommand
         {
             Outcome.Escalated => "ESCALATE",
             Outcome.Suppressed => "SUPPRESSED",
+            Outcome.Inhibited => "INHIBITED",
             Outcome.Disabled => "disabled",
             _ => "skip",
         };
@@ -130,6 +132,14 @@ internal static class ExplainCommand
             var reason = check.Kind == CheckKind.Exclusion ? $"{(check.Result ? "excluded" : "not excluded")}: {check.Reason}" : check.Reason;
             if (!string.IsNullOrEmpty(check.Reason)) stdout.WriteLine($"                   {reason}");
         }
+        if (outcome.Outcome is Outcome.Escalated or Outcome.Suppressed or Outcome.Inhibited && playbook.InhibitedBy is { } rule)
+        {
+            stdout.WriteLine($"  {"inhibit",-7} {(outcome.Inhibition is null ? "pass" : "HELD"),-8} inhibited_by {string.Join(", ", rule.Playbooks)} (within {DurationSyntax.Format(rule.Within)})");
+            if (outcome.Inhibition is { } inhibition) stdout.WriteLine($"                   {inhibition.Detail}");
+            else stdout.WriteLine(withHistory
+                ? "                   no open case of these playbooks for this customer"
+                : "                   against no earlier escalations (give --history FILE to replay earlier payloads)");
+        }
         if (outcome.Outcome is Outcome.Escalated or Outcome.Suppressed)
         {
             var held = outcome.Suppression is { } s;
@@ -137,7 +147,12 @@ internal static class ExplainCommand
             if (outcome.Suppression is { } suppression) stdout.WriteLine($"                   {suppression.Detail}");
             else if (!withHistory) stdout.WriteLine("                   against no earlier escalations (give --history FILE to replay earlier payloads)");
         }
-        stdout.WriteLine(outcome.Outcome == Outcome.Suppressed ? $"  => suppressed ({decision.Reason}, then held by the guardrail)" : $"  => {outcome.Reason}");
+        stdout.WriteLine(outcome.Outcome switch
+        {
+            Outcome.Suppressed => $"  => suppressed ({decision.Reason}, then held by the guardrail)",
+            Outcome.Inhibited => $"  => inhibited ({decision.Reason}, then held by an open case)",
+            _ => $"  => {outcome.Reason}",
+        });
         if (outcome.Outcome == Outcome.Escalated)
         {
             stdout.WriteLine($"     channel {outcome.Channel!.Name} ({outcome.Channel.SlackTarget}), owner {playbook.Owner.Name}, sla {DurationSyntax.Format(playbook.Sla)}");

@@ -125,15 +125,15 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
             Bind(done, ("$t", now), ("$q", result.Quarantine), ("$i", result.InboxId), ("$o", owner));
             if (done.ExecuteNonQuery() == 0) continue;
             completed++;
-            Dictionary<string, Suppression>? suppressed = null;
+            Dictionary<string, HeldBack>? heldBack = null;
             foreach (var e in result.Escalations)
             {
-                if (escalations.Insert(connection, transaction, e) is { } suppression) (suppressed ??= [])[e.Id] = suppression;
+                if (escalations.Insert(connection, transaction, e) is { } held) (heldBack ??= [])[e.Id] = held;
             }
             foreach (var d in result.Decisions)
             {
-                var record = d.EscalationId is { } id && suppressed is not null && suppressed.TryGetValue(id, out var s)
-                    ? d with { Outcome = OutcomeText.Of(Outcome.Suppressed), Reason = s.Detail, EscalationId = null, Kind = OutcomeText.Of(s.Kind) }
+                var record = d.EscalationId is { } id && heldBack is not null && heldBack.TryGetValue(id, out var h)
+                    ? d with { Outcome = OutcomeText.Of(h.Outcome), Reason = h.Reason, EscalationId = null, Kind = h.Kind is { } kind ? OutcomeText.Of(kind) : null }
                     : d;
                 Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now), ("$k", record.Kind));
                 decision.ExecuteNonQuery();
@@ -181,8 +181,9 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
 
 /// <summary>
 /// Escalations and their guardrail history. Windows are judged by each escalation's evaluation time; an escalation whose
-/// post became a dead letter no longer counts. The insert judges the guardrails again inside the write transaction —
-/// with the dedupe key's unique index as the last word — so two hosts escalating the same customer at once escalate once.
+/// post became a dead letter no longer counts, nor holds others back. The insert judges the inhibit rule and the guardrails
+/// again inside the write transaction — with the dedupe key's unique index as the last word — so two hosts escalating the
+/// same customer at once escalate once, and a case another host opened meanwhile inhibits as if it had been seen first.
 /// </summary>
 internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
 {
@@ -191,6 +192,25 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
     public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(db.Read(c => KeyUsed(c, null, playbook, dedupeKey)));
 
     public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(db.Read(c => Count(c, null, target, playbook, since)));
+
+    public ValueTask<OpenCase?> OpenCaseAsync(IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since, CancellationToken ct) =>
+        new(db.Read(c => Open(c, null, playbooks, customerId, since)));
+
+    private static OpenCase? Open(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since)
+    {
+        if (playbooks.Count == 0) return null;
+        // One placeholder per playbook: the IN list keeps escalations_customer_evaluated (playbook, customer_id, evaluated_at) usable.
+        var names = playbooks.Select((_, i) => $"$p{i}").ToList();
+        using var query = Command(connection, transaction,
+            $"""
+            SELECT id, playbook, evaluated_at FROM escalations
+            WHERE playbook IN ({string.Join(", ", names)}) AND customer_id = $c AND evaluated_at >= $s AND outcome IS NULL AND dead_at IS NULL
+            ORDER BY evaluated_at DESC, id DESC LIMIT 1
+            """);
+        Bind(query, [("$c", customerId), ("$s", Ms(since)), .. playbooks.Select((p, i) => (names[i], (object?)p))]);
+        using var reader = query.ExecuteReader();
+        return reader.Read() ? new OpenCase(reader.GetString(0), reader.GetString(1), At(reader.GetInt64(2))) : null;
+    }
 
     private static DateTimeOffset? Last(SqliteConnection connection, SqliteTransaction? transaction, string playbook, string customerId)
     {
@@ -214,17 +234,19 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         return (int)(long)query.ExecuteScalar()!;
     }
 
-    /// <summary>Inserts the escalation and its post, in the caller's transaction; or, when its guardrails no longer pass (or the
-    /// dedupe key was taken meanwhile), inserts nothing and says which guardrail holds it back.</summary>
-    internal Suppression? Insert(SqliteConnection connection, SqliteTransaction transaction, NewEscalation e)
+    /// <summary>Inserts the escalation and its post, in the caller's transaction; or, when a case opened meanwhile inhibits it, its
+    /// guardrails no longer pass, or the dedupe key was taken meanwhile, inserts nothing and says what holds it back.</summary>
+    internal HeldBack? Insert(SqliteConnection connection, SqliteTransaction transaction, NewEscalation e)
     {
         if (e.Recheck is { } recheck)
         {
-            var check = new GuardrailChecker(new InTransaction(connection, transaction))
-                .CheckAsync(recheck.Playbook, recheck.Channel, e.CustomerId, e.DedupeKey, e.EvaluatedAt, CancellationToken.None);
-            // The history answers synchronously (SQLite in this transaction), so the check has completed.
-            if (!check.IsCompleted) throw new InvalidOperationException("the guardrail recheck must complete synchronously");
-            if (check.Result is { } held) return held;
+            // In the pipeline's order: the inhibit rule, then the guardrails. The transaction sees every escalation committed
+            // before it, by any host, and those inserted earlier in this commit; the batch list is empty because they are here.
+            var history = new InTransaction(connection, transaction);
+            var inhibition = Completed(new InhibitionChecker(history, []).CheckAsync(recheck.Playbook, e.CustomerId, e.EvaluatedAt, CancellationToken.None));
+            if (inhibition is not null) return new HeldBack(Outcome.Inhibited, inhibition.Detail);
+            var suppression = Completed(new GuardrailChecker(history).CheckAsync(recheck.Playbook, recheck.Channel, e.CustomerId, e.DedupeKey, e.EvaluatedAt, CancellationToken.None));
+            if (suppression is not null) return new HeldBack(Outcome.Suppressed, suppression.Detail, suppression.Kind);
         }
         using var escalation = Command(connection, transaction,
             """
@@ -238,9 +260,9 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         if (escalation.ExecuteNonQuery() == 0)
         {
             // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.
-            return new Suppression(SuppressionKind.Dedupe, e.DedupeKey is { Length: > 0 } key
+            return new HeldBack(Outcome.Suppressed, e.DedupeKey is { Length: > 0 } key
                 ? $"duplicate: dedupe key \"{key}\" already escalated"
-                : "duplicate: this signal already escalated this playbook");
+                : "duplicate: this signal already escalated this playbook", SuppressionKind.Dedupe);
         }
         SqliteDeliveries.Insert(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt);
         foreach (var clock in e.Clocks ?? []) SqliteDeliveries.Insert(connection, transaction, clock, e.CreatedAt);
@@ -255,7 +277,14 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(KeyUsed(connection, transaction, playbook, dedupeKey));
 
         public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(Count(connection, transaction, target, playbook, since));
+
+        public ValueTask<OpenCase?> OpenCaseAsync(IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since, CancellationToken ct) =>
+            new(Open(connection, transaction, playbooks, customerId, since));
     }
+
+    /// <summary>The result of a check over <see cref="InTransaction"/>, which answers synchronously (SQLite in this transaction).</summary>
+    private static T Completed<T>(ValueTask<T> check) =>
+        check.IsCompleted ? check.Result : throw new InvalidOperationException("a recheck in the write transaction must complete synchronously");
 }
 
 internal sealed class SqliteDecisions(SqliteDatabase db) : IDecisionStore

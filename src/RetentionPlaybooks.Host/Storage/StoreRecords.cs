@@ -17,9 +17,9 @@ internal sealed record DecisionRecord(long InboxId, string Playbook, string Outc
 
 /// <summary>An escalation to queue: its guardrail keys and the rendered chat.postMessage body (its first delivery).
 /// <paramref name="CreatedAt"/>: when it was queued (the deliveries' clock); <paramref name="EvaluatedAt"/>: the signal's time
-/// its guardrails were judged at. <paramref name="Recheck"/>: the playbook and channel whose guardrails the store checks again
-/// in the insert's transaction (another host may have escalated the same customer since); null for none but the dedupe key's
-/// unique index.</summary>
+/// its guardrails were judged at. <paramref name="Recheck"/>: the playbook and channel whose inhibit rule and guardrails the store
+/// checks again in the insert's transaction (another host may have escalated the same customer since); null for none but the
+/// dedupe key's unique index.</summary>
 internal sealed record NewEscalation(
     string Id,
     long InboxId,
@@ -37,8 +37,12 @@ internal sealed record NewEscalation(
     decimal? Value = null,
     DateTimeOffset? HoldUntil = null);
 
-/// <summary>What the store needs to judge an escalation's guardrails again when it inserts it.</summary>
+/// <summary>What the store needs to judge an escalation's inhibit rule and guardrails again when it inserts it.</summary>
 internal sealed record GuardrailRecheck(RetentionPlaybooks.Compilation.CompiledPlaybook Playbook, RetentionPlaybooks.Workspace.ChannelSymbol Channel);
+
+/// <summary>Why the store did not insert an escalation after all: inhibited by a case opened meanwhile, or suppressed by a
+/// guardrail (<paramref name="Kind"/>: which); the decision is written with this outcome, reason and kind instead.</summary>
+internal sealed record HeldBack(RetentionPlaybooks.Pipeline.Outcome Outcome, string Reason, RetentionPlaybooks.Pipeline.SuppressionKind? Kind = null);
 
 /// <summary>
 /// The result of processing one inbox record, written in one transaction. <paramref name="Quarantine"/>: processing

@@ -38,6 +38,9 @@ internal sealed class CompiledPlaybook
 
     public required Guardrails Guardrails { get; init; }
 
+    /// <summary>The playbooks whose open cases for a customer hold this one back (its inhibit rule); null: none do.</summary>
+    public InhibitionRule? InhibitedBy { get; init; }
+
     public TimeSpan? HoldPromotions { get; init; }
 
     /// <summary>The number or money field a case is worth (the report's value at stake and saved); null when undeclared.</summary>
@@ -122,6 +125,20 @@ internal sealed record Guardrails(TimeSpan? Cooldown, CheckedTemplate? DedupeKey
 {
     public bool IsEmpty => Cooldown is null && DedupeKey is null && DailyCap is null;
 }
+
+/// <summary>
+/// An inhibit rule (Alertmanager's, for customers): while a case for the customer is open in one of <paramref name="Playbooks"/>
+/// — escalated at most <paramref name="Within"/> ago, no outcome marked, its post not a dead letter — the playbook that declares
+/// it does not escalate them.
+/// </summary>
+internal sealed record InhibitionRule(IReadOnlyList<string> Playbooks, TimeSpan Within)
+{
+    /// <summary>How long a case without an outcome counts as open when <c>within</c> is not given: 7 days.</summary>
+    public static readonly TimeSpan DefaultWithin = TimeSpan.FromDays(7);
+}
+
+/// <summary>A playbook id named under another's <c>inhibited_by</c>, where it is written: checked once every file is bound.</summary>
+internal sealed record InhibitorReference(string Playbook, string Inhibitor, Text.SourceLocation Location);
 
 /// <summary>The Liquid templates of a message.</summary>
 internal sealed record MessageTemplates(

@@ -22,6 +22,10 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
     // Every channel a route entry names, with its YAML value: PII policy errors point at the route that sends.
     private readonly List<(ChannelSymbol Channel, YamlScalarNode Node)> _routeTargets = [];
 
+    /// <summary>The playbook ids under <c>inhibited_by</c>, with their positions, whether or not the file bound: whether they
+    /// exist, and whether they form a cycle, is known only once every file is bound (<see cref="PlaybookCompiler"/>).</summary>
+    public List<InhibitorReference> InhibitorReferences { get; } = [];
+
     public CompiledPlaybook? Bind()
     {
         var errorsBefore = diagnostics.ErrorCount;
@@ -79,6 +83,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
 
         var valueField = scope is null ? null : BindValue(scope);
 
+        var inhibitedBy = BindInhibition(id);
         var pii = BindPii();
         var message = BindMessage(id, scope, pii);
 
@@ -104,6 +109,7 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             HoldPromotions = Duration("hold_promotions"),
             HoldEndsOn = holdEndsOn,
             ValueField = valueField,
+            InhibitedBy = inhibitedBy,
             LostReasons = file.Sequence(_root, "lost_reasons")?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.Length > 0).ToArray() is { Length: > 0 } reasons
                 ? reasons
                 : CompiledPlaybook.DefaultLostReasons,
@@ -163,6 +169,25 @@ internal sealed class PlaybookBinder(YamlFile file, WorkspaceSymbols workspace, 
             return null;
         }
         return field;
+    }
+
+    /// <summary><c>inhibited_by: { playbooks: [...], within: 14d }</c>; a playbook may not name itself.</summary>
+    private InhibitionRule? BindInhibition(string id)
+    {
+        if (file.Mapping(_root, "inhibited_by") is not { } map || file.Sequence(map, "playbooks") is not { } list) return null;
+        var playbooks = new List<string>();
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlScalarNode { Value: { Length: > 0 } inhibitor } node || file.IsInvalid(node)) continue;
+            if (inhibitor == id)
+            {
+                diagnostics.ReportSelfInhibition(file.Location(node), id);
+                continue;
+            }
+            InhibitorReferences.Add(new InhibitorReference(id, inhibitor, file.Location(node)));
+            playbooks.Add(inhibitor);
+        }
+        return playbooks.Count == 0 ? null : new InhibitionRule(playbooks, Duration("within", map) ?? InhibitionRule.DefaultWithin);
     }
 
     internal static bool HasSchemaLine(string text, string schema)

@@ -58,10 +58,11 @@ internal static class PlaybookCompiler
 
         var playbooks = new List<CompiledPlaybook>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inhibitors = new List<InhibitorReference>();
         foreach (var f in playbookFiles)
         {
             if (f.Unreadable) continue;
-            var playbook = Guarded(f, "compiling the playbook", diagnostics, () => CompilePlaybook(f, workspace, model, diagnostics));
+            var playbook = Guarded(f, "compiling the playbook", diagnostics, () => CompilePlaybook(f, workspace, model, diagnostics, inhibitors));
             if (playbook is null) continue;
             if (ids.TryGetValue(playbook.Id, out var other))
             {
@@ -72,16 +73,19 @@ internal static class PlaybookCompiler
             playbooks.Add(playbook);
         }
         if (workspace is not null) CheckChannelBudgets(workspace, playbooks, diagnostics);
+        CheckInhibitions(playbookFiles, playbooks, inhibitors, diagnostics);
         return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks, playbookFiles.Select(f => f.Path).ToList());
     }
 
-    private static CompiledPlaybook? CompilePlaybook(SourceFile f, WorkspaceSymbols? workspace, DataModelSymbols? model, DiagnosticBag diagnostics)
+    private static CompiledPlaybook? CompilePlaybook(SourceFile f, WorkspaceSymbols? workspace, DataModelSymbols? model, DiagnosticBag diagnostics, List<InhibitorReference> inhibitors)
     {
         var yaml = YamlFile.Load(f.Path, f.Text, diagnostics);
         if (yaml is null) return null;
         SchemaValidator.Validate(yaml, SchemaValidator.Playbook, diagnostics);
         if (workspace is null || model is null) return null;
-        var playbook = new PlaybookBinder(yaml, workspace, model, diagnostics).Bind();
+        var binder = new PlaybookBinder(yaml, workspace, model, diagnostics);
+        var playbook = binder.Bind();
+        inhibitors.AddRange(binder.InhibitorReferences);
         // Lowering: each route gets its render plan now, not on first render.
         playbook?.Lower(model);
         return playbook;
@@ -134,6 +138,54 @@ internal static class PlaybookCompiler
         if (yaml is null) return null;
         SchemaValidator.Validate(yaml, SchemaValidator.DataModel, diagnostics);
         return DataModelBinder.Bind(yaml, diagnostics);
+    }
+
+    /// <summary>
+    /// Every playbook named under an <c>inhibited_by</c> must be declared by a file of the folder (one that did not compile
+    /// has its own errors); and inhibit rules may not form a cycle, reported once, at the first playbook of it in id order.
+    /// </summary>
+    private static void CheckInhibitions(List<SourceFile> files, List<CompiledPlaybook> playbooks, List<InhibitorReference> references, DiagnosticBag diagnostics)
+    {
+        var declared = files.Select(f => System.IO.Path.GetFileNameWithoutExtension(f.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var r in references)
+        {
+            if (declared.Contains(r.Inhibitor)) continue;
+            diagnostics.ReportUnknownInhibitingPlaybook(r.Location, r.Inhibitor, r.Playbook, Suggestions.Closest(r.Inhibitor, declared.Where(id => id != r.Playbook).Order(StringComparer.Ordinal)));
+        }
+        // Edges of the accepted playbooks only (a duplicate id's file was set aside), from the inhibited to its inhibitors.
+        var accepted = playbooks.ToDictionary(p => p.Id, p => p.File, StringComparer.Ordinal);
+        var edges = references.Where(r => accepted.TryGetValue(r.Playbook, out var file) && file == r.Location.File && accepted.ContainsKey(r.Inhibitor))
+            .GroupBy(r => r.Playbook, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var inCycle = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in edges.Keys.Order(StringComparer.Ordinal))
+        {
+            if (inCycle.Contains(start) || PathBack(start, edges) is not { } cycle) continue;
+            inCycle.UnionWith(cycle);
+            diagnostics.ReportInhibitionCycle(edges[start].First(r => r.Inhibitor == cycle[1]).Location, cycle);
+        }
+    }
+
+    /// <summary>The shortest chain of inhibit rules from <paramref name="start"/> back to it (start first and last), or null.</summary>
+    private static List<string>? PathBack(string start, Dictionary<string, List<InhibitorReference>> edges)
+    {
+        var cameFrom = new Dictionary<string, string>(StringComparer.Ordinal);
+        var queue = new Queue<string>([start]);
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var next in edges.GetValueOrDefault(id) ?? [])
+            {
+                if (next.Inhibitor == start)
+                {
+                    var path = new List<string> { start };
+                    for (var at = id; at != start; at = cameFrom[at]) path.Insert(1, at);
+                    path.Add(start);
+                    return path;
+                }
+                if (cameFrom.TryAdd(next.Inhibitor, id)) queue.Enqueue(next.Inhibitor);
+            }
+        }
+        return null;
     }
 
     /// <summary>Playbooks sharing a channel must fit its daily budget; one without a cap counts as the whole budget.</summary>

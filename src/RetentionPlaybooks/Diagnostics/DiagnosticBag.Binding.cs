@@ -2,7 +2,7 @@ using RetentionPlaybooks.Text;
 
 namespace RetentionPlaybooks.Diagnostics;
 
-/// <summary>Messages for references between files: channels, owners, events, segments, PII classes (RP03xx).</summary>
+/// <summary>Messages for references between files: channels, owners, events, segments, PII classes, inhibiting playbooks (RP03xx).</summary>
 internal sealed partial class DiagnosticBag
 {
     public void ReportUnknownChannel(SourceLocation at, string channel, string playbook, string? suggestion) =>
@@ -25,6 +25,15 @@ internal sealed partial class DiagnosticBag
 
     public void ReportBadValueField(SourceLocation at, string path, string why, string? suggestion) =>
         Error("RP0330", at, $"value {path} cannot be a case's value: {why}{DidYouMean(suggestion)}");
+
+    public void ReportUnknownInhibitingPlaybook(SourceLocation at, string inhibitor, string playbook, string? suggestion) =>
+        Error("RP0313", at, $"undefined playbook \"{inhibitor}\" under inhibited_by of playbook \"{playbook}\": no file in this folder declares it{DidYouMean(suggestion)}");
+
+    public void ReportSelfInhibition(SourceLocation at, string playbook) =>
+        Error("RP0314", at, $"playbook \"{playbook}\" is listed under its own inhibited_by: its first case would hold back every later one for the customer; to space a customer's cases out, use guardrails.cooldown");
+
+    public void ReportInhibitionCycle(SourceLocation at, IReadOnlyList<string> cycle) =>
+        Error("RP0315", at, $"inhibition cycle: \"{cycle[0]}\"{string.Concat(cycle.Skip(1).Select((p, i) => $"{(i == 0 ? " is inhibited by" : ", which is inhibited by")} \"{p}\""))}; whichever escalates first would hold the others back, so what a customer gets would depend on which signal arrives first: remove one of these inhibited_by entries");
 
     public void ReportUnknownEvent(SourceLocation at, string name, string? suggestion) =>
         Error("RP0303", at, $"unknown event \"{name}\": declare it under \"events\" in data-model.yaml{DidYouMean(suggestion)}");

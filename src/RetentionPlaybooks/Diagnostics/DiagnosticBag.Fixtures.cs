@@ -17,6 +17,9 @@ internal sealed partial class DiagnosticBag
     public void ReportFixtureClock(SourceLocation at, string caseName) =>
         Error("RP0604", at, $"case \"{caseName}\" has no clock: give \"now\" or a \"timestamp\" in the payload");
 
+    public void ReportFixtureUnknownCasePlaybook(SourceLocation at, string caseName, string id, string? suggestion) =>
+        Error("RP0606", at, $"case \"{caseName}\": open case of playbook \"{id}\", which does not exist or did not compile{DidYouMean(suggestion)}");
+
     public void ReportFixtureDuplicateName(SourceLocation at, string caseName) =>
         Error("RP0605", at, $"case name \"{caseName}\" is used twice in this file (or differs from another only in punctuation or case); names pick snapshot files, so they must differ");
 }

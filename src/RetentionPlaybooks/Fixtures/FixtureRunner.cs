@@ -6,6 +6,7 @@ using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Diagnostics;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Loading;
+using RetentionPlaybooks.Pipeline;
 using RetentionPlaybooks.Slack;
 using YamlDotNet.RepresentationModel;
 
@@ -13,8 +14,8 @@ namespace RetentionPlaybooks.Fixtures;
 
 /// <summary>
 /// Runs the playbooks' own test cases (<c>&lt;id&gt;.tests.yaml</c> beside each playbook), in the spirit of
-/// <c>promtool test rules</c>: payload + clock → expected decision, channel and rendered message, the message
-/// compared with a committed snapshot under <c>__snapshots__/&lt;id&gt;/&lt;case&gt;.json</c>.
+/// <c>promtool test rules</c>: payload + clock (+ the customer's open cases) → expected decision, channel and rendered
+/// message, the message compared with a committed snapshot under <c>__snapshots__/&lt;id&gt;/&lt;case&gt;.json</c>.
 /// </summary>
 internal sealed class FixtureRunner(CompilationResult compilation, string directory)
 {
@@ -108,14 +109,39 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
                 diagnostics.ReportFixtureClock(location, name);
                 continue;
             }
+            if (OpenCases(yaml, caseNode, name, diagnostics) is not { } openCases) continue;
             var expect = yaml.Mapping(caseNode, "expect")!;
             var snapshotPath = Path.GetFullPath(Path.Combine(directory, SnapshotFolder, playbook.Id, Slug(name) + ".json"));
-            results.Add(RunCase(playbook, name, location, input, now, yaml, expect, snapshotPath, update, expectedSnapshots));
+            results.Add(RunCase(playbook, name, location, input, now, openCases, yaml, expect, snapshotPath, update, expectedSnapshots));
         }
     }
 
+    /// <summary>The case's <c>open_cases</c> (none when absent), or null when one names no compiled playbook or has no valid time.</summary>
+    private List<OpenCase>? OpenCases(YamlFile yaml, YamlMappingNode caseNode, string name, DiagnosticBag diagnostics)
+    {
+        var cases = new List<OpenCase>();
+        var ok = true;
+        foreach (var item in yaml.Sequence(caseNode, "open_cases")?.Children.OfType<YamlMappingNode>() ?? [])
+        {
+            var playbookNode = yaml.Scalar(item, "playbook")!;
+            var escalatedNode = yaml.Scalar(item, "escalated")!;
+            if (!compilation.Playbooks.Any(p => p.Id == playbookNode.Value))
+            {
+                diagnostics.ReportFixtureUnknownCasePlaybook(yaml.Location(playbookNode), name, playbookNode.Value!, Suggestions.Closest(playbookNode.Value!, compilation.Playbooks.Select(p => p.Id)));
+                ok = false;
+            }
+            if (!DateTimeOffset.TryParse(escalatedNode.Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var escalated))
+            {
+                diagnostics.ReportFixturePayload(yaml.Location(escalatedNode), name, $"\"escalated\" value \"{escalatedNode.Value}\" is not an ISO 8601 time");
+                ok = false;
+            }
+            cases.Add(new OpenCase(yaml.Scalar(item, "id")?.Value ?? $"open-case-{cases.Count + 1}", playbookNode.Value!, escalated));
+        }
+        return ok ? cases : null;
+    }
+
     private FixtureResult RunCase(
-        CompiledPlaybook playbook, string name, Text.SourceLocation location, TriggerInput input, DateTimeOffset now,
+        CompiledPlaybook playbook, string name, Text.SourceLocation location, TriggerInput input, DateTimeOffset now, List<OpenCase> openCases,
         YamlFile yaml, YamlMappingNode expect, string snapshotPath, bool update, HashSet<string> expectedSnapshots)
     {
         var failures = new List<string>();
@@ -130,16 +156,17 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
             return new FixtureResult(playbook.Id, name, location, failures.Count == 0, failures, null, null, null, null, false);
         }
         var decision = PlaybookEvaluator.Decide(playbook, record);
-        var actualOutcome = decision.Escalates ? "escalate" : "skip";
+        var inhibition = decision.Escalates ? InhibitionOf(playbook, input, now, openCases) : null;
+        var (actualOutcome, reason) = inhibition is not null ? ("inhibited", inhibition.Detail) : (decision.Escalates ? "escalate" : "skip", decision.Reason);
         if (outcome != actualOutcome)
         {
-            failures.Add($"expected {outcome}, but it would {(decision.Escalates ? "escalate" : "skip")}: {decision.Reason}");
+            failures.Add($"expected {outcome}, but it would {(actualOutcome == "inhibited" ? "be inhibited" : actualOutcome)}: {reason}");
         }
-        if (expectedReason is not null && !decision.Reason.Contains(expectedReason, StringComparison.Ordinal))
+        if (expectedReason is not null && !reason.Contains(expectedReason, StringComparison.Ordinal))
         {
-            failures.Add($"expected the reason to mention \"{expectedReason}\", but it was: {decision.Reason}");
+            failures.Add($"expected the reason to mention \"{expectedReason}\", but it was: {reason}");
         }
-        if (!decision.Escalates)
+        if (actualOutcome != "escalate")
         {
             return new FixtureResult(playbook.Id, name, location, failures.Count == 0, failures, null, null, null, null, false);
         }
@@ -189,6 +216,17 @@ internal sealed class FixtureRunner(CompilationResult compilation, string direct
             }
         }
         return new FixtureResult(playbook.Id, name, location, failures.Count == 0, failures, channel.Name, message.Model, snapshot ? snapshotPath : null, diff, written);
+    }
+
+    /// <summary>The inhibition stage over the case's open cases, all the payload's customer's, as the pipeline would judge it.</summary>
+    private static Inhibition? InhibitionOf(CompiledPlaybook playbook, TriggerInput input, DateTimeOffset now, List<OpenCase> openCases)
+    {
+        var customer = SignalNormalizer.CustomerId(input.Customer);
+        var history = new InMemoryEscalationHistory();
+        foreach (var open in openCases) history.Open(open, customer);
+        var check = new InhibitionChecker(history, []).CheckAsync(playbook, customer, now, CancellationToken.None);
+        // The in-memory history answers synchronously.
+        return check.IsCompleted ? check.Result : throw new System.Diagnostics.UnreachableException("the in-memory history answered asynchronously");
     }
 
     private JsonNode? BuildPayload(YamlFile yaml, YamlMappingNode caseNode, string jsonPath, string name, Text.SourceLocation location, DiagnosticBag diagnostics)

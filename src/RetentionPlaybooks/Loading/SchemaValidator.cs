@@ -31,8 +31,12 @@ internal static class SchemaValidator
     public static void Validate(YamlFile file, string schemaName, DiagnosticBag diagnostics)
     {
         var schema = Get(schemaName);
-        foreach (var error in Flatten(schema.Validate(file.Json)))
+        var errors = Flatten(schema.Validate(file.Json)).ToList();
+        // A mapping written as another type ("inhibited_by: [x]") is one mistake: its wrong type, not also its missing keys.
+        var mistyped = errors.Where(e => IsTypeMismatch(e.Kind)).Select(e => e.Path ?? "#").ToHashSet(StringComparer.Ordinal);
+        foreach (var error in errors)
         {
+            if (error.Kind == ValidationErrorKind.PropertyRequired && mistyped.Contains(ParentPath(error.Path ?? "#"))) continue;
             Report(file, error, diagnostics);
             file.HasSchemaErrors = true;
         }

@@ -15,6 +15,9 @@ internal sealed class GuardrailChecker(IEscalationHistory history)
 
     private readonly List<(long Source, Escalation Escalation)> _batch = [];
 
+    /// <summary>The batch's escalations not yet in the history, as they are now (a live view, for the inhibition stage).</summary>
+    public IEnumerable<Escalation> Pending => _batch.Select(e => e.Escalation);
+
     /// <summary>Counts an escalation of this batch (not yet in the history) against the guardrails of later signals.</summary>
     public void Add(long source, Escalation escalation) => _batch.Add((source, escalation));
 

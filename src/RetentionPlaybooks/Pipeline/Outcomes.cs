@@ -16,6 +16,8 @@ internal enum Outcome
     Excluded,
     /// <summary>A guardrail held it back (see <see cref="SuppressionKind"/>).</summary>
     Suppressed,
+    /// <summary>A case for the customer is open in a playbook this one is inhibited by (see <see cref="Pipeline.Inhibition"/>).</summary>
+    Inhibited,
     /// <summary>The playbook is switched off (enabled: false).</summary>
     Disabled,
     /// <summary>The signal is readable, and no playbook is triggered by it.</summary>
@@ -40,6 +42,18 @@ internal enum SuppressionKind
 /// <summary>A guardrail that held an escalation back, and the figures it judged by, in words.</summary>
 internal sealed record Suppression(SuppressionKind Kind, string Detail);
 
+/// <summary>A case that is open: its escalation id, its playbook, and when it was escalated (the signal's evaluation time).</summary>
+internal sealed record OpenCase(string EscalationId, string Playbook, DateTimeOffset EscalatedAt)
+{
+    /// <summary>The order in which the latest of several open cases is the one named: the later escalation, then the greater id
+    /// (as the store's <c>ORDER BY evaluated_at DESC, id DESC</c>).</summary>
+    public static bool IsLater(OpenCase a, OpenCase b) =>
+        a.EscalatedAt != b.EscalatedAt ? a.EscalatedAt > b.EscalatedAt : string.CompareOrdinal(a.EscalationId, b.EscalationId) > 0;
+}
+
+/// <summary>The open case that held an escalation back under the playbook's inhibit rule, and why in words (no customer data).</summary>
+internal sealed record Inhibition(OpenCase Case, string Detail);
+
 /// <summary>An escalation the pipeline decided to post: its id, guardrail keys and the rendered message.</summary>
 internal sealed record Escalation(
     string Id,
@@ -56,7 +70,8 @@ internal sealed record Escalation(
 
 /// <summary>
 /// One playbook's verdict on one signal: the outcome, why in words, the channel when a route chose one, the
-/// suppression when a guardrail held it, the evaluation (every check) and the escalation when one is queued.
+/// suppression when a guardrail held it, the evaluation (every check), the escalation when one is queued, and the open
+/// case when an inhibit rule held it.
 /// <paramref name="Playbook"/> is null for the signal-wide outcomes (no trigger, unreadable).
 /// </summary>
 internal sealed record PlaybookOutcome(
@@ -66,7 +81,8 @@ internal sealed record PlaybookOutcome(
     ChannelSymbol? Channel = null,
     Suppression? Suppression = null,
     Decision? Evaluation = null,
-    Escalation? Escalation = null);
+    Escalation? Escalation = null,
+    Inhibition? Inhibition = null);
 
 /// <summary>Text for the edges (storage, JSON, the CLI): one word per outcome and suppression kind.</summary>
 internal static class OutcomeText
@@ -77,6 +93,7 @@ internal static class OutcomeText
         Outcome.Skipped => "skipped",
         Outcome.Excluded => "excluded",
         Outcome.Suppressed => "suppressed",
+        Outcome.Inhibited => "inhibited",
         Outcome.Disabled => "disabled",
         Outcome.NoTrigger => "no_trigger",
         _ => "unreadable",

@@ -7,9 +7,9 @@ namespace RetentionPlaybooks.Pipeline;
 
 /// <summary>
 /// The pipeline the host and the CLI share, one stage after another: normalize → attribute changes → match (the
-/// trigger index) → gates, exclusions, route → guardrails → render. One instance serves one batch of payloads: the
-/// guardrails count the batch's escalations before they are stored, and the attribute stage remembers what the
-/// batch saw. Gates, exclusions and guardrails are evaluated at each signal's own time (<see cref="Signal.EvaluatedAt"/>);
+/// trigger index) → gates, exclusions, route → inhibition → guardrails → render. One instance serves one batch of payloads:
+/// the inhibition and guardrail stages count the batch's escalations before they are stored, and the attribute stage
+/// remembers what the batch saw. Gates, exclusions, inhibit rules and guardrails are evaluated at each signal's own time (<see cref="Signal.EvaluatedAt"/>);
 /// what a message says about time is relative to <c>renderedAt</c>, when it is rendered.
 /// </summary>
 internal sealed class SignalPipeline
@@ -18,6 +18,7 @@ internal sealed class SignalPipeline
     private readonly RecordReader _reader;
     private readonly MessageRenderer _renderer;
     private readonly bool _explain;
+    private readonly InhibitionChecker _inhibitions;
 
     /// <param name="explain">Evaluate and explain every gate, exclusion and route (for <c>playbooks explain</c>), not only up to the first that decides.</param>
     public SignalPipeline(CompilationResult compilation, IEscalationHistory history, IAttributeSnapshots snapshots, bool explain = false)
@@ -27,6 +28,7 @@ internal sealed class SignalPipeline
         _renderer = new MessageRenderer(compilation.Workspace!, compilation.DataModel!);
         _explain = explain;
         Guardrails = new GuardrailChecker(history);
+        _inhibitions = new InhibitionChecker(history, Guardrails.Pending);
         Attributes = new AttributeTracker(snapshots, compilation);
     }
 
@@ -101,6 +103,11 @@ internal sealed class SignalPipeline
                 return new(playbook, Outcome.Excluded, decision.Reason, Evaluation: decision);
         }
         var channel = decision.Channel!;
+        Stage = $"checking the inhibit rule of playbook {playbook.Id}";
+        if (await _inhibitions.CheckAsync(playbook, signal.CustomerId, at, ct).ConfigureAwait(false) is { } inhibition)
+        {
+            return new(playbook, Outcome.Inhibited, inhibition.Detail, channel, Evaluation: decision, Inhibition: inhibition);
+        }
         Stage = $"rendering playbook {playbook.Id}";
         var context = _renderer.Prepare(playbook, channel, input, record, renderedAt);
         var dedupeKey = playbook.Guardrails.DedupeKey is { } template ? MessageRenderer.RenderPlain(template, context) : null;

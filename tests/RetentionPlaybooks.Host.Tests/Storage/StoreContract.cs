@@ -274,6 +274,82 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal("escalated", nextDay.Outcome);
     }
 
+    // ---- Open cases (inhibit rules) -------------------------------------------------------------------------------------
+
+    private static readonly Lazy<CompiledPlaybook> Winback = new(() =>
+        PlaybookCompiler.CompileDirectory(RepoPaths.Playbooks).Playbooks.Single(p => p.Id == "winback-exclusions"));
+
+    private NewEscalation CaseOf(string playbook, string id, long inbox, string customer, DateTimeOffset at, bool recheck = false) =>
+        new(id, inbox, playbook, customer, "any", $"C-{playbook}", null, System.Text.Encoding.UTF8.GetBytes($"{{\"text\":\"{id}\"}}"), Now, at,
+            recheck ? new GuardrailRecheck(Winback.Value, Winback.Value.Channels.Single()) : null);
+
+    private Task<OpenCase?> OpenCaseAsync(IStore store, string customer, DateTimeOffset since, params string[] playbooks) =>
+        store.Escalations.OpenCaseAsync(playbooks, customer, since, CancellationToken.None).AsTask();
+
+    /// <summary>Marks the case's outcome (or acknowledges it) as a click applied by the action worker would.</summary>
+    private async Task MarkAsync(string escalationId, RetentionPlaybooks.Host.Interactivity.CaseAction action)
+    {
+        var accepted = await Store.Actions.AcceptAsync([new RetentionPlaybooks.Host.Interactivity.BlockAction("T1", "U1", action, escalationId, null, $"{Now.ToUnixTimeSeconds()}.{action}", null)], CancellationToken.None);
+        Assert.Equal(RetentionPlaybooks.Host.Storage.CaseResult.Applied, (await Store.Actions.ApplyAsync(accepted.Ids.Single(), Now, _ => [], CancellationToken.None))!.Result);
+    }
+
+    [Fact]
+    public async Task OpenCase_IsTheCustomersLatestCaseInThePlaybooks_FromSinceOn_EdgeIncluded()
+    {
+        var t = Now;
+        await EscalateAsync(Store, A, id => CaseOf("cancel-save", "01OLDER", id, "cus_1", t - TimeSpan.FromHours(1)));
+        await EscalateAsync(Store, A, id => CaseOf("vip-cart", "01LATEST", id, "cus_1", t));
+        await EscalateAsync(Store, A, id => CaseOf("winback", "01NOTLISTED", id, "cus_1", t + TimeSpan.FromHours(1)));
+        await EscalateAsync(Store, A, id => CaseOf("cancel-save", "01OTHERCUST", id, "cus_2", t + TimeSpan.FromHours(1)));
+
+        Assert.Equal(new OpenCase("01LATEST", "vip-cart", t), await OpenCaseAsync(Store, "cus_1", t - TimeSpan.FromDays(1), "cancel-save", "vip-cart"));
+        Assert.Equal(new OpenCase("01OLDER", "cancel-save", t - TimeSpan.FromHours(1)), await OpenCaseAsync(Store, "cus_1", t - TimeSpan.FromHours(1), "cancel-save"));
+        Assert.Null(await OpenCaseAsync(Store, "cus_1", t - TimeSpan.FromHours(1) + TimeSpan.FromMilliseconds(1), "cancel-save"));
+        Assert.Null(await OpenCaseAsync(Store, "cus_3", t - TimeSpan.FromDays(1), "cancel-save", "vip-cart"));
+        Assert.Null(await OpenCaseAsync(Store, "cus_1", t - TimeSpan.FromDays(1)));
+        // Another instance on the same database answers alike.
+        Assert.Equal("01LATEST", (await OpenCaseAsync(await AnotherAsync(), "cus_1", t - TimeSpan.FromDays(1), "cancel-save", "vip-cart"))?.EscalationId);
+    }
+
+    [Fact]
+    public async Task OpenCase_AcknowledgedIsStillOpen_AnOutcomeOrADeadPostCloses()
+    {
+        var t = Now;
+        await EscalateAsync(Store, A, id => CaseOf("cancel-save", "01DEAD", id, "cus_dead", t));
+        var post = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);
+        await Store.Deliveries.MarkDeadAsync(A, post!.Id, "channel_not_found", Now, Now, CancellationToken.None);
+        await EscalateAsync(Store, A, id => CaseOf("cancel-save", "01ACKED", id, "cus_ack", t));
+        await EscalateAsync(Store, A, id => CaseOf("cancel-save", "01SAVED", id, "cus_saved", t));
+        await EscalateAsync(Store, A, id => CaseOf("cancel-save", "01LOST", id, "cus_lost", t));
+        await MarkAsync("01ACKED", RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge);
+        await MarkAsync("01SAVED", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved);
+        await MarkAsync("01LOST", RetentionPlaybooks.Host.Interactivity.CaseAction.Lost);
+
+        Assert.Equal("01ACKED", (await OpenCaseAsync(Store, "cus_ack", t, "cancel-save"))?.EscalationId);
+        Assert.Null(await OpenCaseAsync(Store, "cus_saved", t, "cancel-save"));
+        Assert.Null(await OpenCaseAsync(Store, "cus_lost", t, "cancel-save"));
+        Assert.Null(await OpenCaseAsync(Store, "cus_dead", t, "cancel-save"));
+    }
+
+    [Fact]
+    public async Task Insert_WithRecheck_ACaseAnotherHostOpenedMeanwhile_Inhibits_AndNothingIsQueued()
+    {
+        var other = await AnotherAsync();
+        // Host B's pipeline judged the winback audit before host A committed the cancel-save case; A commits first.
+        var b = await other.Inbox.AcceptAsync([Item("winback")], CancellationToken.None);
+        await ClaimAsync(other, B);
+        await EscalateAsync(Store, A, id => CaseOf("subscription-cancel-save", "01CANCEL", id, "cus_same", Now - TimeSpan.FromHours(2)));
+
+        await other.Inbox.CompleteAsync(B, [Escalated(b.Ids[0], CaseOf("winback-exclusions", "01WINBACK", b.Ids[0], "cus_same", Now, recheck: true))], Now, CancellationToken.None);
+        var decision = (await Store.Decisions.DecisionsAsync(b.Ids[0], CancellationToken.None)).Single();
+        var stillOpen = await EscalateAsync(Store, A, id => CaseOf("winback-exclusions", "01OTHER", id, "cus_other", Now, recheck: true));
+
+        Assert.Equal(("inhibited", "inhibited: case 01CANCEL of subscription-cancel-save is open (escalated 2 h ago)", null), (decision.Outcome, decision.Reason, decision.EscalationId));
+        Assert.Empty(await Store.Deliveries.OfEscalationAsync("01WINBACK", CancellationToken.None));
+        Assert.Null(await Store.Actions.CaseAsync("01WINBACK", CancellationToken.None));
+        Assert.Equal("escalated", stillOpen.Outcome);
+    }
+
     [Fact]
     public async Task DeadPost_FreesTheEscalationsGuardrails()
     {

@@ -236,6 +236,53 @@ public sealed class ExplainPipelineTests : IDisposable
         Assert.Contains("guard   pass     cooldown 1w", output, StringComparison.Ordinal);
     }
 
+    private static string Sample(string name, string customer)
+    {
+        var j = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Playbooks, "samples", name)))!.AsObject();
+        j["customer"]!["id"] = customer;
+        return j.ToJsonString();
+    }
+
+    [Fact]
+    public void History_AnOpenCancelSaveCase_InhibitsTheWinbackAudit_AndNamesTheCase()
+    {
+        // The same customer asked to cancel two hours earlier; the replay marks no outcome, so the case is open.
+        var history = Write("history.ndjson", Sample("subscription-cancel-requested.json", "cus_same"));
+        var now = Write("now.json", Sample("winback-segment-entered.json", "cus_same"));
+
+        var (exit, output, error) = CliRunner.Run("explain", "--event", now, "--history", history, "--now", "2026-11-28T16:00:00Z", RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("playbook winback-exclusions (", output, StringComparison.Ordinal);
+        Assert.Contains("): INHIBITED", output, StringComparison.Ordinal);
+        Assert.Matches(@"\n  inhibit HELD     inhibited_by subscription-cancel-save \(within 2w\)\n                   inhibited: case [0-9A-Z]{26} of subscription-cancel-save is open \(escalated 2 h ago\)\n", output);
+        Assert.DoesNotContain("guard ", output, StringComparison.Ordinal);
+        Assert.Contains("=> inhibited (escalates to retention-ops (default route), then held by an open case)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void History_AnotherCustomersCase_DoesNotInhibit_AndTheStepSaysSo()
+    {
+        var history = Write("history.ndjson", Sample("subscription-cancel-requested.json", "cus_other"));
+        var now = Write("now.json", Sample("winback-segment-entered.json", "cus_same"));
+
+        var (_, output, _) = CliRunner.Run("explain", "--event", now, "--history", history, "--now", "2026-11-28T16:00:00Z", RepoPaths.Playbooks);
+
+        Assert.Contains("): ESCALATE", output, StringComparison.Ordinal);
+        Assert.Contains("  inhibit pass     inhibited_by subscription-cancel-save (within 2w)\n                   no open case of these playbooks for this customer\n  guard   pass", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutHistory_TheInhibitStepIsShown_AgainstNoEarlierEscalations_OnlyForAPlaybookWithARule()
+    {
+        var (_, output, _) = CliRunner.Run("explain", "--event", Path.Combine(RepoPaths.Playbooks, "samples", "winback-segment-entered.json"), RepoPaths.Playbooks);
+        var (_, vip, _) = CliRunner.Run("explain", "--event", Path.Combine(RepoPaths.Playbooks, "samples", "vip-cart-abandoned.json"), RepoPaths.Playbooks);
+
+        Assert.Contains("  inhibit pass     inhibited_by subscription-cancel-save (within 2w)\n                   against no earlier escalations (give --history FILE to replay earlier payloads)\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("inhibit ", vip, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"hello\": 1}", "(1,1): error: not a Customer.io payload")]
     [InlineData("{\"event\": 1", "(1,12): error: invalid JSON")]

@@ -90,6 +90,38 @@ public sealed class TestCommandTests
     }
 
     [Fact]
+    public void Test_OpenCases_WrongExpectationsSayWhatTheInhibitRuleDid_AndMistakesArePositioned()
+    {
+        using var dir = WithSnapshots();
+        File.WriteAllText(dir.FilePath("winback-exclusions.tests.yaml"), """
+            cases:
+              - name: inhibited but expected to escalate
+                base: samples/winback-segment-entered.json
+                now: 2026-11-28T16:30:00Z
+                open_cases: [{ playbook: subscription-cancel-save, escalated: 2026-11-28T16:00:00Z, id: C1 }]
+                expect: { outcome: escalate, snapshot: false }
+              - name: escalates but expected to be inhibited
+                base: samples/winback-segment-entered.json
+                now: 2026-11-28T16:30:00Z
+                expect: { outcome: inhibited }
+              - name: unknown playbook and a bad time
+                base: samples/winback-segment-entered.json
+                open_cases:
+                  - { playbook: subscription-cancel-sav, escalated: yesterday }
+                expect: { outcome: inhibited }
+            """);
+
+        var (exit, output, _) = CliRunner.Run("test", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("expected escalate, but it would be inhibited: inhibited: case C1 of subscription-cancel-save is open (escalated 30 min ago)", output, StringComparison.Ordinal);
+        Assert.Contains("expected inhibited, but it would escalate: escalates to retention-ops (default route)", output, StringComparison.Ordinal);
+        Assert.Contains("winback-exclusions.tests.yaml(14,21): error RP0606: case \"unknown playbook and a bad time\": open case of playbook \"subscription-cancel-sav\", which does not exist or did not compile; did you mean \"subscription-cancel-save\"?", output, StringComparison.Ordinal);
+        Assert.Contains("winback-exclusions.tests.yaml(14,57): error RP0602: case \"unknown playbook and a bad time\": \"escalated\" value \"yesterday\" is not an ISO 8601 time", output, StringComparison.Ordinal);
+        Assert.Contains("1 passed, 2 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Test_OrphanSnapshot_FailsUntilUpdateDeletesIt()
     {
         using var dir = WithSnapshots();
