@@ -14,42 +14,29 @@ namespace RetentionPlaybooks.Host.Tests;
 /// </summary>
 public sealed class HoldViolationTests : IAsyncLifetime
 {
-    private const string Secret = "test-slack-signing-secret-0123456789";
-    private readonly FakeTimeProvider _time = new(HostApp.Start);
-    private FakeSlackServer _slack = null!;
     private PlaybookCopy _playbooks = null!;
-    private HostApp _app = null!;
-    private HttpClient _client = null!;
+    private CaseHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = _time, Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = null });
         _playbooks = new PlaybookCopy()
             .Replace("workspace.yaml", "owners:\n", "promotions:\n  campaigns: [77, \"spring-sale\"]\n  broadcasts: [5]\n\nowners:\n")
             .Replace("vip-cart-abandonment.yaml", "hold_promotions: 72h\n", "hold_promotions: 72h\nhold_ends_on: [lost]\n");
-        _app = new HostApp(_playbooks.Path, settings: new Dictionary<string, string?>
-        {
-            ["Slack:BotToken"] = "xoxb-test",
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Slack:SigningSecret"] = Secret,
-        }, time: _time);
-        _client = _app.CreateClient();
+        _host = await CaseHost.StartAsync(_playbooks.Path);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        _app.Dispose();
+        await _host.DisposeAsync();
         _playbooks.Dispose();
-        await _slack.DisposeAsync();
     }
 
     private async Task<(string Escalation, string Ts)> EscalateAsync()
     {
-        using var response = await _client.SendAsync(Webhooks.Journey(Webhooks.Sample("vip-cart-abandoned.json")));
+        using var response = await _host.Client.SendAsync(Webhooks.Journey(Webhooks.Sample("vip-cart-abandoned.json")));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await _app.DrainAsync(TimeSpan.FromMilliseconds(250));
-        var post = _slack.MessagesIn("C07VIPSAVES").Single(m => m.ThreadTs is null);
+        await _host.App.DrainAsync(TimeSpan.FromMilliseconds(250));
+        var post = _host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.ThreadTs is null);
         return (post.MetadataPayloadString("escalation_id")!, post.Ts);
     }
 
@@ -61,22 +48,22 @@ public sealed class HoldViolationTests : IAsyncLifetime
             ["event_id"] = eventId,
             ["object_type"] = "email",
             ["metric"] = metric,
-            ["timestamp"] = _time.GetUtcNow().ToUnixTimeSeconds(),
+            ["timestamp"] = _host.Time.GetUtcNow().ToUnixTimeSeconds(),
             ["data"] = data,
         }.ToJsonString();
-        using var response = await _client.SendAsync(Webhooks.Reporting(body, _time.GetUtcNow()));
+        using var response = await _host.Client.SendAsync(Webhooks.Reporting(body, _host.Time.GetUtcNow()));
         Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, response.StatusCode.ToString());
-        await _app.DrainAsync(TimeSpan.FromMilliseconds(250));
+        await _host.App.DrainAsync(TimeSpan.FromMilliseconds(250));
     }
 
     private IReadOnlyList<FakeSlackMessage> Violations(string ts) =>
-        [.. _slack.MessagesIn("C07VIPSAVES").Where(m => m.ThreadTs == ts && m.Metadata?["event_type"]?.GetValue<string>() == CaseMessages.HoldViolationEventType)];
+        [.. _host.Slack.MessagesIn("C07VIPSAVES").Where(m => m.ThreadTs == ts && m.Metadata?["event_type"]?.GetValue<string>() == CaseMessages.HoldViolationEventType)];
 
     [Fact]
     public async Task APromotionSentDuringTheHold_IsPostedOnTheCaseOnce_AndCounted()
     {
         var (escalation, ts) = await EscalateAsync();
-        _time.Advance(TimeSpan.FromHours(1));
+        _host.Time.Advance(TimeSpan.FromHours(1));
 
         await ReportingAsync("01HVIOLATION0000000000001", "sent", new JsonObject { ["campaign_id"] = 77, ["delivery_id"] = "d1" });
         await ReportingAsync("01HVIOLATION0000000000001", "sent", new JsonObject { ["campaign_id"] = 77, ["delivery_id"] = "d1" });   // Customer.io's retry
@@ -91,7 +78,7 @@ public sealed class HoldViolationTests : IAsyncLifetime
         Assert.Contains("broadcast 5", replies[1].Text, StringComparison.Ordinal);
         Assert.All(replies, r => Assert.Equal(escalation, r.MetadataPayloadString("escalation_id")));
         Assert.DoesNotContain("Maria", replies[0].Text!, StringComparison.Ordinal);
-        var totals = JsonDocument.Parse(await _client.GetStringAsync("/report")).RootElement.GetProperty("totals");
+        var totals = JsonDocument.Parse(await _host.Client.GetStringAsync("/report")).RootElement.GetProperty("totals");
         Assert.Equal(2, totals.GetProperty("hold_violations").GetInt64());
     }
 
@@ -99,20 +86,15 @@ public sealed class HoldViolationTests : IAsyncLifetime
     public async Task APromotionAfterTheHoldEnded_IsNoViolation()
     {
         var (escalation, ts) = await EscalateAsync();
-        _time.Advance(TimeSpan.FromMinutes(30));
-        var click = new FakeSlackClick("C07VIPSAVES", ts, BlockActionReader.LostId, $"{escalation}|price", "U07LEAD", IsSelect: true);
-        using (var response = await _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), click, Secret))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        await _app.DrainAsync(TimeSpan.FromMilliseconds(250));
-        _time.Advance(TimeSpan.FromMinutes(30));
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
+        await _host.ClickAsync("C07VIPSAVES", ts, BlockActionReader.LostId, $"{escalation}|price", "U07LEAD");
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
         await ReportingAsync("01HVIOLATION0000000000010", "sent", new JsonObject { ["campaign_id"] = "spring-sale" });
         // And past the 72 h hold of another case: none either.
-        _time.Advance(TimeSpan.FromHours(72));
+        _host.Time.Advance(TimeSpan.FromHours(72));
         await ReportingAsync("01HVIOLATION0000000000011", "sent", new JsonObject { ["campaign_id"] = 77 });
 
         Assert.Empty(Violations(ts));
-        Assert.Equal(0, JsonDocument.Parse(await _client.GetStringAsync("/report")).RootElement.GetProperty("totals").GetProperty("hold_violations").GetInt64());
+        Assert.Equal(0, JsonDocument.Parse(await _host.Client.GetStringAsync("/report")).RootElement.GetProperty("totals").GetProperty("hold_violations").GetInt64());
     }
 }

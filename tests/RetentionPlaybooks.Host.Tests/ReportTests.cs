@@ -17,33 +17,12 @@ namespace RetentionPlaybooks.Host.Tests;
 /// </summary>
 public sealed class ReportTests : IAsyncLifetime
 {
-    private const string Secret = "test-slack-signing-secret-0123456789";
     private static readonly decimal[] Values = [150m, 200m, 250m, 300m, 350m, 400m];
-    private readonly FakeTimeProvider _time = new(HostApp.Start);
-    private FakeSlackServer _slack = null!;
-    private HostApp _app = null!;
-    private HttpClient _client = null!;
+    private CaseHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = _time, Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = null });
-        _app = new HostApp(settings: new Dictionary<string, string?>
-        {
-            ["Slack:BotToken"] = "xoxb-test",
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Slack:SigningSecret"] = Secret,
-        }, time: _time);
-        _client = _app.CreateClient();
-    }
+    public async Task InitializeAsync() => _host = await CaseHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        _app.Dispose();
-        await _slack.DisposeAsync();
-    }
-
-    private IStore Store => _app.Services.GetRequiredService<IStore>();
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private async Task SendAsync(int i, decimal value, string checkout)
     {
@@ -54,27 +33,21 @@ public sealed class ReportTests : IAsyncLifetime
             j["event"]!["data"]!["checkout_id"] = checkout;
             j["event"]!["data"]!["cart_value"] = value;
         });
-        using var response = await _client.SendAsync(Webhooks.Journey(body));
+        using var response = await _host.Client.SendAsync(Webhooks.Journey(body));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    private async Task ClickAsync(string ts, string actionId, string value)
-    {
-        var click = new FakeSlackClick("C07VIPSAVES", ts, actionId, value, "U07LEAD", IsSelect: actionId == BlockActionReader.LostId);
-        using var response = await _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), click, Secret);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        for (var i = 0; i < 2000 && (await Store.Actions.PendingAsync(1, CancellationToken.None)).Count > 0; i++) await Task.Delay(5);
-    }
+    private Task ClickAsync(string ts, string actionId, string value) => _host.ClickAsync("C07VIPSAVES", ts, actionId, value, "U07LEAD");
 
     /// <summary>The scenario; returns when it began.</summary>
     private async Task<DateTimeOffset> SeedAsync()
     {
-        var start = _time.GetUtcNow();
+        var start = _host.Time.GetUtcNow();
         for (var i = 0; i < Values.Length; i++) await SendAsync(i, Values[i], $"chk_report_{i}");
         await SendAsync(10, 180m, "chk_report_0");   // the same checkout again: its dedupe key holds it back
         await SendAsync(11, 50m, "chk_report_11");   // below the gate: skipped
-        await _app.DrainAsync(TimeSpan.FromSeconds(1));
-        var posts = _slack.MessagesIn("C07VIPSAVES").Where(m => m.ThreadTs is null).ToList();
+        await _host.App.DrainAsync(TimeSpan.FromSeconds(1));
+        var posts = _host.Slack.MessagesIn("C07VIPSAVES").Where(m => m.ThreadTs is null).ToList();
         Assert.Equal(6, posts.Count);
         // The posts in the order of their carts (the value is in the title).
         var byValue = Values.Select(v => posts.Single(p => p.Text!.Contains($"${v:0}.00", StringComparison.Ordinal))).ToList();
@@ -83,16 +56,16 @@ public sealed class ReportTests : IAsyncLifetime
         var minutes = new[] { 10, 20, 40 };
         for (var i = 0; i < 3; i++)
         {
-            _time.Advance(start + TimeSpan.FromMinutes(minutes[i]) - _time.GetUtcNow());
+            _host.Time.Advance(start + TimeSpan.FromMinutes(minutes[i]) - _host.Time.GetUtcNow());
             await ClickAsync(byValue[i].Ts, BlockActionReader.AcknowledgeId, Id(i));
         }
-        _time.Advance(TimeSpan.FromMinutes(5));
+        _host.Time.Advance(TimeSpan.FromMinutes(5));
         await ClickAsync(byValue[0].Ts, BlockActionReader.SavedId, Id(0));
         await ClickAsync(byValue[1].Ts, BlockActionReader.SavedId, Id(1));
         await ClickAsync(byValue[3].Ts, BlockActionReader.LostId, $"{Id(3)}|price");
         // Past every SLA (2h): the two untouched cases have missed theirs.
-        _time.Advance(start + TimeSpan.FromHours(3) - _time.GetUtcNow());
-        await _app.DrainAsync(TimeSpan.FromSeconds(1));
+        _host.Time.Advance(start + TimeSpan.FromHours(3) - _host.Time.GetUtcNow());
+        await _host.App.DrainAsync(TimeSpan.FromSeconds(1));
         return start;
     }
 
@@ -100,7 +73,7 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task TheReport_CountsTheSeededScenario_Exactly()
     {
         await SeedAsync();
-        using var response = await _client.GetAsync("/report?format=json");
+        using var response = await _host.Client.GetAsync("/report?format=json");
         var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -138,9 +111,9 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task OneUntouchedCase_WithinItsSla_IsOpen_NeitherMetNorMissed()
     {
         await SendAsync(1, 200m, "chk_untouched");
-        await _app.DrainAsync(TimeSpan.FromSeconds(1));
+        await _host.App.DrainAsync(TimeSpan.FromSeconds(1));
 
-        using var response = await _client.GetAsync("/report");
+        using var response = await _host.Client.GetAsync("/report");
         var totals = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("totals");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -153,7 +126,7 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task TheDashboard_DrawsTheSeededScenario_AsOneSelfContainedPage()
     {
         await SeedAsync();
-        using var response = await _client.GetAsync("/dashboard");
+        using var response = await _host.Client.GetAsync("/dashboard");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -169,7 +142,7 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task TheCsv_HasOneLinePerRowAndATotal_WithTheSameFigures()
     {
         await SeedAsync();
-        var csv = await _client.GetStringAsync("/report?format=csv");
+        var csv = await _host.Client.GetStringAsync("/report?format=csv");
 
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -190,14 +163,14 @@ public sealed class ReportTests : IAsyncLifetime
         var before = start.UtcDateTime.Date.AddDays(-3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var dayBefore = start.UtcDateTime.Date.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-        var empty = JsonDocument.Parse(await _client.GetStringAsync($"/report?from={before}&to={dayBefore}")).RootElement;
+        var empty = JsonDocument.Parse(await _host.Client.GetStringAsync($"/report?from={before}&to={dayBefore}")).RootElement;
 
         Assert.Empty(empty.GetProperty("rows").EnumerateArray());
         Assert.Equal(0, empty.GetProperty("totals").GetProperty("escalated").GetInt64());
         Assert.Equal(JsonValueKind.Null, empty.GetProperty("totals").GetProperty("median_seconds_to_acknowledge").ValueKind);
         foreach (var query in new[] { "from=yesterday", "from=2026-11-30&to=2026-11-01", "from=1900-01-01&to=2026-01-01", "format=xml", "from=2000-01-01&to=9999-12-31", "from=0001-01-01&to=0001-02-01", "to=not-a-date" })
         {
-            using var bad = await _client.GetAsync("/report?" + query);
+            using var bad = await _host.Client.GetAsync("/report?" + query);
             Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, $"{query}: {bad.StatusCode}");
         }
     }

@@ -49,7 +49,8 @@ internal static class ReportEndpoints
     internal static (DateTimeOffset From, DateTimeOffset To)? Period(string? from, string? to, DateTimeOffset now)
     {
         DateTimeOffset end;
-        if (string.IsNullOrEmpty(to)) end = now;
+        // By default up to now included: what happened this very millisecond counts.
+        if (string.IsNullOrEmpty(to)) end = now.AddMilliseconds(1);
         else if (DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var toDay) && toDay < DateOnly.MaxValue) end = Midnight(toDay.AddDays(1));
         else if (DateTimeOffset.TryParse(to, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var toAt)) end = toAt.ToUniversalTime();
         else return null;
