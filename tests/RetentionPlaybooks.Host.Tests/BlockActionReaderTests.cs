@@ -144,6 +144,25 @@ public sealed class BlockActionReaderTests
         Assert.Equal("the rp_saved action has no action_ts", Read(Form(payload)).Error);
     }
 
+    [Theory]
+    [InlineData("U1", true)]
+    [InlineData("W0123456789ABCDEFGHIJKLMNOPQRSTU", true)]    // 32 characters: the longest accepted
+    [InlineData("W0123456789ABCDEFGHIJKLMNOPQRSTUV", false)]  // 33
+    [InlineData("U12-34", false)]
+    [InlineData("U1<@x>", false)]
+    [InlineData("-", false)]
+    public void TheUserId_IsLettersAndDigits_AtMost32(string user, bool ok)
+    {
+        var payload = Payload(Button(BlockActionReader.SavedId, "E1"));
+        payload["user"] = new JsonObject { ["id"] = user };
+
+        var read = Read(Form(payload));
+
+        Assert.Equal(ok, read.Ok);
+        if (!ok) Assert.Equal("the payload's user.id is not a Slack user id", read.Error);
+        else Assert.Equal(user, Assert.Single(read.Actions).UserId);
+    }
+
     [Fact]
     public void NoBlockActions_TheTeamIsStillReported_ForTheWorkspaceCheck()
     {

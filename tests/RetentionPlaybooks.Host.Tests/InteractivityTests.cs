@@ -225,6 +225,19 @@ public sealed class InteractivityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheBotTokensWorkspace_IsAskedOnce_AndRemembered()
+    {
+        var before = _slack.RequestCount("auth.test");   // the start-up report's check
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await ClickAsync(Ack($"01JESCALATION000000000000{i}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(1, _slack.RequestCount("auth.test") - before);
+    }
+
+    [Fact]
     public async Task WithoutABotToken_TheWorkspaceIsSlackTeamId_OrTheClickWaits503()
     {
         using var unknown = Start(new Dictionary<string, string?> { ["Slack:BotToken"] = null });
@@ -236,6 +249,7 @@ public sealed class InteractivityTests : IAsyncLifetime
         using var taken = await _slack.ClickAsync(knownClient, new Uri(knownClient.BaseAddress!, "/slack/interactivity"), Ack(), Secret);
 
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "workspace-unknown"), await KindAsync(waits));
+        Assert.Contains("no Slack bot token is set", await waits.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("5", waits.Headers.RetryAfter?.ToString());
         Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
         Assert.Single(await StoredAsync(known));
