@@ -147,6 +147,35 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Version9Decisions_AreCountedByTheHour_WhenTheCountsArrive()
+    {
+        await using (new SqliteStore(_path, _time))
+        {
+        }
+        // A database at version 9: decisions stored, no hourly counts yet.
+        Execute("""
+            DROP TABLE decision_counts;
+            DELETE FROM schema_version WHERE version = 10;
+            INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at, kind) VALUES
+                (1, 'vip', 'escalated', 'r', 'vip-saves', 'E1', 7200000, NULL),
+                (2, 'vip', 'escalated', 'r', 'vip-saves', 'E2', 7300000, NULL),
+                (3, 'vip', 'suppressed', 'r', 'vip-saves', NULL, 7400000, 'cooldown'),
+                (4, 'vip', 'skipped', 'r', NULL, NULL, 10800000, NULL),
+                (5, '-', 'no_trigger', 'r', NULL, NULL, 10800000, NULL);
+            """);
+
+        await using (new SqliteStore(_path, _time))
+        {
+        }
+
+        Assert.Equal(10, Versions()[^1].Version);
+        Assert.Equal(2, Scalar("SELECT count FROM decision_counts WHERE hour = 2 AND playbook = 'vip' AND channel = 'vip-saves' AND outcome = 'escalated' AND kind = ''"));
+        Assert.Equal(1, Scalar("SELECT count FROM decision_counts WHERE hour = 2 AND outcome = 'suppressed' AND kind = 'cooldown'"));
+        Assert.Equal(1, Scalar("SELECT count FROM decision_counts WHERE hour = 3 AND outcome = 'skipped' AND channel = ''"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM decision_counts WHERE playbook = '-'"));
+    }
+
+    [Fact]
     public async Task DatabaseFromANewerVersion_IsRefused_AndLeftAsItWas()
     {
         await using (new SqliteStore(_path, _time))

@@ -167,6 +167,7 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.InRange(outcome.Data["seconds_to_acknowledge"]!.GetValue<long>(), 12 * 60, 12 * 60 + 5);
         Assert.True(outcome.Data["sla_met"]!.GetValue<bool>());
         Assert.Equal(escalation, outcome.Data["escalation_id"]!.GetValue<string>());
+        Assert.Equal(184m, outcome.Data["value"]!.GetValue<decimal>());   // the sample's cart
         // Saved keeps the hold: only lost ends it for this playbook.
         Assert.Equal(Unix(created + TimeSpan.FromHours(72)).ToString(System.Globalization.CultureInfo.InvariantCulture), _track.Person(Customer)!.Attribute(WriteBack.HoldUntil));
         Assert.Equal(1, OurCalls.Count(c => c.Method == "PUT"));

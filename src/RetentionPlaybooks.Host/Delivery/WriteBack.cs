@@ -71,6 +71,8 @@ internal static class WriteBack
             ["seconds_to_acknowledge"] = acknowledged,
             ["sla_met"] = slaMet,
             ["seconds_to_outcome"] = Math.Max(0, (long)(at - state.CreatedAt).TotalSeconds),
+            // What the case was worth (the playbook's value field, e.g. the cart), so a Journey or a report can sum saves.
+            ["value"] = state.Value,
         };
         var list = new List<NewDelivery>(2) { Event(state.EscalationId, state.CustomerId!, OutcomeEvent, at, data) };
         if (playbook is { HoldPromotions: not null } && playbook.HoldEndsOn.Contains(outcome))

@@ -18,83 +18,31 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         var n = Ms(now);
         var data = new ReportData();
         // Profiled over a month of 1,000,000 escalations: read through the period's index, each row is a random page read,
-        // and GROUP BY sorts in a temporary b-tree — 2–5 s a query. One sequential pass per table, counted here, takes
-        // well under a second. A short period of a long history is still read through the index.
-        var decisionsScan = MostOfTheTable(connection, "decisions", f, t) ? "NOT INDEXED" : "";
-        var decisions = new Dictionary<(string, string, string, string), long>();
+        // and GROUP BY sorts in a temporary b-tree — 2–5 s a query. Decisions (the most numerous rows: every signal each
+        // playbook judged) are read from their hourly counts; cases in one sequential pass, counted here.
         using (var q = Command(connection, null,
-            $"SELECT playbook, channel, outcome, kind FROM decisions {decisionsScan} WHERE created_at >= $f AND created_at < $t AND playbook <> '-'"))
-        {
-            Bind(q, ("$f", f), ("$t", t));
-            using var r = q.ExecuteReader();
-            while (r.Read())
-            {
-                var key = (r.GetString(0), TextOf(r, 1) ?? "", r.GetString(2), TextOf(r, 3) ?? "");
-                decisions[key] = decisions.GetValueOrDefault(key) + 1;
-            }
-        }
-        data.Decisions.AddRange(decisions.Select(d => new DecisionCount(d.Key.Item1, d.Key.Item2, d.Key.Item3, d.Key.Item4, d.Value)));
-
-        var scan = MostOfTheTable(connection, "escalations", f, t) ? "NOT INDEXED" : "";
-        var cases = new Dictionary<(string, string), CaseTally>();
-        var outcomeDays = new Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)>();
-        var lost = new Dictionary<(string, string, string), long>();
-        var days = new Dictionary<(string, DateOnly), long>();
-        using (var q = Command(connection, null,
-            $"""
-            SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at
-            FROM escalations {scan} WHERE created_at >= $f AND created_at < $t AND dead_at IS NULL
+            """
+            SELECT playbook, channel, outcome, kind, SUM(count) FROM decision_counts
+            WHERE hour >= $fh AND hour < $th GROUP BY 1, 2, 3, 4
             """))
         {
-            Bind(q, ("$f", f), ("$t", t));
+            // Hours that begin in the period: counts are kept by the hour, so a period's edges are read to the hour.
+            Bind(q, ("$fh", (f + 3_599_999) / 3_600_000), ("$th", (t + 3_599_999) / 3_600_000));
             using var r = q.ExecuteReader();
-            while (r.Read())
-            {
-                var playbook = r.GetString(0);
-                var channel = r.GetString(1);
-                var created = r.GetInt64(2);
-                long? due = r.IsDBNull(3) ? null : r.GetInt64(3);
-                var value = r.IsDBNull(4) ? 0d : r.GetDouble(4);
-                long? acked = r.IsDBNull(5) ? null : r.GetInt64(5);
-                var outcome = TextOf(r, 6);
-                long? outcomeAt = r.IsDBNull(8) ? null : r.GetInt64(8);
-                if (!cases.TryGetValue((playbook, channel), out var tally)) cases[(playbook, channel)] = tally = new CaseTally();
-                tally.Cases++;
-                tally.ValueAtStake += value;
-                if (acked is { } a)
-                {
-                    tally.Acknowledged++;
-                    data.AckMilliseconds.Add((playbook, channel, Math.Max(0, a - created)));
-                }
-                // The SLA is met when the first human action (acknowledgement or outcome) came by its end, missed when it
-                // came later or the end passed with none.
-                var first = acked ?? outcomeAt;
-                if (due is { } end)
-                {
-                    if (first is { } act) { if (act <= end) tally.SlaMet++; else tally.SlaMissed++; }
-                    else if (end <= n) tally.SlaMissed++;
-                }
-                if (outcomeAt is { } marked && marked >= f && marked < t) AddOutcomeDay(outcomeDays, marked, playbook, outcome == "saved", value);
-                switch (outcome)
-                {
-                    case "saved":
-                        tally.Saved++;
-                        tally.ValueSaved += value;
-                        break;
-                    case "lost":
-                        tally.Lost++;
-                        var reason = (playbook, channel, TextOf(r, 7) ?? "other");
-                        lost[reason] = lost.GetValueOrDefault(reason) + 1;
-                        break;
-                    default:
-                        tally.Open++;
-                        break;
-                }
-                if (!r.IsDBNull(9)) tally.HoldsWritten++;
-                var day = (channel, DateOnly.FromDayNumber(Epoch + (int)(created / 86_400_000)));
-                days[day] = days.GetValueOrDefault(day) + 1;
-            }
+            while (r.Read()) data.Decisions.Add(new DecisionCount(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)));
         }
+
+        var scan = MostOfTheTable(connection, "escalations", f, t) ? "NOT INDEXED" : "";
+        // The pass is split by creation time over the cores (pooled read connections; WAL readers do not block each
+        // other): reading and counting a million rows is the report's cost.
+        var parts = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        var step = Math.Max(1, (t - f + parts - 1) / parts);
+        var passes = Enumerable.Range(0, parts).Select(i => (From: f + i * step, To: Math.Min(t, f + (i + 1) * step))).Where(c => c.From < c.To)
+            .AsParallel().AsOrdered().WithDegreeOfParallelism(parts)
+            .Select(c => db.Read(conn => Pass.Scan(conn, scan, c.From, c.To, f, t, n)).GetAwaiter().GetResult()).ToList();
+        var pass = passes.Aggregate(new Pass(), (all, one) => all.Merge(one));
+        var (cases, outcomeDays, lost, days) = (pass.Cases, pass.OutcomeDays, pass.Lost, pass.Days);
+        data.AckMilliseconds.AddRange(pass.Acks);
         foreach (var ((playbook, channel), c) in cases)
         {
             data.Cases.Add(new CaseCount(playbook, channel, c.Cases, c.Acknowledged, c.SlaMet, c.SlaMissed, c.Saved, c.Lost, c.Open,
@@ -147,10 +95,110 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         return covered * 2 > last + 1 - first;
     }
 
+    /// <summary>One chunk of the escalations pass: its cases' tallies, lost reasons, days, outcome days and times to acknowledge.</summary>
+    private sealed class Pass
+    {
+        public Dictionary<(string, string), CaseTally> Cases { get; } = [];
+
+        public Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)> OutcomeDays { get; } = [];
+
+        public Dictionary<(string, string, string), long> Lost { get; } = [];
+
+        public Dictionary<(string, DateOnly), long> Days { get; } = [];
+
+        public List<(string Playbook, string Channel, long Milliseconds)> Acks { get; } = [];
+
+        /// <summary>Cases created in [<paramref name="from"/>, <paramref name="to"/>); outcomes counted by day when marked in the report's [f, t).</summary>
+        public static Pass Scan(SqliteConnection connection, string scan, long from, long to, long f, long t, long n)
+        {
+            var pass = new Pass();
+            var (cases, outcomeDays, lost, days) = (pass.Cases, pass.OutcomeDays, pass.Lost, pass.Days);
+            using var q = Command(connection, null,
+                $"""
+                SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at
+                FROM escalations {scan} WHERE created_at >= $f AND created_at < $t AND dead_at IS NULL
+                """);
+            Bind(q, ("$f", from), ("$t", to));
+            using var r = q.ExecuteReader();
+            while (r.Read())
+            {
+                var playbook = r.GetString(0);
+                var channel = r.GetString(1);
+                var created = r.GetInt64(2);
+                long? due = r.IsDBNull(3) ? null : r.GetInt64(3);
+                var value = r.IsDBNull(4) ? 0d : r.GetDouble(4);
+                long? acked = r.IsDBNull(5) ? null : r.GetInt64(5);
+                var outcome = TextOf(r, 6);
+                long? outcomeAt = r.IsDBNull(8) ? null : r.GetInt64(8);
+                if (!cases.TryGetValue((playbook, channel), out var tally)) cases[(playbook, channel)] = tally = new CaseTally();
+                tally.Cases++;
+                tally.ValueAtStake += value;
+                if (acked is { } a)
+                {
+                    tally.Acknowledged++;
+                    pass.Acks.Add((playbook, channel, Math.Max(0, a - created)));
+                }
+                // The SLA is met when the first human action (acknowledgement or outcome) came by its end, missed when it
+                // came later or the end passed with none.
+                var first = acked ?? outcomeAt;
+                if (due is { } end)
+                {
+                    if (first is { } act) { if (act <= end) tally.SlaMet++; else tally.SlaMissed++; }
+                    else if (end <= n) tally.SlaMissed++;
+                }
+                if (outcomeAt is { } marked && marked >= f && marked < t) AddOutcomeDay(outcomeDays, marked, playbook, outcome == "saved", value);
+                switch (outcome)
+                {
+                    case "saved":
+                        tally.Saved++;
+                        tally.ValueSaved += value;
+                        break;
+                    case "lost":
+                        tally.Lost++;
+                        var reason = (playbook, channel, TextOf(r, 7) ?? "other");
+                        lost[reason] = lost.GetValueOrDefault(reason) + 1;
+                        break;
+                    default:
+                        tally.Open++;
+                        break;
+                }
+                if (!r.IsDBNull(9)) tally.HoldsWritten++;
+                var day = (channel, DateOnly.FromDayNumber(Epoch + (int)(created / 86_400_000)));
+                days[day] = days.GetValueOrDefault(day) + 1;
+            }
+            return pass;
+        }
+
+        public Pass Merge(Pass other)
+        {
+            foreach (var (key, c) in other.Cases)
+            {
+                if (!Cases.TryGetValue(key, out var mine)) Cases[key] = mine = new CaseTally();
+                mine.Add(c);
+            }
+            foreach (var (key, v) in other.OutcomeDays)
+            {
+                var m = OutcomeDays.GetValueOrDefault(key);
+                OutcomeDays[key] = (m.Saved + v.Saved, m.Lost + v.Lost, m.Value + v.Value);
+            }
+            foreach (var (key, v) in other.Lost) Lost[key] = Lost.GetValueOrDefault(key) + v;
+            foreach (var (key, v) in other.Days) Days[key] = Days.GetValueOrDefault(key) + v;
+            Acks.AddRange(other.Acks);
+            return this;
+        }
+    }
+
     private sealed class CaseTally
     {
         public long Cases, Acknowledged, SlaMet, SlaMissed, Saved, Lost, Open, HoldsWritten;
         public double ValueAtStake, ValueSaved;
+
+        public void Add(CaseTally o)
+        {
+            (Cases, Acknowledged, SlaMet, SlaMissed, Saved, Lost, Open, HoldsWritten) =
+                (Cases + o.Cases, Acknowledged + o.Acknowledged, SlaMet + o.SlaMet, SlaMissed + o.SlaMissed, Saved + o.Saved, Lost + o.Lost, Open + o.Open, HoldsWritten + o.HoldsWritten);
+            (ValueAtStake, ValueSaved) = (ValueAtStake + o.ValueAtStake, ValueSaved + o.ValueSaved);
+        }
     }
 
     /// <summary>Amounts are stored as REAL; in the report they are decimals rounded to cents (past ±1e15, clamped).</summary>

@@ -215,6 +215,23 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (10, "decisions counted by the hour as they are written, so the report reads counts, not every decision (filled from the decisions already stored)", command =>
+        {
+            command.CommandText = """
+                CREATE TABLE decision_counts (
+                    hour INTEGER NOT NULL,
+                    playbook TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (hour, playbook, channel, outcome, kind)) WITHOUT ROWID;
+                INSERT INTO decision_counts (hour, playbook, channel, outcome, kind, count)
+                SELECT created_at / 3600000, playbook, COALESCE(channel, ''), outcome, COALESCE(kind, ''), COUNT(*) FROM decisions
+                WHERE playbook <> '-' GROUP BY 1, 2, 3, 4, 5;
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -117,6 +117,11 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
             "UPDATE inbox SET processed_at = $t, quarantine_reason = $q, lease_owner = NULL, lease_until = NULL WHERE id = $i AND processed_at IS NULL AND lease_owner = $o");
         using var decision = Command(connection, transaction,
             "INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at, kind) VALUES ($i, $p, $o, $r, $c, $e, $t, $k)");
+        using var counted = Command(connection, transaction,
+            """
+            INSERT INTO decision_counts (hour, playbook, channel, outcome, kind, count) VALUES ($h, $p, $c, $o, $k, 1)
+            ON CONFLICT (hour, playbook, channel, outcome, kind) DO UPDATE SET count = count + 1
+            """);
         using var attributes = Command(connection, transaction,
             "INSERT INTO customer_attributes (customer_id, attributes, updated_at) VALUES ($c, $a, $t) ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at");
         var completed = 0;
@@ -137,6 +142,10 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
                     : d;
                 Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now), ("$k", record.Kind));
                 decision.ExecuteNonQuery();
+                // The report's counts, by the hour the decision was written (a signal no playbook takes is not counted).
+                if (record.Playbook == "-") continue;
+                Bind(counted, ("$h", now / 3_600_000), ("$p", record.Playbook), ("$c", record.Channel ?? ""), ("$o", record.Outcome), ("$k", record.Kind ?? ""));
+                counted.ExecuteNonQuery();
             }
             foreach (var promotion in result.Promotions ?? []) HoldViolations.Record(connection, transaction, result.InboxId, promotion, at);
             foreach (var (customer, json) in result.Attributes)
@@ -371,7 +380,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         """
         SELECT e.id, e.playbook, e.target, e.created_at, e.acknowledged_by, e.acknowledged_at, e.outcome, e.outcome_reason, e.outcome_by, e.outcome_at,
                (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at LIMIT 1), e.slack_channel, e.slack_ts,
-               e.sla_due_at, e.sla_missed_at, e.customer_id
+               e.sla_due_at, e.sla_missed_at, e.customer_id, e.value
         FROM escalations e WHERE e.id = $e
         """;
 
@@ -383,7 +392,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         if (!reader.Read()) return null;
         return new CaseState(reader.GetString(0), reader.GetString(1), reader.GetString(2), At(reader.GetInt64(3)), TextOf(reader, 4), At(reader, 5),
             TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12),
-            At(reader, 13), At(reader, 14), TextOf(reader, 15));
+            At(reader, 13), At(reader, 14), TextOf(reader, 15), reader.IsDBNull(16) ? null : Math.Round((decimal)reader.GetDouble(16), 2));
     }
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.Read(connection => ReadCase(connection, null, escalationId));

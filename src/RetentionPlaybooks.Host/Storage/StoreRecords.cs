@@ -209,7 +209,8 @@ internal sealed record CaseState(
     string? PostTs,
     DateTimeOffset? SlaDueAt = null,
     DateTimeOffset? SlaMissedAt = null,
-    string? CustomerId = null);
+    string? CustomerId = null,
+    decimal? Value = null);
 
 /// <summary>What applying an action did.</summary>
 internal enum CaseResult
