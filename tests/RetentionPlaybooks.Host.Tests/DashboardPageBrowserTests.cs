@@ -1,3 +1,4 @@
+using RetentionPlaybooks.Tests.Slack.Preview;
 using System.Text;
 using System.Text.RegularExpressions;
 using RetentionPlaybooks.Host.Report;
@@ -31,7 +32,7 @@ public sealed class DashboardPageBrowserTests : IDisposable
     [Fact]
     public async Task DumpDom_June_HasEveryChartAndTheHeadlineFigures()
     {
-        var dom = await DashboardPageChromium.DumpDomAsync(WritePage(June()));
+        var dom = await HeadlessChromium.DumpDomAsync(WritePage(June()));
 
         Assert.Equal(6, Regex.Count(dom, "<svg role=\"img\""));
         Assert.Equal(6, Regex.Count(dom, "<svg role=\"img\"[^>]*aria-label=\"[^\"]+\"><title>"));
@@ -58,7 +59,7 @@ public sealed class DashboardPageBrowserTests : IDisposable
     [Fact]
     public async Task DumpDom_HostileNames_CreateNoElements()
     {
-        var dom = await DashboardPageChromium.DumpDomAsync(WritePage(Month("<script>alert(1)</script>", "<b>cancel</b>", "winback", "#\"><img src=x onerror=alert(1)>")));
+        var dom = await HeadlessChromium.DumpDomAsync(WritePage(Month("<script>alert(1)</script>", "<b>cancel</b>", "winback", "#\"><img src=x onerror=alert(1)>")));
 
         Assert.DoesNotMatch("<(script|img|b)[ >]", dom);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", dom, StringComparison.Ordinal);
@@ -70,7 +71,7 @@ public sealed class DashboardPageBrowserTests : IDisposable
     {
         var png = Path.Combine(_dir.FullName, "dashboard.png");
 
-        await DashboardPageChromium.ScreenshotAsync(WritePage(June()), png, Width, Height);
+        await HeadlessChromium.ScreenshotAsync(WritePage(June()), png, Width, Height, srgb: true);
 
         var bytes = await File.ReadAllBytesAsync(png);
         var keep = Environment.GetEnvironmentVariable("RP_DASHBOARD_SCREENSHOT");

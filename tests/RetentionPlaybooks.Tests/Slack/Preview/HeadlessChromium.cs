@@ -9,14 +9,14 @@ internal static class HeadlessChromium
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Fails the test, rather than skipping it, when the browser is missing: CI installs it in .ci/run.</summary>
+    /// <summary>Fails the test, rather than skipping it, when the browser is missing: tests/run installs it.</summary>
     public static void EnsureInstalled()
     {
         if (!File.Exists(Path))
         {
             throw new InvalidOperationException(
-                $"Chromium is not installed at {Path}; the HTML preview browser test needs it. "
-                + "Install it with: apt-get update && apt-get install -y chromium (.ci/run does this on CI).");
+                $"Chromium is not installed at {Path}; the browser tests (HTML preview, dashboard) need it. "
+                + "Install it with: apt-get update && apt-get install -y chromium (tests/run does this).");
         }
     }
 
@@ -24,8 +24,11 @@ internal static class HeadlessChromium
     public static async Task<string> DumpDomAsync(string htmlFile)
         => (await RunAsync(["--dump-dom", new Uri(htmlFile).AbsoluteUri])).StandardOutput;
 
-    public static async Task ScreenshotAsync(string htmlFile, string pngFile)
-        => await RunAsync([$"--screenshot={pngFile}", "--window-size=1000,1400", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri]);
+    /// <summary>A screenshot of the page at the window size given; <paramref name="srgb"/> fixes the colour profile, so a
+    /// test can check the colours it drew.</summary>
+    public static async Task ScreenshotAsync(string htmlFile, string pngFile, int width = 1000, int height = 1400, bool srgb = false)
+        => await RunAsync([$"--screenshot={pngFile}", $"--window-size={width},{height}", "--hide-scrollbars", .. (srgb ? (string[])["--force-color-profile=srgb"] : []),
+            new Uri(htmlFile).AbsoluteUri]);
 
     private static async Task<(string StandardOutput, string StandardError)> RunAsync(IReadOnlyList<string> arguments)
     {
