@@ -26,15 +26,17 @@ internal static class WriteBack
 
     public const string HoldPlaybook = "retention_hold_playbook";
 
-    /// <summary>On escalation: the hold (when the playbook declares hold_promotions), then the event.</summary>
-    public static IReadOnlyList<NewDelivery> OnEscalation(string escalationId, CompiledPlaybook playbook, string customerId, string channel, DateTimeOffset at, DateTimeOffset? slaDueAt)
+    /// <summary>On escalation: the hold (when the playbook declares hold_promotions: <paramref name="holdEnds"/>, the case's
+    /// own hold end), then the event.</summary>
+    public static IReadOnlyList<NewDelivery> OnEscalation(string escalationId, CompiledPlaybook playbook, string customerId, string channel, DateTimeOffset at, DateTimeOffset? slaDueAt,
+        DateTimeOffset? holdEnds)
     {
         if (string.IsNullOrEmpty(customerId)) return [];
         var list = new List<NewDelivery>(2);
         long? holdUntil = null;
-        if (playbook.HoldPromotions is { } hold)
+        if (holdEnds is { } ends)
         {
-            holdUntil = Seconds(hold >= DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + hold);
+            holdUntil = Seconds(ends);
             list.Add(Attributes(escalationId, customerId, at, new JsonObject
             {
                 [HoldUntil] = holdUntil,

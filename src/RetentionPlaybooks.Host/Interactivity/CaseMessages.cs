@@ -76,9 +76,7 @@ internal static class CaseMessages
     /// in the reader's time zone). Sent with the thread's channel and ts set by the sender.</summary>
     internal static byte[] Reminder(string escalationId, CompiledPlaybook playbook, SlaSchedule schedule)
     {
-        var due = schedule.DueAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var text = $":alarm_clock: <@{playbook.Owner.SlackUser}> nobody has acknowledged this case yet; its SLA ({DurationSyntax.Format(playbook.Sla)}) ends "
-            + $"<!date^{due}^{{date_short_pretty}} at {{time}}|{schedule.DueAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC>.";
+        var text = $":alarm_clock: <@{playbook.Owner.SlackUser}> nobody has acknowledged this case yet; its SLA ({DurationSyntax.Format(playbook.Sla)}) ends {Date(schedule.DueAt)}.";
         var message = new JsonObject
         {
             ["text"] = text,

@@ -48,13 +48,14 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                     // The case's SLA clocks start now, when it is queued: rows due at their time, not timers.
                     var body = e.Message.Body.ToArray();
                     var schedule = SlaSchedule.For(o.Playbook!, playbooks.Workspace?.BusinessHours, now);
+                    DateTimeOffset? holdUntil = o.Playbook!.HoldPromotions is { } hold ? SlaSchedule.Later(now, hold) : null;
                     escalations.Add(new NewEscalation(e.Id, inbox.Id, e.Playbook, e.CustomerId, e.Channel.Name, e.Channel.SlackTarget, e.DedupeKey,
                         body, now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel),
                         schedule.DueAt == DateTimeOffset.MaxValue ? null : schedule.DueAt,
                         [.. CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now),
-                            .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt)],
+                            .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt, holdUntil)],
                         e.Value,
-                        o.Playbook!.HoldPromotions is { } hold ? (hold >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + hold) : null));
+                        holdUntil));
                 }
             }
             results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates(),

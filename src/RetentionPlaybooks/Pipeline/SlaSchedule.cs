@@ -15,7 +15,10 @@ internal sealed record SlaSchedule(DateTimeOffset RemindAt, DateTimeOffset DueAt
         At(createdAt, playbook.Sla, hours));
 
     private static DateTimeOffset At(DateTimeOffset from, TimeSpan span, BusinessHours? hours) =>
-        hours is not null ? hours.Add(from, span)
-        : span >= DateTimeOffset.MaxValue - from ? DateTimeOffset.MaxValue
-        : from + span;
+        hours is not null ? hours.Add(from, span) : Later(from, span);
+
+    /// <summary><paramref name="from"/> + <paramref name="span"/> (not negative), or the calendar's end when that is past it:
+    /// a duration as long as the compiler allows (about 29,000 years) never overflows.</summary>
+    public static DateTimeOffset Later(DateTimeOffset from, TimeSpan span) =>
+        span >= DateTimeOffset.MaxValue - from ? DateTimeOffset.MaxValue : from + span;
 }
