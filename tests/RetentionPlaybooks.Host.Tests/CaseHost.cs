@@ -56,7 +56,8 @@ internal sealed class CaseHost : IAsyncDisposable
         return new CaseHost(time, slack, playbooks, settings, dataDirectory);
     }
 
-    private void Start()
+    /// <summary>Starts the host (again, after <see cref="Stop"/>: on the same database when a data directory was given).</summary>
+    public void Start()
     {
         App = new HostApp(_playbooks, _settings, Time, _dataDirectory);
         Client = App.CreateClient();

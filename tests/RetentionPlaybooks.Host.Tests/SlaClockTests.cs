@@ -15,41 +15,18 @@ namespace RetentionPlaybooks.Host.Tests;
 /// </summary>
 public sealed class SlaClockTests : IAsyncLifetime
 {
-    private const string Secret = "test-slack-signing-secret-0123456789";
-    private readonly FakeTimeProvider _time = new(HostApp.Start);
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rp-sla-" + Guid.NewGuid().ToString("N"));
-    private FakeSlackServer _slack = null!;
-    private HostApp _app = null!;
-    private HttpClient _client = null!;
+    private CaseHost _host = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dataDir);
-        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = _time, Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = null });
-        StartHost();
-    }
-
-    private void StartHost()
-    {
-        _app = new HostApp(settings: new Dictionary<string, string?>
-        {
-            ["Slack:BotToken"] = "xoxb-test",
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Slack:SigningSecret"] = Secret,
-        }, time: _time, dataDirectory: _dataDir);
-        _client = _app.CreateClient();
-    }
-
-    private void StopHost()
-    {
-        _client.Dispose();
-        _app.Dispose();
+        _host = await CaseHost.StartAsync(dataDirectory: _dataDir);
     }
 
     public async Task DisposeAsync()
     {
-        StopHost();
-        await _slack.DisposeAsync();
+        await _host.DisposeAsync();
         try
         {
             Directory.Delete(_dataDir, recursive: true);
@@ -60,7 +37,7 @@ public sealed class SlaClockTests : IAsyncLifetime
         }
     }
 
-    private IStore Store => _app.Services.GetRequiredService<IStore>();
+    private IStore Store => _host.Store;
 
     private readonly HashSet<string> _seen = [];
 
@@ -79,10 +56,9 @@ public sealed class SlaClockTests : IAsyncLifetime
 
     private async Task<(string Escalation, string Ts, DateTimeOffset CreatedAt)> EscalateAsync(string body, string channel)
     {
-        using var response = await _client.SendAsync(Webhooks.Journey(body));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await _app.DrainAsync(Pacing);
-        var message = _slack.MessagesIn(channel).Single(m => m.ThreadTs is null && m.MetadataPayloadString("escalation_id") is { } id && !_seen.Contains(id));
+        await _host.SendAsync(body);
+        await _host.DrainAsync();
+        var message = _host.Slack.MessagesIn(channel).Single(m => m.ThreadTs is null && m.MetadataPayloadString("escalation_id") is { } id && !_seen.Contains(id));
         var escalation = message.MetadataPayloadString("escalation_id")!;
         _seen.Add(escalation);
         var post = (await Store.Deliveries.OfEscalationAsync(escalation, CancellationToken.None))[0];
@@ -93,24 +69,14 @@ public sealed class SlaClockTests : IAsyncLifetime
     /// only while something due waits for its channel's pacing (one message per second).</summary>
     private async Task AtAsync(DateTimeOffset at)
     {
-        _time.Advance(at - _time.GetUtcNow());
-        await _app.DrainAsync(Pacing);
+        _host.Time.Advance(at - _host.Time.GetUtcNow());
+        await _host.DrainAsync();
     }
 
-    private static readonly TimeSpan Pacing = TimeSpan.FromMilliseconds(250);
-
-    private IReadOnlyList<FakeSlackMessage> RepliesTo(string channel, string ts) => [.. _slack.MessagesIn(channel).Where(m => m.ThreadTs == ts)];
+    private IReadOnlyList<FakeSlackMessage> RepliesTo(string channel, string ts) => [.. _host.Slack.MessagesIn(channel).Where(m => m.ThreadTs == ts)];
 
     private static string Status(FakeSlackMessage message) =>
         message.Body["blocks"]!.AsArray().Last(b => b!["block_id"]?.GetValue<string>()?.StartsWith(CaseMessages.StatusBlockPrefix, StringComparison.Ordinal) == true)!["elements"]![0]!["text"]!.GetValue<string>();
-
-    private async Task ClickAsync(string channel, string ts, string actionId, string escalation, string user)
-    {
-        using var response = await _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), new FakeSlackClick(channel, ts, actionId, escalation, user), Secret);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        for (var i = 0; i < 2000 && (await Store.Actions.PendingAsync(1, CancellationToken.None)).Count > 0; i++) await Task.Delay(5);
-        await _app.DrainAsync(Pacing);
-    }
 
     [Fact]
     public async Task Unacknowledged_RemindedInTheThreadAtThreeQuarters_ThenMarkedMissedAtTheSla_EachAtItsTimeAndOnce()
@@ -122,9 +88,9 @@ public sealed class SlaClockTests : IAsyncLifetime
         await AtAsync(created + TimeSpan.FromMinutes(90));
         var reminders = RepliesTo("C07VIPSAVES", ts);
         await AtAsync(created + TimeSpan.FromHours(2) - TimeSpan.FromMilliseconds(1));
-        var updatesBeforeSla = _slack.Updates.Count;
+        var updatesBeforeSla = _host.Slack.Updates.Count;
         await AtAsync(created + TimeSpan.FromHours(2));
-        var updated = _slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts);
+        var updated = _host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts);
         await AtAsync(created + TimeSpan.FromDays(3));
 
         Assert.Equal(0, beforeReminder);
@@ -139,7 +105,7 @@ public sealed class SlaClockTests : IAsyncLifetime
         Assert.Contains(updated.Body["blocks"]!.AsArray(), b => b!["block_id"]?.GetValue<string>() == "rp_case");
         // Once each, however long the case stays open.
         Assert.Single(RepliesTo("C07VIPSAVES", ts));
-        Assert.Single(_slack.Updates);
+        Assert.Single(_host.Slack.Updates);
         var state = await Store.Actions.CaseAsync(escalation, CancellationToken.None);
         Assert.Equal(created + TimeSpan.FromHours(2), state!.SlaDueAt);
         Assert.Equal(created + TimeSpan.FromHours(2), state.SlaMissedAt);
@@ -150,18 +116,18 @@ public sealed class SlaClockTests : IAsyncLifetime
     {
         var (escalation, ts, created) = await VipCartAsync();
         await AtAsync(created + TimeSpan.FromMinutes(89));
-        await ClickAsync("C07VIPSAVES", ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
+        await _host.ClickAsync("C07VIPSAVES", ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
 
         await AtAsync(created + TimeSpan.FromDays(1));
 
         Assert.Empty(RepliesTo("C07VIPSAVES", ts));
-        var update = Assert.Single(_slack.Updates);   // the acknowledgement's, no breach
-        Assert.Equal(":eyes: Acknowledged by <@U07LEAD> after 1 h 29 min (SLA 2h: met)", Status(_slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts)));
+        var update = Assert.Single(_host.Slack.Updates);   // the acknowledgement's, no breach
+        Assert.Equal(":eyes: Acknowledged by <@U07LEAD> after 1 h 29 min (SLA 2h: met)", Status(_host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts)));
         var clocks = (await Store.Deliveries.OfEscalationAsync(escalation, CancellationToken.None)).Where(d => d.Kind is DeliveryKind.ThreadReply || (d.Kind == DeliveryKind.Update && d.State != DeliveryState.Sent)).ToList();
         Assert.Equal(2, clocks.Count);
         Assert.All(clocks, d => Assert.Equal((DeliveryState.Cancelled, "acknowledged"), (d.State, d.LastError)));
         Assert.Null((await Store.Actions.CaseAsync(escalation, CancellationToken.None))!.SlaMissedAt);
-        Assert.Equal(0, (await _app.HealthAsync()).GetProperty("sla_clocks_scheduled").GetInt64());
+        Assert.Equal(0, (await _host.App.HealthAsync()).GetProperty("sla_clocks_scheduled").GetInt64());
     }
 
     [Fact]
@@ -169,17 +135,17 @@ public sealed class SlaClockTests : IAsyncLifetime
     {
         var (first, ts1, created1) = await VipCartAsync(1);
         await AtAsync(created1 + TimeSpan.FromMinutes(100));
-        await ClickAsync("C07VIPSAVES", ts1, BlockActionReader.AcknowledgeId, first, "U07LEAD");
+        await _host.ClickAsync("C07VIPSAVES", ts1, BlockActionReader.AcknowledgeId, first, "U07LEAD");
         var (second, ts2, created2) = await VipCartAsync(2);
-        await ClickAsync("C07VIPSAVES", ts2, BlockActionReader.SavedId, second, "U07LEAD");
+        await _host.ClickAsync("C07VIPSAVES", ts2, BlockActionReader.SavedId, second, "U07LEAD");
 
         await AtAsync(created2 + TimeSpan.FromDays(1));
 
         Assert.Single(RepliesTo("C07VIPSAVES", ts1));
         Assert.Empty(RepliesTo("C07VIPSAVES", ts2));
-        Assert.Equal(":eyes: Acknowledged by <@U07LEAD> after 1 h 40 min (SLA 2h: met)", Status(_slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts1)));
-        Assert.Equal(":white_check_mark: *Saved* by <@U07LEAD>", Status(_slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts2)));
-        Assert.Equal(2, _slack.Updates.Count);   // one per click, no breach
+        Assert.Equal(":eyes: Acknowledged by <@U07LEAD> after 1 h 40 min (SLA 2h: met)", Status(_host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts1)));
+        Assert.Equal(":white_check_mark: *Saved* by <@U07LEAD>", Status(_host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts2)));
+        Assert.Equal(2, _host.Slack.Updates.Count);   // one per click, no breach
         Assert.All((await Store.Deliveries.OfEscalationAsync(second, CancellationToken.None)).Where(d => d.Kind == DeliveryKind.ThreadReply),
             d => Assert.Equal((DeliveryState.Cancelled, "closed"), (d.State, d.LastError)));
     }
@@ -189,10 +155,10 @@ public sealed class SlaClockTests : IAsyncLifetime
     {
         var (escalation, ts, created) = await VipCartAsync();
         await AtAsync(created + TimeSpan.FromHours(2) + TimeSpan.FromMinutes(25));
-        await ClickAsync("C07VIPSAVES", ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
+        await _host.ClickAsync("C07VIPSAVES", ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
 
-        Assert.Equal(":eyes: Acknowledged by <@U07LEAD> after 2 h 25 min (SLA 2h: missed by 25 min)", Status(_slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts)));
-        Assert.Equal(2, _slack.Updates.Count);   // the breach, then the acknowledgement
+        Assert.Equal(":eyes: Acknowledged by <@U07LEAD> after 2 h 25 min (SLA 2h: missed by 25 min)", Status(_host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == ts)));
+        Assert.Equal(2, _host.Slack.Updates.Count);   // the breach, then the acknowledgement
     }
 
     [Fact]
@@ -205,18 +171,18 @@ public sealed class SlaClockTests : IAsyncLifetime
         await AtAsync(created + TimeSpan.FromHours(4));
         var reminded = RepliesTo("C07CXESCAL", ts).Count;
         await AtAsync(created + TimeSpan.FromDays(1) - TimeSpan.FromMilliseconds(1));
-        var dmsBefore = _slack.MessagesIn("D07RETLEAD").Count;
+        var dmsBefore = _host.Slack.MessagesIn("D07RETLEAD").Count;
         await AtAsync(created + TimeSpan.FromDays(1));
         await AtAsync(created + TimeSpan.FromDays(5));
 
         Assert.Equal((0, 1), (early, reminded));
         Assert.Equal(0, dmsBefore);
-        var dm = Assert.Single(_slack.MessagesIn("D07RETLEAD"));
+        var dm = Assert.Single(_host.Slack.MessagesIn("D07RETLEAD"));
         var text = dm.Body["blocks"]![0]!["text"]!["text"]!.GetValue<string>();
         Assert.Equal($":rotating_light: *SLA missed:* a *post-purchase-risk* case in *cx-escalations* was not acknowledged within 1d (owner <@U07CXLEAD>). "
             + $"<https://fake-workspace.slack.com/archives/C07CXESCAL/p{ts.Replace(".", "", StringComparison.Ordinal)}|Open the case>", text);
         Assert.Equal((CaseMessages.ForwardEventType, escalation), (dm.Metadata!["event_type"]!.GetValue<string>(), dm.MetadataPayloadString("escalation_id")));
-        Assert.Equal(":alarm_clock: Not acknowledged within its SLA (1d); escalated to <@U07RETLEAD>", Status(_slack.MessagesIn("C07CXESCAL").Single(m => m.Ts == ts)));
+        Assert.Equal(":alarm_clock: Not acknowledged within its SLA (1d); escalated to <@U07RETLEAD>", Status(_host.Slack.MessagesIn("C07CXESCAL").Single(m => m.Ts == ts)));
         // No customer data in the escalation: the playbook's and workspace's names only.
         Assert.DoesNotContain("Aiko", dm.Body.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("10482", dm.Body.ToJsonString(), StringComparison.Ordinal);
@@ -226,35 +192,35 @@ public sealed class SlaClockTests : IAsyncLifetime
     public async Task AHostRestart_BeforeAndAfterTheClocksAreDue_FiresEachOnce()
     {
         var (_, ts, created) = await VipCartAsync();
-        StopHost();
+        _host.Stop();
         // Down across the reminder's time: the new host finds it due and sends it once.
-        _time.Advance(created + TimeSpan.FromMinutes(100) - _time.GetUtcNow());
-        StartHost();
-        await _app.DrainAsync(Pacing);
+        _host.Time.Advance(created + TimeSpan.FromMinutes(100) - _host.Time.GetUtcNow());
+        _host.Start();
+        await _host.DrainAsync();
         var afterFirstRestart = RepliesTo("C07VIPSAVES", ts).Count;
-        StopHost();
-        StartHost();
+        _host.Stop();
+        _host.Start();
         await AtAsync(created + TimeSpan.FromHours(2));
-        StopHost();
-        StartHost();
+        _host.Stop();
+        _host.Start();
         await AtAsync(created + TimeSpan.FromDays(2));
 
         Assert.Equal(1, afterFirstRestart);
         Assert.Single(RepliesTo("C07VIPSAVES", ts));
-        Assert.Single(_slack.Updates);
+        Assert.Single(_host.Slack.Updates);
     }
 
     [Fact]
     public async Task AReminderWhoseAnswerWasLost_IsFoundInTheThread_NotSentAgain()
     {
         var (escalation, ts, created) = await VipCartAsync();
-        _slack.LoseResponseNext(1, "C07VIPSAVES");
+        _host.Slack.LoseResponseNext(1, "C07VIPSAVES");
 
         await AtAsync(created + TimeSpan.FromMinutes(90));
-        for (var i = 0; i < 10; i++) await AtAsync(_time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 10; i++) await AtAsync(_host.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
 
         Assert.Single(RepliesTo("C07VIPSAVES", ts));
-        Assert.True(_slack.RequestCount("conversations.replies") >= 1);
+        Assert.True(_host.Slack.RequestCount("conversations.replies") >= 1);
         var reminder = (await Store.Deliveries.OfEscalationAsync(escalation, CancellationToken.None)).Single(d => d.Kind == DeliveryKind.ThreadReply);
         Assert.Equal(DeliveryState.Sent, reminder.State);
     }
@@ -288,7 +254,7 @@ public sealed class SlaClockTests : IAsyncLifetime
         var (_, _, created) = await VipCartAsync();
         await AtAsync(created + TimeSpan.FromMinutes(30));
 
-        var health = await _app.HealthAsync();
+        var health = await _host.App.HealthAsync();
 
         Assert.Equal(2, health.GetProperty("sla_clocks_scheduled").GetInt64());
         Assert.Equal(0, health.GetProperty("outbox_pending").GetInt64());

@@ -20,48 +20,37 @@ namespace RetentionPlaybooks.Host.Tests;
 /// </summary>
 public sealed class WriteBackTests : IAsyncLifetime
 {
-    private const string Secret = "test-slack-signing-secret-0123456789";
     private const string SiteId = "site-1234";
     private const string ApiKey = "track-key-abcdefghijklmnop";
     private const string Customer = "cus_wb_1";
-    private readonly FakeTimeProvider _time = new(HostApp.Start);
-    private FakeSlackServer _slack = null!;
     private FakeTrackApi _track = null!;
-    private HostApp _app = null!;
-    private HttpClient _client = null!;
     private PlaybookCopy _playbooks = null!;
+    private CaseHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = _time, Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = null });
         _track = await FakeTrackApi.StartAsync(SiteId, ApiKey);
         // A lost cart ends the hold at once, so the normal promotions may resume.
         _playbooks = new PlaybookCopy().Replace("vip-cart-abandonment.yaml", "hold_promotions: 72h\n", "hold_promotions: 72h\nhold_ends_on: [lost]\n");
-        _app = new HostApp(_playbooks.Path, settings: new Dictionary<string, string?>
+        _host = await CaseHost.StartAsync(_playbooks.Path, new Dictionary<string, string?>
         {
-            ["Slack:BotToken"] = "xoxb-test",
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Slack:SigningSecret"] = Secret,
             ["CustomerIo:SiteId"] = SiteId,
             ["CustomerIo:TrackApiKey"] = ApiKey,
             ["CustomerIo:TrackApiBaseUrl"] = _track.BaseUrl.ToString(),
             ["CustomerIo:TrackApiTimeout"] = "00:00:01",
             ["Delivery:RetryMaxDelay"] = "00:00:05",
-        }, time: _time);
-        _client = _app.CreateClient();
+        });
         await KnownPersonAsync(Customer);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        _app.Dispose();
+        await _host.DisposeAsync();
         _playbooks.Dispose();
         await _track.DisposeAsync();
-        await _slack.DisposeAsync();
     }
 
-    private IStore Store => _app.Services.GetRequiredService<IStore>();
+    private IStore Store => _host.Store;
 
     /// <summary>The person exists in Customer.io already (they came from a Journey): the hold is an update, never a creation.</summary>
     private async Task KnownPersonAsync(string id)
@@ -88,35 +77,29 @@ public sealed class WriteBackTests : IAsyncLifetime
             j["customer"]!["id"] = customer;
             j["event"]!["data"]!["checkout_id"] = $"chk_wb_{i}";
         });
-        using var response = await _client.SendAsync(Webhooks.Journey(body));
+        using var response = await _host.Client.SendAsync(Webhooks.Journey(body));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         if (waitForWriteBack)
         {
-            await _app.DrainAsync(TimeSpan.FromMilliseconds(250));
+            await _host.App.DrainAsync(TimeSpan.FromMilliseconds(250));
         }
         else
         {
             // Slack's side only: the clock moves in small steps while a post waits for its channel's pacing.
-            for (var round = 0; round < 2000 && _slack.MessagesIn("C07VIPSAVES").Count(m => m.ThreadTs is null) < i; round++)
+            for (var round = 0; round < 2000 && _host.Slack.MessagesIn("C07VIPSAVES").Count(m => m.ThreadTs is null) < i; round++)
             {
-                if ((await _app.HealthAsync()).GetProperty("outbox_pending").GetInt64() > 0) _time.Advance(TimeSpan.FromMilliseconds(250));
+                if ((await _host.App.HealthAsync()).GetProperty("outbox_pending").GetInt64() > 0) _host.Time.Advance(TimeSpan.FromMilliseconds(250));
                 await Task.Delay(5);
             }
         }
-        var message = _slack.MessagesIn("C07VIPSAVES").Last(m => m.ThreadTs is null);
+        var message = _host.Slack.MessagesIn("C07VIPSAVES").Last(m => m.ThreadTs is null);
         var escalation = message.MetadataPayloadString("escalation_id")!;
         var post = (await Store.Deliveries.OfEscalationAsync(escalation, CancellationToken.None))[0];
         return (escalation, message.Ts, post.CreatedAt);
     }
 
-    private async Task ClickAsync(string ts, string actionId, string escalation, string user, string? actionTs = null)
-    {
-        var click = new FakeSlackClick("C07VIPSAVES", ts, actionId, escalation, user, IsSelect: actionId == BlockActionReader.LostId) { ActionTs = actionTs };
-        using var response = await _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), click, Secret);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        for (var i = 0; i < 2000 && (await Store.Actions.PendingAsync(1, CancellationToken.None)).Count > 0; i++) await Task.Delay(5);
-        await _app.DrainAsync(TimeSpan.FromMilliseconds(250));
-    }
+    private Task ClickAsync(string ts, string actionId, string escalation, string user, string? actionTs = null) =>
+        _host.ClickAsync("C07VIPSAVES", ts, actionId, escalation, user, actionTs);
 
     private static long Unix(DateTimeOffset at) => at.ToUnixTimeSeconds();
 
@@ -124,8 +107,8 @@ public sealed class WriteBackTests : IAsyncLifetime
     public async Task OnEscalation_TheHoldAndTheEvent_AreWrittenOnce_WithBasicAuth_AndNoCustomerDataBeyondTheId()
     {
         var (escalation, _, created) = await EscalateAsync();
-        _time.Advance(TimeSpan.FromMinutes(30));
-        await _app.DrainAsync(TimeSpan.FromMilliseconds(250));
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
+        await _host.App.DrainAsync(TimeSpan.FromMilliseconds(250));
 
         var calls = OurCalls;
         Assert.Equal(["POST customers/cus_wb_1/events", "PUT customers/cus_wb_1"], calls.Select(c => $"{c.Method} {c.Path}").Order(StringComparer.Ordinal));
@@ -144,17 +127,17 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.DoesNotContain("Maria", sent, StringComparison.Ordinal);
         Assert.DoesNotContain("@", sent, StringComparison.Ordinal);
         Assert.Empty(_track.Violations);
-        Assert.Equal(2, (await _app.HealthAsync()).GetProperty("write_back_sent").GetInt64());
+        Assert.Equal(2, (await _host.App.HealthAsync()).GetProperty("write_back_sent").GetInt64());
     }
 
     [Fact]
     public async Task Saved_ThenADoubleClickAndASlackRetry_WriteOneOutcomeEvent_WithTheTimesAgainstTheSla_AndTheHoldStays()
     {
         var (escalation, ts, created) = await EscalateAsync();
-        _time.Advance(TimeSpan.FromMinutes(12));
-        var acknowledgedAt = _time.GetUtcNow();   // the clock stands still until the click is applied
+        _host.Time.Advance(TimeSpan.FromMinutes(12));
+        var acknowledgedAt = _host.Time.GetUtcNow();   // the clock stands still until the click is applied
         await ClickAsync(ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
-        _time.Advance(TimeSpan.FromMinutes(30));
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
         await ClickAsync(ts, BlockActionReader.SavedId, escalation, "U07LEAD", actionTs: "1700000000.000100");
         await ClickAsync(ts, BlockActionReader.SavedId, escalation, "U07LEAD", actionTs: "1700000000.000100");   // Slack's retry
         await ClickAsync(ts, BlockActionReader.SavedId, escalation, "U07OTHER");                                // someone else, later
@@ -177,15 +160,15 @@ public sealed class WriteBackTests : IAsyncLifetime
     public async Task TheWholeLoop_WebhookPostAcknowledgeUpdateSaved_WritesEachOnce_AndTheReportCountsOneSave()
     {
         var (escalation, ts, created) = await EscalateAsync();
-        _time.Advance(TimeSpan.FromMinutes(7));
-        var acknowledgedAt = _time.GetUtcNow();
+        _host.Time.Advance(TimeSpan.FromMinutes(7));
+        var acknowledgedAt = _host.Time.GetUtcNow();
         await ClickAsync(ts, BlockActionReader.AcknowledgeId, escalation, "U07LEAD");
         await ClickAsync(ts, BlockActionReader.SavedId, escalation, "U07LEAD");
 
-        using var response = await _client.GetAsync("/report");
+        using var response = await _host.Client.GetAsync("/report");
         var totals = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("totals");
 
-        Assert.Equal(2, _slack.Updates.Count(u => u.Ts == ts));   // acknowledged, then saved, in place
+        Assert.Equal(2, _host.Slack.Updates.Count(u => u.Ts == ts));   // acknowledged, then saved, in place
         Assert.Equal(1, OurCalls.Count(c => c.Method == "PUT"));  // the hold, once
         Assert.Single(_track.Person(Customer)!.Events, e => e.Name == WriteBack.OutcomeEvent);
         Assert.Equal((1, 1, 0), (totals.GetProperty("escalated").GetInt64(), totals.GetProperty("saved").GetInt64(), totals.GetProperty("open").GetInt64()));
@@ -198,8 +181,8 @@ public sealed class WriteBackTests : IAsyncLifetime
     public async Task Lost_WithAReason_WritesTheOutcome_AndEndsTheHold_WhenThePlaybookSaysSo()
     {
         var (escalation, ts, _) = await EscalateAsync();
-        _time.Advance(TimeSpan.FromHours(3));
-        var lostAt = _time.GetUtcNow();
+        _host.Time.Advance(TimeSpan.FromHours(3));
+        var lostAt = _host.Time.GetUtcNow();
         await ClickAsync(ts, BlockActionReader.LostId, $"{escalation}|price", "U07LEAD");
 
         var person = _track.Person(Customer)!;
@@ -228,7 +211,7 @@ public sealed class WriteBackTests : IAsyncLifetime
         // Retry-After 7 s: the lane's next claim is exactly then, for the hold and the event behind it.
         var next = await Store.Deliveries.NextClaimAsync(CancellationToken.None, DeliveryLane.CustomerIo, new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)));
         var beforeRetryAfter = OurCalls.Count;
-        for (var i = 0; i < 40 && _track.Person(Customer)!.Events.Count == 0; i++) await _app.DrainAsync(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 40 && _track.Person(Customer)!.Events.Count == 0; i++) await _host.App.DrainAsync(TimeSpan.FromSeconds(1));
 
         Assert.Equal(1, beforeRetryAfter);
         // The limited call is due 7 s after its attempt (made within a second of the post), and nothing of the lane goes before.
@@ -238,7 +221,7 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.Equal([429, 503, 503, 200, 200], statuses);   // whichever of the two calls each answer met
         Assert.Single(_track.Person(Customer)!.Events);
         Assert.NotNull(_track.Person(Customer)!.Attribute(WriteBack.HoldUntil));
-        Assert.Equal(0, (await _app.HealthAsync()).GetProperty("dead_letters").GetInt64());
+        Assert.Equal(0, (await _host.App.HealthAsync()).GetProperty("dead_letters").GetInt64());
     }
 
     [Fact]
@@ -247,16 +230,16 @@ public sealed class WriteBackTests : IAsyncLifetime
         // The event's first answer is held back past the client's 1 s timeout: Customer.io has it, we do not know.
         _track.DelayNext(2, TimeSpan.FromSeconds(3));
         await EscalateAsync();
-        for (var i = 0; i < 40 && (await _app.HealthAsync()).GetProperty("write_back_pending").GetInt64() > 0; i++)
+        for (var i = 0; i < 40 && (await _host.App.HealthAsync()).GetProperty("write_back_pending").GetInt64() > 0; i++)
         {
-            await _app.DrainAsync(TimeSpan.FromSeconds(1));
+            await _host.App.DrainAsync(TimeSpan.FromSeconds(1));
             await Task.Delay(100);
         }
 
         var person = _track.Person(Customer)!;
         Assert.Single(person.Events);
         Assert.Contains(OurCalls, c => c.DuplicateEvent);
-        Assert.Equal(0, (await _app.HealthAsync()).GetProperty("write_back_pending").GetInt64());
+        Assert.Equal(0, (await _host.App.HealthAsync()).GetProperty("write_back_pending").GetInt64());
     }
 
     [Fact]
@@ -272,7 +255,7 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.Contains("400", dead.LastError, StringComparison.Ordinal);
         Assert.DoesNotContain(ApiKey, dead.LastError!, StringComparison.Ordinal);
         Assert.Equal(1, _track.Person(Customer)!.Events.Count + (_track.Person(Customer)!.Attribute(WriteBack.HoldUntil) is null ? 0 : 1));   // the other call went on
-        var health = await _app.HealthAsync();
+        var health = await _host.App.HealthAsync();
         Assert.Equal("degraded", health.GetProperty("status").GetString());
         Assert.Equal(1, health.GetProperty("dead_letters").GetInt64());
     }
@@ -301,8 +284,8 @@ public sealed class WriteBackTests : IAsyncLifetime
         await EscalateAsync("cus_wb_a", 1, waitForWriteBack: false);
         await EscalateAsync("cus_wb_b", 2, waitForWriteBack: false);
 
-        Assert.Equal(2, _slack.MessagesIn("C07VIPSAVES").Count(m => m.ThreadTs is null));
-        Assert.True((await _app.HealthAsync()).GetProperty("write_back_pending").GetInt64() > 0);
+        Assert.Equal(2, _host.Slack.MessagesIn("C07VIPSAVES").Count(m => m.ThreadTs is null));
+        Assert.True((await _host.App.HealthAsync()).GetProperty("write_back_pending").GetInt64() > 0);
         Assert.Empty(_track.Person(Customer)!.Events);
     }
 }
