@@ -133,11 +133,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 foreach (var op in batch) op.Apply(_writeConnection, transaction);
                 transaction.Commit();
             }
+            // The fault is cleared before the writes are completed, so whoever sees a write succeed also sees /health
+            // say so (completing first let a caller read the old fault in between).
+            if (batch.Any(op => op.IsAccept)) Cleared(ref _acceptFault, "webhook");
+            if (batch.Any(op => !op.IsAccept)) Cleared(ref _writeFault, "processing and delivery");
             foreach (var op in batch) op.Complete();
-            var accepts = batch.Any(op => op.IsAccept);
-            var others = batch.Any(op => !op.IsAccept);
-            if (accepts) Cleared(ref _acceptFault, "webhook");
-            if (others) Cleared(ref _writeFault, "processing and delivery");
             return true;
         }
         catch (Exception ex)
