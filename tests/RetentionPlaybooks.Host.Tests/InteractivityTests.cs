@@ -131,11 +131,14 @@ public sealed class InteractivityTests : IAsyncLifetime
         var notV0 = await Send(r => { r.Headers.Remove("X-Slack-Signature"); r.Headers.Add("X-Slack-Signature", headers["X-Slack-Signature"].Replace("v0=", "v1=", StringComparison.Ordinal)); });
         var prefixOnly = await Send(r => { r.Headers.Remove("X-Slack-Signature"); r.Headers.Add("X-Slack-Signature", "v0="); });
         var otherTimestamp = await Send(r => { r.Headers.Remove("X-Slack-Request-Timestamp"); r.Headers.Add("X-Slack-Request-Timestamp", (HostApp.Start.ToUnixTimeSeconds() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)); });
+        var notSeconds = await Send(r => { r.Headers.Remove("X-Slack-Request-Timestamp"); r.Headers.Add("X-Slack-Request-Timestamp", "1.5e9"); });
         using var wrongSecret = await ClickAsync(Ack() with { SigningSecret = "another-secret-0123456789abcdef" });
 
-        Assert.Equal((HttpStatusCode.Unauthorized, "missing-credential"), (unsigned.Item1, unsigned.Item2));
-        Assert.Equal((HttpStatusCode.Unauthorized, "missing-credential"), (noTimestamp.Item1, noTimestamp.Item2));
-        Assert.Equal((HttpStatusCode.Unauthorized, "bad-credential"), (notV0.Item1, notV0.Item2));
+        // Each refusal names the header to fix (the problem's detail is what an operator reads in Slack's request log).
+        Assert.Equal((HttpStatusCode.Unauthorized, "missing-credential", "the request has no X-Slack-Signature header"), unsigned);
+        Assert.Equal((HttpStatusCode.Unauthorized, "missing-credential", "the request has no X-Slack-Request-Timestamp header"), noTimestamp);
+        Assert.Equal((HttpStatusCode.Unauthorized, "bad-timestamp", "X-Slack-Request-Timestamp \"1.5e9\" is not unix seconds"), notSeconds);
+        Assert.Equal((HttpStatusCode.Unauthorized, "bad-credential", "the X-Slack-Signature header does not match"), notV0);
         Assert.Equal((HttpStatusCode.Unauthorized, "bad-credential"), (prefixOnly.Item1, prefixOnly.Item2));
         Assert.Equal((HttpStatusCode.Unauthorized, "bad-credential"), (otherTimestamp.Item1, otherTimestamp.Item2)); // the timestamp is signed too
         Assert.Equal((HttpStatusCode.Unauthorized, "bad-credential"), await KindAsync(wrongSecret));
@@ -151,9 +154,9 @@ public sealed class InteractivityTests : IAsyncLifetime
     {
         using var response = await ClickAsync(Ack() with { SignedAt = HostApp.Start.AddSeconds(seconds) });
 
-        var (status, type, _) = await ProblemAsync(response);
+        var (status, type, detail) = await ProblemAsync(response);
         Assert.Equal(expected, status);
-        if (expected == HttpStatusCode.Unauthorized) Assert.Equal("stale-timestamp", type);
+        if (expected == HttpStatusCode.Unauthorized) Assert.Equal(("stale-timestamp", $"X-Slack-Request-Timestamp {HostApp.Start.AddSeconds(seconds).ToUnixTimeSeconds()} is more than 300 s from the current time"), (type, detail));
         Assert.Equal(expected == HttpStatusCode.OK ? 1 : 0, (await StoredAsync()).Count);
     }
 
@@ -197,6 +200,19 @@ public sealed class InteractivityTests : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode.UnsupportedMediaType, "unsupported-media-type"), await KindAsync(json));
         Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "body-too-large"), await KindAsync(large));
+    }
+
+    [Fact]
+    public async Task AnotherWorkspacesShortcut_Is403_ATeamlessOne_Is200_NeitherIsStored()
+    {
+        // No click in it, but the team is still checked: another workspace's request is refused whatever it holds.
+        using var other = await PostSignedAsync("payload=" + Uri.EscapeDataString("""{"type":"shortcut","team":{"id":"T0OTHERTEAM"},"callback_id":"x"}"""));
+        // Without a team (Slack's enterprise-wide shortcuts) and without a click there is nothing to check or keep.
+        using var teamless = await PostSignedAsync("payload=" + Uri.EscapeDataString("""{"type":"shortcut","callback_id":"x"}"""));
+
+        Assert.Equal((HttpStatusCode.Forbidden, "other-workspace"), await KindAsync(other));
+        Assert.Equal(HttpStatusCode.OK, teamless.StatusCode);
+        Assert.Empty(await StoredAsync());
     }
 
     [Fact]
@@ -263,6 +279,8 @@ public sealed class InteractivityTests : IAsyncLifetime
     [InlineData("not a url", false)]
     [InlineData("http://127.0.0.1:5199/actions/T1/2/x", true)]   // the configured Slack API's host (a fake Slack)
     [InlineData("http://127.0.0.1:5198/actions/T1/2/x", false)]
+    [InlineData("https://127.0.0.1:5199/actions/T1/2/x", false)]  // the API's host and port, another scheme
+    [InlineData("http://localhost:5199/actions/T1/2/x", false)]   // the API's port and scheme, another host
     public void ResponseUrl_OnlySlacksHooks_OrTheConfiguredApisHost(string url, bool allowed)
     {
         Assert.Equal(allowed, InteractivityEndpoints.ResponseUrlAllowed(url, new Configuration.SlackOptions { ApiBaseUrl = "http://127.0.0.1:5199/api/" }));

@@ -42,11 +42,12 @@ internal static class InteractivityEndpoints
             return WebhookProblems.WrongCredential("X-Slack-Signature");
         }
         if (!BlockActionReader.TryRead(body, url => ResponseUrlAllowed(url, o), out var team, out var actions, out var error)) return WebhookProblems.BadAction(error!);
-        if (team is not null || actions.Count > 0)
+        // A click always has a team (the reader refuses block_actions without one); anything else with a team is checked too.
+        if (team is not null)
         {
             var (expected, why) = await workspace.TeamIdAsync(ct).ConfigureAwait(false);
             if (expected is null) return WebhookProblems.WorkspaceUnknown(why!);
-            if (!string.Equals(team, expected, StringComparison.Ordinal)) return WebhookProblems.OtherWorkspace(team ?? "(none)");
+            if (!string.Equals(team, expected, StringComparison.Ordinal)) return WebhookProblems.OtherWorkspace(team);
         }
         if (actions.Count == 0) return Results.Ok();
         try
