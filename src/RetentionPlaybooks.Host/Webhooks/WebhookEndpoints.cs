@@ -83,7 +83,7 @@ internal static class WebhookEndpoints
         if (!IsDeliveryKey(eventId, "\"event_id\"", "reporting webhooks carry one per event", out var bad)) return bad;
         if (!root.TryGetProperty("metric", out var metric) || metric.ValueKind != JsonValueKind.String)
         {
-            return WebhookProblems.Invalid("\"metric\" is missing");
+            return WebhookProblems.Invalid("\"metric\" is missing or not a string");
         }
         return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
     }
