@@ -447,7 +447,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
             return transition;
         }, ct);
 
-    private static bool WriteBackEndsHold(byte[] body)
+    internal static bool WriteBackEndsHold(byte[] body)
     {
         var text = System.Text.Encoding.UTF8.GetString(body);
         return text.StartsWith("{\"method\":\"PUT\"", StringComparison.Ordinal) && text.Contains(Delivery.WriteBack.HoldUntil, StringComparison.Ordinal);
