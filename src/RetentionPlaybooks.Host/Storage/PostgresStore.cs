@@ -208,7 +208,7 @@ internal sealed class PostgresInbox(PostgresDatabase db, PostgresEscalations esc
 /// Escalations and their guardrail history on PostgreSQL. The insert judges the inhibit rule and the guardrails again in
 /// the write transaction, as on SQLite — but PostgreSQL has many writers, and under READ COMMITTED two hosts could each read
 /// the other's escalation as not there yet. So the re-check first takes transaction-scoped advisory locks on what it reads
-/// by: the customer (cooldown, inhibit rules) and the Slack target (daily cap, channel budget). Two escalations sharing
+/// by: the customer (cooldown, inhibit rules) and the Slack target of the channel re-checked (daily cap, channel budget). Two escalations sharing
 /// either take turns, and the second one's reads — each statement a fresh snapshot, taken after the lock was granted — see
 /// the first one committed. Chosen over SERIALIZABLE because it serializes only what conflicts, never fails a whole batch
 /// (a webhook batch of a thousand) for an unrelated row, and needs no retry loop around work that is not idempotent in
@@ -266,8 +266,9 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
     /// <summary>Takes the advisory locks the re-checks of these escalations read under (their customers and targets), sorted.</summary>
     internal static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NewEscalation> escalations)
     {
+        // The target the guardrails count by is the re-checked channel's (GuardrailChecker), so that is the one locked.
         var keys = escalations.Where(e => e.Recheck is not null)
-            .SelectMany(e => new[] { GuardrailLock("customer", e.CustomerId), GuardrailLock("target", e.Target) })
+            .SelectMany(e => new[] { GuardrailLock("customer", e.CustomerId), GuardrailLock("target", e.Recheck!.Channel.SlackTarget) })
             .Distinct().Order().ToArray();
         if (keys.Length == 0) return;
         await using var lockAll = Command(connection, transaction, "SELECT pg_advisory_xact_lock(k) FROM unnest(@k) WITH ORDINALITY AS u(k, n) ORDER BY n");
