@@ -286,14 +286,7 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
     /// and says what holds it back.</summary>
     internal async Task<HeldBack?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewEscalation e)
     {
-        if (e.Recheck is { } recheck)
-        {
-            var history = new InTransaction(connection, transaction);
-            var inhibition = await new InhibitionChecker(history, []).CheckAsync(recheck.Playbook, e.CustomerId, e.EvaluatedAt, CancellationToken.None).ConfigureAwait(false);
-            if (inhibition is not null) return new HeldBack(Outcome.Inhibited, inhibition.Detail);
-            var suppression = await new GuardrailChecker(history).CheckAsync(recheck.Playbook, recheck.Channel, e.CustomerId, e.DedupeKey, e.EvaluatedAt, CancellationToken.None).ConfigureAwait(false);
-            if (suppression is not null) return new HeldBack(Outcome.Suppressed, suppression.Detail, suppression.Kind);
-        }
+        if (await EscalationRecheck.JudgeAsync(new InTransaction(connection, transaction), e).ConfigureAwait(false) is { } held) return held;
         await using var escalation = Command(connection, transaction,
             """
             INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until)
@@ -303,13 +296,7 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
         Bind(escalation, ("id", e.Id), ("i", e.InboxId), ("p", e.Playbook), ("cust", e.CustomerId), ("c", e.Channel), ("target", e.Target),
             ("d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("t", Ms(e.CreatedAt)), ("e", Ms(e.EvaluatedAt)), ("sla", Long(Ms(e.SlaDueAt))),
             ("v", new Typed(e.Value is { } v ? (double)v : null, NpgsqlDbType.Double)), ("hold", Long(Ms(e.HoldUntil))));
-        if (await escalation.ExecuteNonQueryAsync().ConfigureAwait(false) == 0)
-        {
-            // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.
-            return new HeldBack(Outcome.Suppressed, e.DedupeKey is { Length: > 0 } key
-                ? $"duplicate: dedupe key \"{key}\" already escalated"
-                : "duplicate: this signal already escalated this playbook", SuppressionKind.Dedupe);
-        }
+        if (await escalation.ExecuteNonQueryAsync().ConfigureAwait(false) == 0) return EscalationRecheck.Duplicate(e);
         await PostgresDeliveries.InsertAsync(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt).ConfigureAwait(false);
         foreach (var clock in e.Clocks ?? []) await PostgresDeliveries.InsertAsync(connection, transaction, clock, e.CreatedAt).ConfigureAwait(false);
         return null;
