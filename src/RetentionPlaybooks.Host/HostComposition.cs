@@ -55,15 +55,23 @@ internal static class HostComposition
             if (playbooks.Watch) catalog.Watch();
             return catalog;
         });
-        services.AddSingleton<IStore>(sp => new SqliteStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout,
-            maxSizeBytes: store.MaxSizeMegabytes * 1024L * 1024L, logger: sp.GetRequiredService<ILogger<SqliteStore>>()));
+        // PostgreSQL when a connection string is given (a fleet on one database), the embedded SQLite file otherwise.
+        services.AddSingleton<IStore>(sp => store.Postgres is { Length: > 0 } postgres
+            ? PostgresStore.Open(postgres, sp.GetRequiredService<TimeProvider>(), store.BusyTimeout, sp.GetRequiredService<ILogger<PostgresStore>>())
+            : new SqliteStore(store.Sqlite, sp.GetRequiredService<TimeProvider>(), busyTimeout: store.BusyTimeout,
+                maxSizeBytes: store.MaxSizeMegabytes * 1024L * 1024L, logger: sp.GetRequiredService<ILogger<SqliteStore>>()));
         // Each aggregate on its own: a worker or an endpoint asks for the one it uses.
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Inbox);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Decisions);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Deliveries);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Actions);
         services.AddSingleton(sp => sp.GetRequiredService<IStore>().Health);
-        services.AddSingleton<IReportStore>(sp => new SqliteReport(((SqliteStore)sp.GetRequiredService<IStore>()).Database));
+        services.AddSingleton<IReportStore>(sp => sp.GetRequiredService<IStore>() switch
+        {
+            SqliteStore sqlite => new SqliteReport(sqlite.Database),
+            PostgresStore postgres => new PostgresReport(postgres.Database),
+            var other => throw new System.Diagnostics.UnreachableException($"no report reads for {other.GetType().Name}"),
+        });
         services.AddSingleton<Interactivity.SlackWorkspace>();
         services.AddSingleton<Interactivity.ActionSignal>();
         services.AddSingleton<Interactivity.ActionWorker>();

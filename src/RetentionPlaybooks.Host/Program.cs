@@ -30,6 +30,13 @@ catch (RetentionPlaybooks.Host.Storage.SchemaTooNewException ex)
     Console.Error.WriteLine($"RetentionPlaybooks host: not started, {ex.Message}");
     return 2;
 }
+catch (Npgsql.NpgsqlException ex)
+{
+    // Npgsql's messages name the host and port, never the password.
+    var cause = ex.InnerException is { } inner ? $" ({inner.Message})" : "";
+    Console.Error.WriteLine($"RetentionPlaybooks host: not started, cannot reach the store (Store:Postgres): {ex.Message}{cause}");
+    return 2;
+}
 catch (Microsoft.Data.Sqlite.SqliteException ex)
 {
     Console.Error.WriteLine($"RetentionPlaybooks host: not started, cannot open the store (Store:Sqlite): SQLite error {ex.SqliteErrorCode}: {ex.Message}");

@@ -48,7 +48,7 @@ public sealed class WebhookProblemsTests
         "json" => WebhookProblems.MalformedJson("the body is not valid JSON"),
         "duplicate" => WebhookProblems.DuplicateKey("id", "$.customer"),
         "invalid" => WebhookProblems.Invalid("\"delivery_id\" is missing"),
-        _ => WebhookProblems.StoreUnavailable(5),
+        _ => WebhookProblems.StoreUnavailable("SQLite error 5"),
     };
 
     [Theory]

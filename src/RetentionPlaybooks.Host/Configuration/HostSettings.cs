@@ -11,12 +11,20 @@ internal sealed class PlaybooksOptions
     public bool Watch { get; set; } = true;
 }
 
-/// <summary>The embedded store. Key: <c>Store:Sqlite</c>, the database file; default "data/retention-playbooks.db", created on first run.</summary>
+/// <summary>The store. Key: <c>Store:Sqlite</c>, the database file; default "data/retention-playbooks.db", created on first run.
+/// With <c>Store:Postgres</c> set, PostgreSQL instead (several hosts on one database).</summary>
 internal sealed class StoreOptions
 {
     public const string Section = "Store";
 
     public string Sqlite { get; set; } = Path.Combine("data", "retention-playbooks.db");
+
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql's: <c>Host=db;Port=5432;Database=rp;Username=rp;Password=...</c>). When set, the
+    /// store is PostgreSQL — the store to use for several hosts on one database — and <see cref="Sqlite"/> is not used; the
+    /// schema is created and migrated at start-up. Unset (the default): the embedded SQLite store.
+    /// </summary>
+    public string? Postgres { get; set; }
 
     /// <summary>
     /// How long a processed webhook body (customer data) is kept before it is blanked; its delivery id and the

@@ -3,12 +3,35 @@ namespace RetentionPlaybooks.Host.Configuration;
 /// <summary>Checks every setting at start-up and reports all problems together, each naming its key.</summary>
 internal static class SettingsValidator
 {
+    private static bool IsConnectionString(string value)
+    {
+        try
+        {
+            return new Npgsql.NpgsqlConnectionStringBuilder(value).Host is { Length: > 0 };
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     public static IReadOnlyList<string> Validate(PlaybooksOptions playbooks, StoreOptions store, SlackOptions slack, CustomerIoOptions cio, DeliveryOptions delivery, HealthOptions health)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(playbooks.Directory)) problems.Add("Playbooks:Directory is empty; set it to the folder holding workspace.yaml");
         else if (!System.IO.Directory.Exists(playbooks.Directory)) problems.Add($"Playbooks:Directory \"{playbooks.Directory}\" does not exist (working directory {Environment.CurrentDirectory})");
-        if (string.IsNullOrWhiteSpace(store.Sqlite)) problems.Add("Store:Sqlite is empty; set it to a database file path such as data/retention-playbooks.db");
+        if (store.Postgres is { } postgres)
+        {
+            // The connection string is not quoted back: it holds a password.
+            if (string.IsNullOrWhiteSpace(postgres)) problems.Add("Store:Postgres is empty; set it to a connection string such as Host=db;Database=rp;Username=rp;Password=..., or unset it for SQLite");
+            else if (!IsConnectionString(postgres)) problems.Add("Store:Postgres is not a valid PostgreSQL connection string (Npgsql's Key=Value;... form, e.g. Host=db;Database=rp;Username=rp;Password=...)");
+            else if (store.MaxSizeMegabytes is not null) problems.Add("Store:MaxSizeMegabytes caps a SQLite file; with Store:Postgres, cap the database in PostgreSQL instead, and unset it");
+        }
+        else if (string.IsNullOrWhiteSpace(store.Sqlite)) problems.Add("Store:Sqlite is empty; set it to a database file path such as data/retention-playbooks.db");
         if (!Uri.TryCreate(slack.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
         {
             problems.Add($"Slack:ApiBaseUrl \"{slack.ApiBaseUrl}\" is not an http(s) URL");

@@ -22,8 +22,13 @@ internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options
         }
         catch (System.Data.Common.DbException ex)
         {
-            var code = ex is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : ex.ErrorCode;
-            return HealthCheckResult.Unhealthy($"the store cannot be read (SQLite error {code})",
+            var code = ex switch
+            {
+                Microsoft.Data.Sqlite.SqliteException sqlite => (object)sqlite.SqliteErrorCode,
+                Npgsql.PostgresException pg => pg.SqlState,
+                _ => ex.ErrorCode,
+            };
+            return HealthCheckResult.Unhealthy($"the store cannot be read ({StoreErrors.Code(ex)})",
                 data: new Dictionary<string, object> { ["store_error"] = code });
         }
         var inboxAge = Age(now, stats.OldestInboxPendingAt);

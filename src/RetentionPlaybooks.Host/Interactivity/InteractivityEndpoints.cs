@@ -57,7 +57,7 @@ internal static class InteractivityEndpoints
         catch (System.Data.Common.DbException ex)
         {
             // Nothing kept: Slack shows the person an error and they click again.
-            return WebhookProblems.StoreUnavailable(ex is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : ex.ErrorCode);
+            return WebhookProblems.StoreUnavailable(Storage.StoreErrors.Code(ex));
         }
         signal.Signal.Notify();
         return Results.Ok();

@@ -51,9 +51,12 @@ internal sealed class InboxWorker(
     }
 
     /// <summary>What went wrong writing a record's results, without the message (a constraint message can quote a value).</summary>
-    internal static string RecordFaultReason(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException sqlite
-        ? $"SqliteException {sqlite.SqliteErrorCode} ({sqlite.SqliteExtendedErrorCode}) while writing the results"
-        : $"{ex.GetType().Name} while writing the results";
+    internal static string RecordFaultReason(Exception ex) => ex switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => $"SqliteException {sqlite.SqliteErrorCode} ({sqlite.SqliteExtendedErrorCode}) while writing the results",
+        Npgsql.PostgresException pg => $"PostgresException {pg.SqlState} while writing the results",
+        _ => $"{ex.GetType().Name} while writing the results",
+    };
 
     /// <summary>Processes one batch; false when the inbox had nothing to claim.</summary>
     internal async Task<bool> ProcessBatchAsync(CancellationToken ct)

@@ -41,15 +41,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
             .AsParallel().AsOrdered().WithDegreeOfParallelism(parts)
             .Select(c => db.Read(conn => Pass.Scan(conn, scan, c.From, c.To, f, t, n)).GetAwaiter().GetResult()).ToList();
         var pass = passes.Aggregate(new Pass(), (all, one) => all.Merge(one));
-        var (cases, outcomeDays, lost, days) = (pass.Cases, pass.OutcomeDays, pass.Lost, pass.Days);
-        data.AckMilliseconds.AddRange(pass.Acks);
-        foreach (var ((playbook, channel), c) in cases)
-        {
-            data.Cases.Add(new CaseCount(playbook, channel, c.Cases, c.Acknowledged, c.SlaMet, c.SlaMissed, c.Saved, c.Lost, c.Open,
-                Money(c.ValueAtStake), Money(c.ValueSaved), c.HoldsWritten));
-        }
-        data.LostReasons.AddRange(lost.Select(l => (l.Key.Item1, l.Key.Item2, l.Key.Item3, l.Value)));
-        data.ChannelDays.AddRange(days.Select(d => (d.Key.Item1, d.Key.Item2, d.Value)));
+        var outcomeDays = pass.AddTo(data);
 
         // Outcomes by the day they were marked: those of the period's cases came with the pass above; a case raised before
         // the period may be closed in it (read through the creation index: none when the period starts at the beginning).
@@ -76,7 +68,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
 
     private static readonly int Epoch = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
-    private static void AddOutcomeDay(Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)> days, long at, string playbook, bool saved, double value)
+    internal static void AddOutcomeDay(Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)> days, long at, string playbook, bool saved, double value)
     {
         var key = (DateOnly.FromDayNumber(Epoch + (int)(at / 86_400_000)), playbook);
         var v = days.GetValueOrDefault(key);
@@ -96,7 +88,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
     }
 
     /// <summary>One chunk of the escalations pass: its cases' tallies, lost reasons, days, outcome days and times to acknowledge.</summary>
-    private sealed class Pass
+    internal sealed class Pass
     {
         public Dictionary<(string, string), CaseTally> Cases { get; } = [];
 
@@ -111,8 +103,6 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         /// <summary>Cases created in [<paramref name="from"/>, <paramref name="to"/>); outcomes counted by day when marked in the report's [f, t).</summary>
         public static Pass Scan(SqliteConnection connection, string scan, long from, long to, long f, long t, long n)
         {
-            var pass = new Pass();
-            var (cases, outcomeDays, lost, days) = (pass.Cases, pass.OutcomeDays, pass.Lost, pass.Days);
             using var q = Command(connection, null,
                 $"""
                 SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at
@@ -120,6 +110,15 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                 """);
             Bind(q, ("$f", from), ("$t", to));
             using var r = q.ExecuteReader();
+            return Read(r, f, t, n);
+        }
+
+        /// <summary>Tallies the rows of a cases query (playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome,
+        /// outcome_reason, outcome_at, hold_written_at), whichever engine ran it; outcomes counted by day when marked in [f, t).</summary>
+        public static Pass Read(System.Data.Common.DbDataReader r, long f, long t, long n)
+        {
+            var pass = new Pass();
+            var (cases, outcomeDays, lost, days) = (pass.Cases, pass.OutcomeDays, pass.Lost, pass.Days);
             while (r.Read())
             {
                 var playbook = r.GetString(0);
@@ -128,7 +127,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                 long? due = r.IsDBNull(3) ? null : r.GetInt64(3);
                 var value = r.IsDBNull(4) ? 0d : r.GetDouble(4);
                 long? acked = r.IsDBNull(5) ? null : r.GetInt64(5);
-                var outcome = TextOf(r, 6);
+                var outcome = r.IsDBNull(6) ? null : r.GetString(6);
                 long? outcomeAt = r.IsDBNull(8) ? null : r.GetInt64(8);
                 if (!cases.TryGetValue((playbook, channel), out var tally)) cases[(playbook, channel)] = tally = new CaseTally();
                 tally.Cases++;
@@ -155,7 +154,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                         break;
                     case "lost":
                         tally.Lost++;
-                        var reason = (playbook, channel, TextOf(r, 7) ?? "other");
+                        var reason = (playbook, channel, r.IsDBNull(7) ? "other" : r.GetString(7));
                         lost[reason] = lost.GetValueOrDefault(reason) + 1;
                         break;
                     default:
@@ -167,6 +166,21 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                 days[day] = days.GetValueOrDefault(day) + 1;
             }
             return pass;
+        }
+
+        /// <summary>Adds the cases, lost reasons, channel days and times to acknowledge to the report's data; returns the outcome
+        /// days, to which outcomes of cases raised before the period are still to be added.</summary>
+        public Dictionary<(DateOnly, string), (long Saved, long Lost, double Value)> AddTo(ReportData data)
+        {
+            data.AckMilliseconds.AddRange(Acks);
+            foreach (var ((playbook, channel), c) in Cases)
+            {
+                data.Cases.Add(new CaseCount(playbook, channel, c.Cases, c.Acknowledged, c.SlaMet, c.SlaMissed, c.Saved, c.Lost, c.Open,
+                    Money(c.ValueAtStake), Money(c.ValueSaved), c.HoldsWritten));
+            }
+            data.LostReasons.AddRange(Lost.Select(l => (l.Key.Item1, l.Key.Item2, l.Key.Item3, l.Value)));
+            data.ChannelDays.AddRange(Days.Select(d => (d.Key.Item1, d.Key.Item2, d.Value)));
+            return OutcomeDays;
         }
 
         public Pass Merge(Pass other)
@@ -188,7 +202,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         }
     }
 
-    private sealed class CaseTally
+    internal sealed class CaseTally
     {
         public long Cases, Acknowledged, SlaMet, SlaMissed, Saved, Lost, Open, HoldsWritten;
         public double ValueAtStake, ValueSaved;
@@ -202,7 +216,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
     }
 
     /// <summary>Amounts are stored as REAL; in the report they are decimals rounded to cents (past ±1e15, clamped).</summary>
-    private static decimal Money(double value) =>
+    internal static decimal Money(double value) =>
         double.IsFinite(value) ? Math.Round((decimal)Math.Clamp(value, -1e15, 1e15), 2) : 0m;
 }
 

@@ -247,16 +247,9 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
     /// guardrails no longer pass, or the dedupe key was taken meanwhile, inserts nothing and says what holds it back.</summary>
     internal HeldBack? Insert(SqliteConnection connection, SqliteTransaction transaction, NewEscalation e)
     {
-        if (e.Recheck is { } recheck)
-        {
-            // In the pipeline's order: the inhibit rule, then the guardrails. The transaction sees every escalation committed
-            // before it, by any host, and those inserted earlier in this commit; the batch list is empty because they are here.
-            var history = new InTransaction(connection, transaction);
-            var inhibition = Completed(new InhibitionChecker(history, []).CheckAsync(recheck.Playbook, e.CustomerId, e.EvaluatedAt, CancellationToken.None));
-            if (inhibition is not null) return new HeldBack(Outcome.Inhibited, inhibition.Detail);
-            var suppression = Completed(new GuardrailChecker(history).CheckAsync(recheck.Playbook, recheck.Channel, e.CustomerId, e.DedupeKey, e.EvaluatedAt, CancellationToken.None));
-            if (suppression is not null) return new HeldBack(Outcome.Suppressed, suppression.Detail, suppression.Kind);
-        }
+        // The transaction sees every escalation committed before it, by any host, and those inserted earlier in this commit;
+        // the checkers' batch list is empty because they are here.
+        if (Completed(EscalationRecheck.JudgeAsync(new InTransaction(connection, transaction), e)) is { } held) return held;
         using var escalation = Command(connection, transaction,
             """
             INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until)
@@ -266,13 +259,7 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
             ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null), ("$v", e.Value is { } v ? (double)v : null),
             ("$hold", e.HoldUntil is { } hold ? Ms(hold) : null));
-        if (escalation.ExecuteNonQuery() == 0)
-        {
-            // The (inbox, playbook) pair is already escalated (a replayed result), or the dedupe key's unique index refused it.
-            return new HeldBack(Outcome.Suppressed, e.DedupeKey is { Length: > 0 } key
-                ? $"duplicate: dedupe key \"{key}\" already escalated"
-                : "duplicate: this signal already escalated this playbook", SuppressionKind.Dedupe);
-        }
+        if (escalation.ExecuteNonQuery() == 0) return EscalationRecheck.Duplicate(e);
         SqliteDeliveries.Insert(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt);
         foreach (var clock in e.Clocks ?? []) SqliteDeliveries.Insert(connection, transaction, clock, e.CreatedAt);
         return null;
@@ -447,7 +434,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
             return transition;
         }, ct);
 
-    private static bool WriteBackEndsHold(byte[] body)
+    internal static bool WriteBackEndsHold(byte[] body)
     {
         var text = System.Text.Encoding.UTF8.GetString(body);
         return text.StartsWith("{\"method\":\"PUT\"", StringComparison.Ordinal) && text.Contains(Delivery.WriteBack.HoldUntil, StringComparison.Ordinal);

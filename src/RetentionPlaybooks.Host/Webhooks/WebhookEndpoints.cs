@@ -155,7 +155,7 @@ internal static class WebhookEndpoints
         catch (System.Data.Common.DbException ex)
         {
             // Nothing was stored (the transaction rolled back): say so, and Customer.io sends it again later.
-            return WebhookProblems.StoreUnavailable(ex is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : ex.ErrorCode);
+            return WebhookProblems.StoreUnavailable(Storage.StoreErrors.Code(ex));
         }
         // A redelivery wakes the worker too: cheap, and a record stored but not yet processed is never left waiting.
         signal.Signal.Notify();

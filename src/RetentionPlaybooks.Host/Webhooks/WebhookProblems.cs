@@ -50,8 +50,9 @@ internal static class WebhookProblems
     public static IResult DuplicateKey(string key, string path) =>
         Problem(422, "duplicate-key", "Duplicate key", $"the key {Quote(key)} appears more than once in {path}; send each key once");
 
-    public static IResult StoreUnavailable(int sqliteError) => new RetryLater(
-        Problem(503, "store-unavailable", "Store unavailable", $"the webhook could not be stored (SQLite error {sqliteError}); nothing was kept, send it again"));
+    /// <param name="error">The engine's error code as <see cref="Storage.StoreErrors.Code"/> says it ("SQLite error 5").</param>
+    public static IResult StoreUnavailable(string error) => new RetryLater(
+        Problem(503, "store-unavailable", "Store unavailable", $"the webhook could not be stored ({error}); nothing was kept, send it again"));
 
     public static IResult Invalid(string detail) =>
         Problem(422, "invalid-payload", "Invalid payload", detail);

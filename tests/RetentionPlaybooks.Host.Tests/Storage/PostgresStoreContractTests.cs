@@ -1,0 +1,20 @@
+using RetentionPlaybooks.Host.Storage;
+
+namespace RetentionPlaybooks.Host.Tests.Storage;
+
+/// <summary>The store contract on PostgreSQL: a fresh database per test on the cluster of <c>RP_TEST_POSTGRES</c> (tests/run starts
+/// one); the second instance is another store (its own connection pool) on the same database, as another host would be.</summary>
+public sealed class PostgresStoreContractTests : StoreContract
+{
+    private PostgresTestDatabase? _database;
+
+    private protected override async Task<IStore> CreateAsync(TimeProvider time)
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        return PostgresStore.Open(_database.ConnectionString, time);
+    }
+
+    private protected override Task<IStore> OpenAnotherAsync(TimeProvider time) => Task.FromResult<IStore>(PostgresStore.Open(_database!.ConnectionString, time));
+
+    protected override Task DropAsync() => _database?.DropAsync() ?? Task.CompletedTask;
+}
