@@ -49,6 +49,7 @@ public sealed class WebhookRefusalTests(WebhookRefusalHosts hosts) : IClassFixtu
 
     public static TheoryData<string> Cases() =>
     [
+        "journey-nul-delivery-id", "journey-control-delivery-id", "pipelines-nul-message-id",
         "journey-disabled", "journey-no-secret", "journey-wrong-secret", "journey-no-delivery-id", "journey-blank-delivery-id", "journey-long-delivery-id",
         "reporting-disabled", "reporting-no-timestamp", "reporting-no-signature", "reporting-wrong-key", "reporting-not-object", "reporting-no-event-id",
         "reporting-blank-event-id", "reporting-no-metric", "reporting-metric-not-text",
@@ -73,6 +74,12 @@ public sealed class WebhookRefusalTests(WebhookRefusalHosts hosts) : IClassFixtu
             "journey-blank-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = "  ")), unprocessable, "invalid-payload", $"\"delivery_id\" is blank: {deliveryHint}"),
             "journey-long-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = new string('d', 1001))), unprocessable, "invalid-payload",
                 "\"delivery_id\" is 1001 characters long; at most 1000 are accepted"),
+            "journey-nul-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = "d\u00001")), unprocessable, "invalid-payload",
+                "\"delivery_id\" holds a control character; send printable text"),
+            "journey-control-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = "d\u001f")), unprocessable, "invalid-payload",
+                "\"delivery_id\" holds a control character; send printable text"),
+            "pipelines-nul-message-id" => (open, Webhooks.Pipelines(Json(new { type = "track", messageId = "m\u00004" })), unprocessable, "invalid-payload",
+                "event 0's \"messageId\" holds a control character; send printable text"),
             "reporting-disabled" => (hosts.PipelinesOnly, SignedReporting(Reporting("e-1", "sent")), HttpStatusCode.NotFound, "source-disabled",
                 "Reporting webhooks are not enabled on this host: CustomerIo:ReportingSigningKey is not set"),
             "reporting-no-timestamp" => (open, Without(SignedReporting(Reporting("e-1", "sent")), "X-CIO-Timestamp"), HttpStatusCode.Unauthorized, "missing-credential",
@@ -140,7 +147,7 @@ public sealed class WebhookRefusalTests(WebhookRefusalHosts hosts) : IClassFixtu
     [Fact]
     public async Task DeliveryKey_OfExactlyTheLongestLength_IsTaken()
     {
-        var key = new string('k', 1000);
+        var key = new string('k', 999) + " ";   // a space is the first printable character
 
         var (status, body) = await SendAsync(hosts.Open, Webhooks.Journey(Journey(j => j["delivery_id"] = key)));
 

@@ -135,12 +135,14 @@ internal static class WebhookEndpoints
     /// <summary>The longest delivery key accepted (ids from Customer.io are a few dozen characters).</summary>
     public const int MaxDeliveryKeyLength = 1000;
 
-    /// <summary>A delivery key is the id redeliveries are recognised by: present, not blank, of a sane length.</summary>
+    /// <summary>A delivery key is the id redeliveries are recognised by: present, not blank, of a sane length, printable.</summary>
     private static bool IsDeliveryKey([NotNullWhen(true)] string? key, string name, string hint, [NotNullWhen(false)] out IResult? problem)
     {
         problem = null;
         if (string.IsNullOrWhiteSpace(key)) problem = WebhookProblems.Invalid($"{name} is {(key is null ? "missing" : "blank")}: {hint}");
         else if (key.Length > MaxDeliveryKeyLength) problem = WebhookProblems.Invalid($"{name} is {key.Length} characters long; at most {MaxDeliveryKeyLength} are accepted");
+        // A control character (NUL above all, which PostgreSQL's text cannot hold) would fail the insert on every retry.
+        else if (key.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0) problem = WebhookProblems.Invalid($"{name} holds a control character; send printable text");
         return problem is null;
     }
 
