@@ -32,6 +32,12 @@ public sealed class WebhookProblemsTests
         { "json", 400, "malformed-json", "Malformed JSON", "the body is not valid JSON" },
         { "duplicate", 422, "duplicate-key", "Duplicate key", "the key \"id\" appears more than once in $.customer; send each key once" },
         { "invalid", 422, "invalid-payload", "Invalid payload", "\"delivery_id\" is missing" },
+        { "interoff", 401, "interactivity-off", "Interactivity not configured", "Slack:SigningSecret is not set on this host, so no Slack request can be verified" },
+        { "team", 403, "other-workspace", "Another workspace", "the request comes from Slack team \"T0OTHER\", not the workspace this host's bot token belongs to" },
+        { "unknown", 503, "workspace-unknown", "Workspace not known yet", "auth.test failed (timeout)" },
+        { "notform", 415, "unsupported-media-type", "Unsupported content type", "Slack sends interactivity as application/x-www-form-urlencoded; got \"(none)\"" },
+        { "jsonform", 415, "unsupported-media-type", "Unsupported content type", "Slack sends interactivity as application/x-www-form-urlencoded; got \"application/json\"" },
+        { "action", 400, "bad-action", "Malformed interaction", "the payload has no team.id" },
         { "store", 503, "store-unavailable", "Store unavailable", "the webhook could not be stored (SQLite error 5); nothing was kept, send it again" },
     };
 
@@ -48,6 +54,12 @@ public sealed class WebhookProblemsTests
         "json" => WebhookProblems.MalformedJson("the body is not valid JSON"),
         "duplicate" => WebhookProblems.DuplicateKey("id", "$.customer"),
         "invalid" => WebhookProblems.Invalid("\"delivery_id\" is missing"),
+        "interoff" => WebhookProblems.InteractivityOff(),
+        "team" => WebhookProblems.OtherWorkspace("T0OTHER"),
+        "unknown" => WebhookProblems.WorkspaceUnknown("auth.test failed (timeout)"),
+        "notform" => WebhookProblems.NotForm(null),
+        "jsonform" => WebhookProblems.NotForm("application/json"),
+        "action" => WebhookProblems.BadAction("the payload has no team.id"),
         _ => WebhookProblems.StoreUnavailable("SQLite error 5"),
     };
 
@@ -62,7 +74,7 @@ public sealed class WebhookProblemsTests
         Assert.Equal(title, body.GetProperty("title").GetString());
         Assert.Equal(detail, body.GetProperty("detail").GetString());
         Assert.Equal(status, body.GetProperty("status").GetInt32());
-        Assert.Equal(name == "store" ? "5" : null, retryAfter);
+        Assert.Equal(name is "store" or "unknown" ? "5" : null, retryAfter);   // failures that pass say when to try again
     }
 
     [Theory]
