@@ -254,6 +254,20 @@ public sealed class InteractivityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABotTokenSlackRefuses_LeavesTheWorkspaceUnknown_TheClickWaits503_SayingWhy()
+    {
+        using var app = Start(new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-revoked" });
+        using var client = app.CreateClient();
+
+        using var response = await _slack.ClickAsync(client, new Uri(client.BaseAddress!, "/slack/interactivity"), Ack(), Secret);
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "workspace-unknown", "auth.test failed (invalid_auth); the workspace is checked again on the next request"),
+            await ProblemAsync(response));
+        Assert.Equal("5", response.Headers.RetryAfter?.ToString());
+        Assert.Empty(await StoredAsync(app));
+    }
+
+    [Fact]
     public async Task WithoutABotToken_TheWorkspaceIsSlackTeamId_OrTheClickWaits503()
     {
         using var unknown = Start(new Dictionary<string, string?> { ["Slack:BotToken"] = null });
