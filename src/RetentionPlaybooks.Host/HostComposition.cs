@@ -80,6 +80,7 @@ internal static class HostComposition
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();
         services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
+        services.AddSingleton<SlackStatus>();
         services.AddHttpClient("slack");
         services.AddSingleton<IDeliverySender>(sp => SlackSenderFactory.Create(sp, slack));
         services.AddHttpClient("customerio");
@@ -103,7 +104,8 @@ internal static class HostComposition
         services.AddHostMetrics();
         services.AddHealthChecks()
             .AddCheck<PlaybooksHealthCheck>("playbooks")
-            .AddCheck<StoreHealthCheck>("store");
+            .AddCheck<StoreHealthCheck>("store")
+            .AddCheck<SlackHealthCheck>("slack");
         return builder;
     }
 
