@@ -80,6 +80,7 @@ internal static class HostComposition
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SignalProcessor>();
         services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
+        services.AddSingleton<SlackStatus>();
         services.AddHttpClient("slack");
         services.AddSingleton<IDeliverySender>(sp => SlackSenderFactory.Create(sp, slack));
         services.AddHttpClient("customerio");
@@ -93,15 +94,18 @@ internal static class HostComposition
         services.AddSingleton(sp => new WriteBackWorker(new OutboxWorker(sp.GetRequiredService<IDeliveryStore>(),
             sp.GetRequiredService<DeliverySenders>(), sp.GetRequiredService<OutboxSignal>(), delivery, store, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OutboxWorker>>(), DeliveryLane.CustomerIo,
-            new DeliveryRate(cio.TrackApiInterval, cio.TrackApiInterval * 100))));
+            new DeliveryRate(cio.TrackApiInterval, cio.TrackApiInterval * 100), sp.GetRequiredService<HostMetrics>())));
         // Registered directly: AddHostedService would drop a second OutboxWorker as a duplicate of the first.
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WriteBackWorker>().Worker);
         services.AddSingleton<PayloadScrubber>();
         services.AddHostedService(sp => sp.GetRequiredService<PayloadScrubber>());
         services.AddHostedService<StartupReport>();
+        services.AddSingleton<OperatorAccess>();
+        services.AddHostMetrics();
         services.AddHealthChecks()
             .AddCheck<PlaybooksHealthCheck>("playbooks")
-            .AddCheck<StoreHealthCheck>("store");
+            .AddCheck<StoreHealthCheck>("store")
+            .AddCheck<SlackHealthCheck>("slack");
         return builder;
     }
 
@@ -113,6 +117,7 @@ internal static class HostComposition
         app.MapWebhooks();
         Interactivity.InteractivityEndpoints.MapInteractivity(app);
         app.MapHealth();
+        app.MapHostMetrics();
         app.MapPreview();
         Report.ReportEndpoints.MapReport(app);
         return app;

@@ -14,7 +14,7 @@ public sealed class OperatorAccessTests
 {
     private const string Token = "operator-token-0123456789abcdef";
 
-    private static readonly string[] Pages = ["/decisions?delivery_id=x", "/dead-letters", "/quarantine", "/preview", "/report", "/report?format=csv", "/dashboard"];
+    private static readonly string[] Pages = ["/decisions?delivery_id=x", "/dead-letters", "/quarantine", "/preview", "/report", "/report?format=csv", "/dashboard", "/metrics"];
 
     private static async Task<HttpStatusCode> GetAsync(HostApp app, string path, string? authorization = null, (string, string)? header = null)
     {

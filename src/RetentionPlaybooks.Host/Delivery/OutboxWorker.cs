@@ -1,5 +1,6 @@
 using RetentionPlaybooks.Host.Configuration;
 using RetentionPlaybooks.Host.Storage;
+using Outcomes = RetentionPlaybooks.Host.Health.HostMetrics.Outcomes;
 
 namespace RetentionPlaybooks.Host.Delivery;
 
@@ -21,7 +22,8 @@ internal sealed class OutboxWorker(
     TimeProvider time,
     ILogger<OutboxWorker> logger,
     DeliveryLane lane = DeliveryLane.Slack,
-    DeliveryRate? rate = null) : ResilientWorker
+    DeliveryRate? rate = null,
+    Health.HostMetrics? metrics = null) : ResilientWorker
 {
     /// <summary>Which deliveries this worker claims (Slack's, or Customer.io's write-back).</summary>
     public DeliveryLane Lane => lane;
@@ -67,6 +69,7 @@ internal sealed class OutboxWorker(
             {
                 // Nothing was sent now: the destination is free at once.
                 await store.MarkSentAsync(Owner, item.Id, found.Channel!, found.Ts!, now, now, ct).ConfigureAwait(false);
+                metrics?.Delivered(item, lane, Outcomes.AlreadySent);
                 logger.LogInformation("Delivery {Id} ({Kind} of escalation {Escalation}) was already in Slack ({Channel} {Ts}); not sending again",
                     item.Id, item.Kind, item.EscalationId, found.Channel, found.Ts);
                 return true;
@@ -76,6 +79,7 @@ internal sealed class OutboxWorker(
                 // Cannot tell yet (Slack unreachable?): wait rather than risk a second message.
                 var wait = Backoff(Math.Max(1, item.Attempts - 1));
                 await store.MarkRetryAsync(Owner, item.Id, now + wait, $"in doubt, cannot check Slack yet: {found.Error}", countAttempt: false, inDoubt: true, now + Interval, ct).ConfigureAwait(false);
+                metrics?.Delivered(item, lane, Outcomes.InDoubt);
                 return true;
             }
             if (found.Posted is null)
@@ -83,6 +87,7 @@ internal sealed class OutboxWorker(
                 // Slack will not tell us (a missing scope, a channel gone): never risk a second message. The operator sees
                 // it in /dead-letters and /health, checks the channel, and resends by hand if it is not there.
                 await store.MarkDeadAsync(Owner, item.Id, $"in doubt: may already be in Slack, and cannot be checked ({found.Error}); not resent to avoid a duplicate", now, now, ct).ConfigureAwait(false);
+                metrics?.Delivered(item, lane, Outcomes.Dead);
                 logger.LogError("Delivery {Id} may already be in Slack but cannot be looked up ({Error}); parked as a dead letter instead of risking a duplicate", item.Id, found.Error);
                 return true;
             }
@@ -95,6 +100,7 @@ internal sealed class OutboxWorker(
             case SendOutcome.Sent:
                 await store.MarkSentAsync(Owner, item.Id, result.Channel!, result.Ts!, now, now + Interval, ct).ConfigureAwait(false);
                 Posted++;
+                metrics?.Delivered(item, lane, Outcomes.Sent);
                 logger.LogInformation("Delivery {Id} ({Kind} of {Playbook}) sent to {Channel} as {Ts}", item.Id, item.Kind, item.Playbook, item.Channel, result.Ts);
                 break;
             case SendOutcome.RateLimited:
@@ -102,15 +108,18 @@ internal sealed class OutboxWorker(
                 // where a burst may run ahead of, so it is set a burst past Retry-After).
                 var wait = result.RetryAfter ?? TimeSpan.FromSeconds(1);
                 await store.MarkRetryAsync(Owner, item.Id, now + wait, $"rate limited; retry after {wait.TotalSeconds:0.#} s", countAttempt: false, inDoubt: false, now + wait + (rate?.Burst ?? TimeSpan.Zero), ct).ConfigureAwait(false);
+                metrics?.Delivered(item, lane, Outcomes.RateLimited);
                 logger.LogWarning("Slack rate-limited {Channel}; waiting {Seconds} s as Retry-After asks", item.Channel, wait.TotalSeconds);
                 break;
             case SendOutcome.Transient:
                 var backoff = Backoff(item.Attempts);
                 await store.MarkRetryAsync(Owner, item.Id, now + backoff, result.Error ?? "transient failure", countAttempt: true, inDoubt: result.InDoubt, now + Interval, ct).ConfigureAwait(false);
+                metrics?.Delivered(item, lane, Outcomes.Retry);
                 logger.LogWarning("Delivery {Id} not delivered ({Error}); retry {Attempt} in {Seconds} s", item.Id, result.Error, item.Attempts, backoff.TotalSeconds);
                 break;
             default:
                 await store.MarkDeadAsync(Owner, item.Id, result.Error ?? "permanent failure", now, now + Interval, ct).ConfigureAwait(false);
+                metrics?.Delivered(item, lane, Outcomes.Dead);
                 logger.LogError("Delivery {Id} ({Kind} of {Playbook} → {Channel}) parked as a dead letter: Slack said {Error}", item.Id, item.Kind, item.Playbook, item.Channel, result.Error);
                 break;
         }

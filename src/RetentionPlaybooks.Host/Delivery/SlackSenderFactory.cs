@@ -13,6 +13,6 @@ internal static class SlackSenderFactory
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient("slack");
         // The request timeout bounds a real network wait, so it runs on the real clock; pacing, backoff and
         // Retry-After run on the injected TimeProvider in the outbox worker.
-        return new SlackApiSender(new SlackApiClient(http, api, TimeProvider.System));
+        return new SlackApiSender(new SlackApiClient(http, api, TimeProvider.System) { Observer = services.GetRequiredService<Health.SlackStatus>().Observe });
     }
 }

@@ -12,19 +12,22 @@ namespace RetentionPlaybooks.Host.Health;
 /// </summary>
 internal sealed class OperatorAccess(OperatorOptions options) : IEndpointFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Refusal(context.HttpContext) is { } refused ? ValueTask.FromResult<object?>(refused) : next(context);
+
+    /// <summary>Why this request may not read an operator page (401 or 403, as problem+json), or null when it may.</summary>
+    public IResult? Refusal(HttpContext http)
     {
-        var http = context.HttpContext;
         if (options.Token is { Length: > 0 } token)
         {
-            if (TokenMatches(http.Request.Headers.Authorization.ToString(), token)) return next(context);
+            if (TokenMatches(http.Request.Headers.Authorization.ToString(), token)) return null;
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"RetentionPlaybooks operator\"";
-            return ValueTask.FromResult<object?>(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "operator token required",
-                detail: "send Authorization: Bearer <Operator__Token>"));
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "operator token required",
+                detail: "send Authorization: Bearer <Operator__Token>");
         }
-        if (IsLocal(http)) return next(context);
-        return ValueTask.FromResult<object?>(Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "operator pages answer this machine only",
-            detail: "set Operator__Token on the host and send Authorization: Bearer <token> to read them from elsewhere"));
+        if (IsLocal(http)) return null;
+        return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "operator pages answer this machine only",
+            detail: "set Operator__Token on the host and send Authorization: Bearer <token> to read them from elsewhere");
     }
 
     /// <summary>"Bearer &lt;token&gt;" exactly (the scheme's case aside), compared without leaking where it differs.</summary>

@@ -13,6 +13,8 @@ internal sealed class PlaybooksHealthCheck(PlaybookCatalog catalog) : IHealthChe
         {
             ["playbooks"] = catalog.Current.Playbooks.Count,
             ["playbooks_loaded_at"] = catalog.LoadedAt,
+            // Which set this host runs: equal on hosts with the same files, changed by a reload that took new ones.
+            ["playbooks_hash"] = catalog.Current.SetHash,
             ["rejected_reload_errors"] = rejection?.ErrorCount ?? 0,
             ["rejected_reload_files"] = rejection?.Files ?? [],
         };

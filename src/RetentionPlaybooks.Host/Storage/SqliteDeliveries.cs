@@ -9,7 +9,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
     private const string Select =
         """
         SELECT d.id, d.escalation_id, d.kind, COALESCE(e.playbook, '-'), COALESCE(e.channel, '-'), d.target, d.body, d.state, d.attempts, d.due_at, d.created_at,
-               d.slack_channel, d.slack_ts, d.last_error, d.in_doubt, e.slack_channel, e.slack_ts
+               d.slack_channel, d.slack_ts, d.last_error, d.in_doubt, e.slack_channel, e.slack_ts, d.clock
         FROM deliveries d LEFT JOIN escalations e ON e.id = d.escalation_id
         """;
 
@@ -243,7 +243,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         {
             list.Add(new DeliveryItem(reader.GetString(0), reader.GetString(1), Enum.Parse<DeliveryKind>(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), (byte[])reader[6], Enum.Parse<DeliveryState>(reader.GetString(7)), reader.GetInt32(8), At(reader.GetInt64(9)), At(reader.GetInt64(10)),
-                TextOf(reader, 11), TextOf(reader, 12), TextOf(reader, 13), reader.GetInt64(14) != 0, TextOf(reader, 15), TextOf(reader, 16)));
+                TextOf(reader, 11), TextOf(reader, 12), TextOf(reader, 13), reader.GetInt64(14) != 0, TextOf(reader, 15), TextOf(reader, 16), TextOf(reader, 17)));
         }
         return list;
     }

@@ -133,6 +133,7 @@ internal static class SlaClocks
 /// <param name="SlackChannel">Where it landed (a sent post's channel and ts).</param>
 /// <param name="PostChannel">For an update or a thread reply: where the escalation's post landed, once it has.</param>
 /// <param name="InDoubt">The last attempt may have reached the destination: look before sending again.</param>
+/// <param name="Clock">For an SLA clock (<see cref="SlaClocks"/>): which one.</param>
 internal sealed record DeliveryItem(
     string Id,
     string EscalationId,
@@ -150,7 +151,8 @@ internal sealed record DeliveryItem(
     string? LastError,
     bool InDoubt = false,
     string? PostChannel = null,
-    string? PostTs = null);
+    string? PostTs = null,
+    string? Clock = null);
 
 /// <summary>A delivery to add for an existing escalation (an update after a click, a reminder in the thread).</summary>
 /// <param name="Clock">For an SLA clock (<see cref="SlaClocks"/>): which one; cancelled when the case is acknowledged or closed first.</param>

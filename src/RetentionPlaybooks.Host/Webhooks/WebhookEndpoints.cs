@@ -24,6 +24,14 @@ internal static class WebhookEndpoints
     {
         var group = app.MapGroup("/webhooks/customerio");
         var networks = app.ServiceProvider.GetRequiredService<IOptions<CustomerIoOptions>>().Value.Networks();
+        var metrics = app.ServiceProvider.GetRequiredService<Health.HostMetrics>();
+        // Outermost, so that every refusal is counted, the network's too: by the route's source and the problem's type.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context).ConfigureAwait(false);
+            if (WebhookProblems.TypeOf(result) is { } reason) metrics.WebhookRefused(SourceOf(context.HttpContext), reason);
+            return result;
+        });
         if (networks.Count > 0)
         {
             // Customer.io sends from fixed egress ranges; anything else is turned away before the body is read.
@@ -42,7 +50,7 @@ internal static class WebhookEndpoints
         return app;
     }
 
-    internal static async Task<IResult> JourneyAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, CancellationToken ct)
+    internal static async Task<IResult> JourneyAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, Health.HostMetrics metrics, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.JourneySecret)) return WebhookProblems.Disabled("Journey", "CustomerIo:JourneySecret");
@@ -57,10 +65,10 @@ internal static class WebhookEndpoints
         if (input is null) return WebhookProblems.Invalid(shape!);
         var deliveryId = input.DeliveryId;
         if (!IsDeliveryKey(deliveryId, "\"delivery_id\"", "send {{ event.id }} or another id unique to this delivery, so redeliveries are recognised", out var bad)) return bad;
-        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Journey, deliveryId, body)]).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, metrics, [new InboxItem(SignalSource.Journey, deliveryId, body)]).ConfigureAwait(false);
     }
 
-    internal static async Task<IResult> ReportingAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> ReportingAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, TimeProvider time, Health.HostMetrics metrics, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.ReportingSigningKey)) return WebhookProblems.Disabled("Reporting", "CustomerIo:ReportingSigningKey");
@@ -85,10 +93,10 @@ internal static class WebhookEndpoints
         {
             return WebhookProblems.Invalid("\"metric\" is missing or not a string");
         }
-        return await AcceptAsync(store, signal, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, metrics, [new InboxItem(SignalSource.Reporting, eventId, body)]).ConfigureAwait(false);
     }
 
-    internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, CancellationToken ct)
+    internal static async Task<IResult> PipelinesAsync(HttpRequest request, IOptions<CustomerIoOptions> options, IInboxStore store, InboxSignal signal, Health.HostMetrics metrics, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.PipelinesSecret)) return WebhookProblems.Disabled("Data Pipelines", "CustomerIo:PipelinesSecret");
@@ -129,8 +137,20 @@ internal static class WebhookEndpoints
             // The same messageId twice in one batch is one event.
             if (keys.Add(messageId)) items.Add(new InboxItem(SignalSource.Pipelines, messageId, System.Text.Encoding.UTF8.GetBytes(e.GetRawText())));
         }
-        return await AcceptAsync(store, signal, items).ConfigureAwait(false);
+        return await AcceptAsync(store, signal, metrics, items).ConfigureAwait(false);
     }
+
+    /// <summary>The source a request came in on, as its route names it (never the path as sent: routes match any case).</summary>
+    private static string SourceOf(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route } ? route[(route.LastIndexOf('/') + 1)..] : "unknown";
+
+    private static string SourceName(SignalSource source) => source switch
+    {
+        SignalSource.Journey => "journey",
+        SignalSource.Reporting => "reporting",
+        SignalSource.Pipelines => "pipelines",
+        _ => "unknown",
+    };
 
     /// <summary>The longest delivery key accepted (ids from Customer.io are a few dozen characters).</summary>
     public const int MaxDeliveryKeyLength = 1000;
@@ -146,7 +166,7 @@ internal static class WebhookEndpoints
         return problem is null;
     }
 
-    private static async Task<IResult> AcceptAsync(IInboxStore store, InboxSignal signal, IReadOnlyList<InboxItem> items)
+    private static async Task<IResult> AcceptAsync(IInboxStore store, InboxSignal signal, Health.HostMetrics metrics, IReadOnlyList<InboxItem> items)
     {
         // Not cancelled by the client going away: once verified, a signal is stored before we stop.
         AcceptResult result;
@@ -159,6 +179,7 @@ internal static class WebhookEndpoints
             // Nothing was stored (the transaction rolled back): say so, and Customer.io sends it again later.
             return WebhookProblems.StoreUnavailable(Storage.StoreErrors.Code(ex));
         }
+        metrics.WebhooksAccepted(SourceName(items[0].Source), result.Accepted, result.Duplicates);
         // A redelivery wakes the worker too: cheap, and a record stored but not yet processed is never left waiting.
         signal.Signal.Notify();
         var response = new { status = result.Accepted > 0 ? "accepted" : "duplicate", accepted = result.Accepted, duplicates = result.Duplicates };

@@ -61,12 +61,22 @@ internal static class WebhookProblems
     internal static string Quote(string key) =>
         "\"" + (key.Length <= 64 ? key : key[..64] + "…").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>The problem type of a refusal made here ("missing-credential", "store-unavailable"...), or null for any other result.</summary>
+    public static string? TypeOf(object? result) => result switch
+    {
+        RetryLater later => TypeOf(later.Inner),
+        Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult { ProblemDetails.Type: { } type } when type.StartsWith(TypeBase, StringComparison.Ordinal) => type[TypeBase.Length..],
+        _ => null,
+    };
+
     private static IResult Problem(int status, string type, string title, string detail) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type);
 
     /// <summary>A problem answer with <c>Retry-After</c>, for failures that pass.</summary>
     private sealed class RetryLater(IResult inner) : IResult
     {
+        public IResult Inner => inner;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.RetryAfter = "5";

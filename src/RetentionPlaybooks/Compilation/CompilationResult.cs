@@ -34,6 +34,9 @@ internal sealed class CompilationResult
 
     public IReadOnlyList<CompiledPlaybook> Playbooks { get; }
 
+    /// <summary>Which set of files this is (<see cref="PlaybookSetHash"/>): equal for equal files, empty for a failed compilation.</summary>
+    public string SetHash { get; init; } = "";
+
     /// <summary>The path of every playbook file given, compiled or not (not workspace.yaml or data-model.yaml).</summary>
     public IReadOnlyList<string> PlaybookFiles { get; }
 

@@ -74,7 +74,10 @@ internal static class PlaybookCompiler
         }
         if (workspace is not null) CheckChannelBudgets(workspace, playbooks, diagnostics);
         CheckInhibitions(playbookFiles, playbooks, inhibitors, diagnostics);
-        return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks, playbookFiles.Select(f => f.Path).ToList());
+        return new CompilationResult(diagnostics.Sorted(), workspace, model, playbooks, playbookFiles.Select(f => f.Path).ToList())
+        {
+            SetHash = PlaybookSetHash.Of(files),
+        };
     }
 
     private static CompiledPlaybook? CompilePlaybook(SourceFile f, WorkspaceSymbols? workspace, DataModelSymbols? model, DiagnosticBag diagnostics, List<InhibitorReference> inhibitors)

@@ -57,7 +57,18 @@ internal sealed class InProcessPipeline : IDisposable
             [typeof(IInboxStore)] = _store.Inbox,
             [typeof(InboxSignal)] = new InboxSignal(),
             [typeof(TimeProvider)] = _time,
+            [typeof(Health.HostMetrics)] = new Health.HostMetrics(new UnlistenedMeters()),
         });
+    }
+
+    /// <summary>Meters nobody listens to: the endpoints count, nothing collects.</summary>
+    private sealed class UnlistenedMeters : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
     }
 
     public FakeTimeProvider Time => _time;

@@ -159,7 +159,19 @@ internal sealed class SlackApiClient
 
     private static Func<HttpContent> Form(IEnumerable<KeyValuePair<string, string>> fields) => () => new FormUrlEncodedContent(fields);
 
+    /// <summary>Told the outcome of every Web API call (the method, the outcome, Slack's error code): for the host's health,
+    /// which reports the last one without calling Slack itself. Never given a token or a body.</summary>
+    public Action<string, SlackCallOutcome, string?>? Observer { get; init; }
+
     private async Task<SlackCall<T>> CallAsync<T>(string method, Func<HttpContent> content, Func<JsonObject, T?> read, CancellationToken ct)
+        where T : class
+    {
+        var call = await CallOnceAsync(method, content, read, ct);
+        Observer?.Invoke(method, call.Outcome, call.Error);
+        return call;
+    }
+
+    private async Task<SlackCall<T>> CallOnceAsync<T>(string method, Func<HttpContent> content, Func<JsonObject, T?> read, CancellationToken ct)
         where T : class
     {
         ct.ThrowIfCancellationRequested();
