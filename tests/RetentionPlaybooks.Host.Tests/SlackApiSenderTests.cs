@@ -232,8 +232,68 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
 
         var found = await sender.FindAsync(Follow(Item("E1"), DeliveryKind.ThreadReply, "x", "C07VIPSAVES", "1.1"), CancellationToken.None);
 
-        Assert.Equal((null, false), (found.Posted, found.CanRetry));
-        Assert.Equal(0, _slack!.RequestCount("conversations.history"));
+        Assert.Equal((null, false, "a thread reply without metadata cannot be looked up"), (found.Posted, found.CanRetry, found.Error));
+        Assert.Equal(0, _slack!.RequestCount("conversations.history") + _slack.RequestCount("conversations.replies"));
+    }
+
+    private static DeliveryItem Reply(DeliveryItem post, string id, byte[] body, string? channel, string? ts) =>
+        post with { Id = id, Kind = DeliveryKind.ThreadReply, Body = body, PostChannel = channel, PostTs = ts };
+
+    private static byte[] Reminder(string escalation) => Encoding.UTF8.GetBytes(
+        "{\"text\":\"r\",\"metadata\":{\"event_type\":\"" + RetentionPlaybooks.Host.Interactivity.CaseMessages.ReminderEventType + "\",\"event_payload\":{\"escalation_id\":\"" + escalation + "\"}}}");
+
+    [Fact]
+    public async Task Find_AHoldViolationReply_IsFoundByItsOwnDeliveryId_NotByAnotherReplyOfTheSameCase()
+    {
+        var sender = await SenderAsync();
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+        byte[] Violation(string id) => RetentionPlaybooks.Host.Interactivity.CaseMessages.HoldViolation(id, "E1", "promo", HostApp.Start, HostApp.Start.AddDays(3));
+        var sent = await sender.SendAsync(Reply(post, "V1", Violation("V1"), posted.Channel, posted.Ts), CancellationToken.None);
+
+        var first = await sender.FindAsync(Reply(post, "V1", Violation("V1"), posted.Channel, posted.Ts), CancellationToken.None);
+        var second = await sender.FindAsync(Reply(post, "V2", Violation("V2"), posted.Channel, posted.Ts), CancellationToken.None);
+
+        Assert.Equal((true, "C07VIPSAVES", sent.Ts), (first.Posted, first.Channel, first.Ts));
+        Assert.Equal((false, true), (second.Posted, second.Error is null));   // the thread read to its end: not posted, resend
+        Assert.Equal(2, _slack!.RequestCount("conversations.replies"));
+    }
+
+    [Fact]
+    public async Task Find_AReminder_IsFoundByItsEscalation_AnotherCasesIsNot()
+    {
+        var sender = await SenderAsync();
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+        var sent = await sender.SendAsync(Reply(post, "R1", Reminder("E1"), posted.Channel, posted.Ts), CancellationToken.None);
+
+        var found = await sender.FindAsync(Reply(post, "R1", Reminder("E1"), posted.Channel, posted.Ts), CancellationToken.None);
+        var other = await sender.FindAsync(Reply(post, "R2", Reminder("E2"), posted.Channel, posted.Ts) with { EscalationId = "E2" }, CancellationToken.None);
+
+        Assert.Equal((true, sent.Ts), (found.Posted, found.Ts));
+        Assert.False(other.Posted);
+    }
+
+    [Fact]
+    public async Task Find_AReplyBeforeItsPostLanded_IsNotPosted_WithoutCallingSlack()
+    {
+        var sender = await SenderAsync();
+
+        var found = await sender.FindAsync(Reply(Item("E1"), "R1", Reminder("E1"), null, null), CancellationToken.None);
+
+        Assert.Equal((false, null), (found.Posted, found.Error));
+        Assert.Equal(0, _slack!.RequestCount("conversations.replies"));
+    }
+
+    [Fact]
+    public async Task Find_AReply_WhenSlackIsUnreachable_CannotTellYet_AndMayRetry()
+    {
+        var sender = await SenderAsync();
+        _slack!.Outage(true);
+
+        var found = await sender.FindAsync(Reply(Item("E1"), "R1", Reminder("E1"), "C07VIPSAVES", "1.1"), CancellationToken.None);
+
+        Assert.Equal((null, true), (found.Posted, found.CanRetry));
     }
 
     [Fact]
