@@ -31,11 +31,11 @@ internal sealed class HostMetrics
         _slackRateLimited = meter.CreateCounter<long>("rp.slack.rate_limited", "{response}", "Slack answers 429 (the channel then waits Retry-After)");
         _slaBreaches = meter.CreateCounter<long>("rp.sla.breaches", "{case}", "Cases whose SLA ran out unacknowledged (the breach clock fired), by playbook");
         _writeBackFailures = meter.CreateCounter<long>("rp.write_back.failures", "{attempt}", "Customer.io write-back attempts that failed (retry) or were parked (dead)");
-        meter.CreateObservableGauge("rp.inbox.lag", () => Stat((s, now) => Age(now, s.OldestInboxPendingAt)),
+        meter.CreateObservableGauge("rp.inbox.lag", () => Stat((s, now) => StoreHealthCheck.Age(now, s.OldestInboxPendingAt).TotalSeconds),
             "s", "Age of the oldest unprocessed webhook");
         meter.CreateObservableGauge("rp.inbox.pending", () => Stat((s, _) => s.InboxPending), "{signal}", "Webhooks stored and not yet processed");
         meter.CreateObservableGauge("rp.outbox.pending", () => Stat((s, _) => s.Pending + s.Sending), "{delivery}", "Slack deliveries due or being sent");
-        meter.CreateObservableGauge("rp.outbox.oldest", () => Stat((s, now) => Age(now, s.OldestOutboxAt)),
+        meter.CreateObservableGauge("rp.outbox.oldest", () => Stat((s, now) => StoreHealthCheck.Age(now, s.OldestOutboxAt).TotalSeconds),
             "s", "Age of the oldest undelivered message");
         meter.CreateObservableGauge("rp.write_back.pending", () => Stat((s, _) => s.WriteBackPending), "{delivery}", "Customer.io calls waiting or being sent");
         meter.CreateObservableGauge("rp.sla.clocks_scheduled", () => Stat((s, _) => s.Scheduled), "{clock}", "SLA clocks waiting for their time");
@@ -92,8 +92,6 @@ internal sealed class HostMetrics
 
     private IEnumerable<Measurement<T>> Stat<T>(Func<StoreStats, DateTimeOffset, T> figure) where T : struct =>
         _observed is { } o ? [new Measurement<T>(figure(o.Stats, o.At))] : [];
-
-    private static double Age(DateTimeOffset now, DateTimeOffset? since) => since is { } at && at < now ? (now - at).TotalSeconds : 0.0;
 
     private sealed record Observed(StoreStats Stats, DateTimeOffset At);
 }

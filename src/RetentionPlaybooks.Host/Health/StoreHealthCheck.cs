@@ -22,14 +22,8 @@ internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options
         }
         catch (System.Data.Common.DbException ex)
         {
-            var code = ex switch
-            {
-                Microsoft.Data.Sqlite.SqliteException sqlite => (object)sqlite.SqliteErrorCode,
-                Npgsql.PostgresException pg => pg.SqlState,
-                _ => ex.ErrorCode,
-            };
             return HealthCheckResult.Unhealthy($"the store cannot be read ({StoreErrors.Code(ex)})",
-                data: new Dictionary<string, object> { ["store_error"] = code });
+                data: new Dictionary<string, object> { ["store_error"] = StoreErrors.Number(ex) });
         }
         var inboxAge = Age(now, stats.OldestInboxPendingAt);
         var outboxAge = Age(now, stats.OldestOutboxAt);
@@ -85,7 +79,8 @@ internal sealed class StoreHealthCheck(IStoreHealth store, HealthOptions options
             : HealthCheckResult.Degraded(string.Join("; ", problems), data: data);
     }
 
-    private static TimeSpan Age(DateTimeOffset now, DateTimeOffset? since) => since is { } at && at < now ? now - at : TimeSpan.Zero;
+    /// <summary>How long ago <paramref name="since"/> was (zero when unset or not in the past): /health's ages and /metrics' gauges.</summary>
+    internal static TimeSpan Age(DateTimeOffset now, DateTimeOffset? since) => since is { } at && at < now ? now - at : TimeSpan.Zero;
 
     private static double Seconds(TimeSpan age) => Math.Round(age.TotalSeconds, 1);
 

@@ -43,20 +43,13 @@ internal sealed class InboxWorker(
             }
             catch (Exception ex) when (store.IsRecordFault(ex))
             {
-                var reason = RecordFaultReason(ex);
+                var reason = StoreErrors.RecordFault(ex);
                 logger.LogError("Inbox {InboxId} quarantined: {Reason}", result.InboxId, reason);
                 await store.CompleteAsync(storeOptions.Owner, [ProcessingResult.Quarantined(result.InboxId, reason)], time.GetUtcNow(), ct).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>What went wrong writing a record's results, without the message (a constraint message can quote a value).</summary>
-    internal static string RecordFaultReason(Exception ex) => ex switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => $"SqliteException {sqlite.SqliteErrorCode} ({sqlite.SqliteExtendedErrorCode}) while writing the results",
-        Npgsql.PostgresException pg => $"PostgresException {pg.SqlState} while writing the results",
-        _ => $"{ex.GetType().Name} while writing the results",
-    };
 
     /// <summary>Processes one batch; false when the inbox had nothing to claim.</summary>
     internal async Task<bool> ProcessBatchAsync(CancellationToken ct)
