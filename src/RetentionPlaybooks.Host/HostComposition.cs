@@ -94,7 +94,7 @@ internal static class HostComposition
         services.AddSingleton(sp => new WriteBackWorker(new OutboxWorker(sp.GetRequiredService<IDeliveryStore>(),
             sp.GetRequiredService<DeliverySenders>(), sp.GetRequiredService<OutboxSignal>(), delivery, store, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OutboxWorker>>(), DeliveryLane.CustomerIo,
-            new DeliveryRate(cio.TrackApiInterval, cio.TrackApiInterval * 100), sp.GetRequiredService<HostMetrics>())));
+            WriteBackRate(cio), sp.GetRequiredService<HostMetrics>())));
         // Registered directly: AddHostedService would drop a second OutboxWorker as a duplicate of the first.
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WriteBackWorker>().Worker);
         services.AddSingleton<PayloadScrubber>();
@@ -108,6 +108,14 @@ internal static class HostComposition
             .AddCheck<SlackHealthCheck>("slack");
         return builder;
     }
+
+    /// <summary>
+    /// The Track API's pace, fleet-wide: calls at least <see cref="CustomerIoOptions.TrackApiInterval"/> apart with no burst,
+    /// so no second holds more than 100 of them at the default 10 ms, however long the lane was quiet (issue #10: "100
+    /// requests/s at most"). The preview sink (no credentials) is this process's memory: nothing to pace.
+    /// </summary>
+    internal static DeliveryRate WriteBackRate(CustomerIoOptions cio) =>
+        cio.HasTrackCredentials ? new DeliveryRate(cio.TrackApiInterval, TimeSpan.Zero) : new DeliveryRate(TimeSpan.Zero, TimeSpan.Zero);
 
     public static WebApplication MapRetentionPlaybooks(this WebApplication app)
     {

@@ -73,7 +73,7 @@ public sealed class ActionWorkerTests : IAsyncLifetime
         public async Task<IReadOnlyList<StoredAction>> PendingAsync(int limit, CancellationToken ct)
         {
             var pending = await inner.PendingAsync(limit, ct);
-            if (pending.Count > 0 && await inner.ApplyAsync(pending[0].Id, time.GetUtcNow(), _ => [], ct) is not null) AppliedElsewhere++;
+            if (pending.Count > 0 && await inner.ApplyAsync(pending[0].Id, time.GetUtcNow(), _ => null, _ => [], ct) is not null) AppliedElsewhere++;
             return pending;
         }
 
@@ -81,8 +81,8 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
         public Task<IReadOnlyList<StoredAction>> AllAsync(int limit, CancellationToken ct) => inner.AllAsync(limit, ct);
 
-        public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
-            inner.ApplyAsync(actionId, at, deliveries, ct);
+        public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<string, IReadOnlyList<string>?> lostReasons, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
+            inner.ApplyAsync(actionId, at, lostReasons, deliveries, ct);
 
         public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => inner.CaseAsync(escalationId, ct);
     }

@@ -170,6 +170,31 @@ public sealed class CaseLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lost_WithAReasonThePlaybookDoesNotDeclare_OrWithoutOne_ChangesNothing_AndTheClickerIsToldTheReasons()
+    {
+        var (escalation, ts) = await EscalateAsync(6);
+
+        await ClickAsync(new FakeSlackClick("C07VIPSAVES", ts, BlockActionReader.LostId, $"{escalation}|competitor", "U07LEAD", IsSelect: true));
+        await SettleAsync();
+        await ClickAsync(new FakeSlackClick("C07VIPSAVES", ts, BlockActionReader.LostId, escalation, "U07LEAD", IsSelect: true));
+        await SettleAsync();
+        var untouched = (await Store.Actions.CaseAsync(escalation, CancellationToken.None))!;
+        await ClickAsync(new FakeSlackClick("C07VIPSAVES", ts, BlockActionReader.LostId, $"{escalation}|service", "U07LEAD", IsSelect: true));
+        await SettleAsync();
+
+        Assert.Equal((null, null), (untouched.Outcome, untouched.OutcomeReason));
+        Assert.Equal(
+            ["Lost needs one of this playbook's reasons (price, product, service, other); nothing changed. Pick it from the menu again.",
+             "Lost needs one of this playbook's reasons (price, product, service, other); nothing changed. Pick it from the menu again."],
+            _slack.Interactivity.Responses.Select(r => r.Body["text"]!.GetValue<string>()));
+        Assert.Equal(
+            [nameof(RetentionPlaybooks.Host.Storage.CaseResult.UnknownReason), nameof(RetentionPlaybooks.Host.Storage.CaseResult.UnknownReason), nameof(RetentionPlaybooks.Host.Storage.CaseResult.Applied)],
+            (await Store.Actions.AllAsync(10, CancellationToken.None)).Select(a => a.Result));
+        Assert.Single(_slack.Updates);
+        Assert.Equal(("lost", "service"), ((await Store.Actions.CaseAsync(escalation, CancellationToken.None))! is var s ? (s.Outcome, s.OutcomeReason) : default));
+    }
+
+    [Fact]
     public async Task AcknowledgedAfterTheSla_SaysByHowMuchItWasMissed()
     {
         var (escalation, ts) = await EscalateAsync(3);
@@ -193,7 +218,7 @@ public sealed class CaseLoopTests : IAsyncLifetime
         var twoAtOnce = new[]
         {
             _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), Button(ts, BlockActionReader.SavedId, escalation, "U07A"), Secret),
-            _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), new FakeSlackClick("C07VIPSAVES", ts, BlockActionReader.LostId, $"{escalation}|competitor", "U07B", IsSelect: true), Secret),
+            _slack.ClickAsync(_client, new Uri(_client.BaseAddress!, "/slack/interactivity"), new FakeSlackClick("C07VIPSAVES", ts, BlockActionReader.LostId, $"{escalation}|price", "U07B", IsSelect: true), Secret),
         };
         foreach (var response in await Task.WhenAll(twoAtOnce))
         {

@@ -120,6 +120,8 @@ public sealed class ReportTests : IAsyncLifetime
         Assert.Equal((1, 0, 0, 0, 1), (totals.GetProperty("escalated").GetInt64(), totals.GetProperty("acknowledged").GetInt64(),
             totals.GetProperty("sla_met").GetInt64(), totals.GetProperty("sla_missed").GetInt64(), totals.GetProperty("open").GetInt64()));
         Assert.Equal((200m, 0m), (totals.GetProperty("value_at_stake").GetDecimal(), totals.GetProperty("value_saved").GetDecimal()));
+        // Neither met nor missed yet: no share of the SLA met (not 0 %).
+        Assert.Equal(JsonValueKind.Null, totals.GetProperty("sla_met_percent").ValueKind);
     }
 
     [Fact]

@@ -209,7 +209,7 @@ public sealed class WriteBackTests : IAsyncLifetime
             if (limited is null) await Task.Delay(5);
         }
         // Retry-After 7 s: the lane's next claim is exactly then, for the hold and the event behind it.
-        var next = await Store.Deliveries.NextClaimAsync(CancellationToken.None, DeliveryLane.CustomerIo, new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)));
+        var next = await Store.Deliveries.NextClaimAsync(CancellationToken.None, DeliveryLane.CustomerIo, _host.App.Services.GetRequiredService<WriteBackWorker>().Worker.Rate);
         var beforeRetryAfter = OurCalls.Count;
         for (var i = 0; i < 40 && _track.Person(Customer)!.Events.Count == 0; i++) await _host.App.DrainAsync(TimeSpan.FromSeconds(1));
 
@@ -274,6 +274,17 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.Contains(calls, c => c["body"]?["name"]?.GetValue<string>() == WriteBack.EscalatedEvent);
         Assert.Contains(logs.Lines, l => l.Contains("No Customer.io Track API credentials", StringComparison.Ordinal));
         Assert.Equal(2, (await app.HealthAsync()).GetProperty("write_back_sent").GetInt64());
+        // Nothing to pace in this process's memory.
+        Assert.Equal(new DeliveryRate(TimeSpan.Zero, TimeSpan.Zero), app.Services.GetRequiredService<WriteBackWorker>().Worker.Rate);
+    }
+
+    [Fact]
+    public void TheTrackApi_IsPacedAtItsIntervalWithoutBurst_SoNoSecondHoldsMoreThan100Calls()
+    {
+        var worker = _host.App.Services.GetRequiredService<WriteBackWorker>().Worker;
+
+        Assert.Equal(DeliveryLane.CustomerIo, worker.Lane);
+        Assert.Equal(new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.Zero), worker.Rate);
     }
 
     [Fact]

@@ -136,7 +136,8 @@ internal sealed class CustomerIoOptions
     /// <summary>How long one Track API call may take. Between 1 s and 60 s; default 10 s.</summary>
     public TimeSpan TrackApiTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Least time between two Track API calls, fleet-wide (Customer.io's fair use is about 100 requests/s).
+    /// <summary>Least time between the starts of two Track API calls, fleet-wide (Customer.io's fair use is about 100
+    /// requests/s; the default keeps every second at 100 calls at most, with no burst after a quiet spell).
     /// Between 1 ms and 10 s; default 10 ms.</summary>
     public TimeSpan TrackApiInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 

@@ -28,6 +28,9 @@ internal sealed class OutboxWorker(
     /// <summary>Which deliveries this worker claims (Slack's, or Customer.io's write-back).</summary>
     public DeliveryLane Lane => lane;
 
+    /// <summary>How its destinations are paced as a rate (the Track API's); null for Slack's per-channel holds.</summary>
+    public DeliveryRate? Rate => rate;
+
     /// <summary>Least time between two sends to one Slack channel; a destination paced as a rate (the Track API's 100
     /// requests/s) is paced when claimed, and its attempts end without holding it: a Retry-After still pushes it back.</summary>
     private TimeSpan Interval => rate is null ? delivery.PerChannelInterval : TimeSpan.Zero;

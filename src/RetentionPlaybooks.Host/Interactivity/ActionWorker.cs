@@ -36,7 +36,7 @@ internal sealed class ActionWorker(
         {
             var now = time.GetUtcNow();
             var playbooks = catalog.Current;
-            var transition = await store.ApplyAsync(action.Id, now, t => CaseMessages.For(t, playbooks, now), ct).ConfigureAwait(false);
+            var transition = await store.ApplyAsync(action.Id, now, CaseMessages.LostReasons(playbooks), t => CaseMessages.For(t, playbooks, now), ct).ConfigureAwait(false);
             if (transition is null) continue;
             logger.LogInformation("Escalation {Escalation}: {Action} by {User} → {Result}", action.Action.EscalationId, action.Action.Action, action.Action.UserId, transition.Result);
         }

@@ -33,7 +33,7 @@ internal static class CaseMessages
         }
         if (transition.Result != CaseResult.Applied && action.ResponseUrl is { } url)
         {
-            var text = Told(transition, now);
+            var text = Told(transition, playbooks, now);
             var message = new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["delete_original"] = false, ["text"] = text };
             var payload = new JsonObject { ["url"] = url, ["message"] = message };
             return [new NewDelivery(Ulid.New(now), action.EscalationId, DeliveryKind.Ephemeral, "ephemeral:" + action.EscalationId, Encoding.UTF8.GetBytes(payload.ToJsonString()), now)];
@@ -214,12 +214,21 @@ internal static class CaseMessages
 
     private static string Plain(CaseState state) => state.Outcome ?? (state.AcknowledgedAt is not null ? "acknowledged" : state.SlaMissedAt is not null ? "SLA missed" : "open");
 
-    /// <summary>What the person who clicked is told when someone was first, or the case is not known.</summary>
-    internal static string Told(CaseTransition transition, DateTimeOffset now)
+    /// <summary>The Lost reasons each loaded playbook declares; null for a playbook no longer loaded (its message's reasons
+    /// cannot be checked, so any reason key stands).</summary>
+    public static Func<string, IReadOnlyList<string>?> LostReasons(CompilationResult playbooks) =>
+        id => playbooks.Playbooks.FirstOrDefault(p => p.Id == id)?.LostReasons;
+
+    /// <summary>What the person who clicked is told when someone was first, the reason is not the playbook's, or the case
+    /// is not known.</summary>
+    internal static string Told(CaseTransition transition, CompilationResult playbooks, DateTimeOffset now)
     {
         var before = transition.Before;
         return transition.Result switch
         {
+            CaseResult.UnknownReason => LostReasons(playbooks)(before!.Playbook) is { } reasons
+                ? $"Lost needs one of this playbook's reasons ({string.Join(", ", reasons.Select(r => r.Replace('_', ' ')))}); nothing changed. Pick it from the menu again."
+                : "Lost needs a reason; nothing changed. Pick it from the menu again.",
             CaseResult.AlreadyAcknowledged => $"{Mention(before!.AcknowledgedBy)} acknowledged this case {Span(now - before.AcknowledgedAt!.Value)} ago; nothing changed.",
             CaseResult.AlreadyClosed => $"This case was already marked *{before!.Outcome}*{(before.OutcomeReason is { } r ? $" ({r.Replace('_', ' ')})" : "")} by {Mention(before.OutcomeBy)} {Span(now - before.OutcomeAt!.Value)} ago; nothing changed.",
             _ => "This message is not a case this RetentionPlaybooks host knows; nothing changed.",

@@ -45,7 +45,7 @@ internal static class DashboardAckChart
             .Append("<span class=\"swatch median\"></span> median <span class=\"swatch p90\"></span> p90 · the dashed line is each playbook’s SLA</p>\n");
 
         var summary = "Time to acknowledge against the SLA: " + string.Join("; ", drawn.Select(p =>
-            $"{Html(p.Name)} median {Duration(p.MedianSeconds)}, p90 {Duration(p.P90Seconds)}, SLA {Duration(p.SlaSeconds)}, {Share(p.SlaMet, p.Escalated)} met")) + ".";
+            $"{Html(p.Name)} median {Duration(p.MedianSeconds)}, p90 {Duration(p.P90Seconds)}, SLA {Duration(p.SlaSeconds)}, {Share(p.SlaMet, Add(p.SlaMet, p.SlaMissed))} met")) + ".";
         var height = Top + (drawn.Count * RowHeight) + 6;
         html.Append($"<svg role=\"img\" class=\"ack\" viewBox=\"0 0 {Svg(Width)} {Svg(height)}\" aria-label=\"{summary}\"><title>{summary}</title>\n");
         for (var i = 0; i < drawn.Count; i += 2)
@@ -70,7 +70,7 @@ internal static class DashboardAckChart
         {
             html.Append("<tr><th scope=\"row\">").Append(Html(p.Name)).Append("</th><td>").Append(Duration(p.SlaSeconds)).Append("</td><td>")
                 .Append(Count(p.Escalated)).Append("</td><td>").Append(Count(p.Acknowledged)).Append("</td><td>").Append(Duration(p.MedianSeconds))
-                .Append("</td><td>").Append(Duration(p.P90Seconds)).Append("</td><td>").Append(Share(p.SlaMet, p.Escalated)).Append("</td></tr>\n");
+                .Append("</td><td>").Append(Duration(p.P90Seconds)).Append("</td><td>").Append(Share(p.SlaMet, Add(p.SlaMet, p.SlaMissed))).Append("</td></tr>\n");
         }
 
         html.Append("</tbody></table>\n");
@@ -117,7 +117,7 @@ internal static class DashboardAckChart
         var star = playbook.TimesFromSample ? "*" : string.Empty;
         html.Append($"\n<text class=\"stat\" x=\"{Svg(StatsLeft)}\" y=\"{Svg(middle - 3)}\">median {Duration(playbook.MedianSeconds)}{star} · p90 ")
             .Append($"{Duration(playbook.P90Seconds)}{star}</text><text class=\"stat minor\" x=\"{Svg(StatsLeft)}\" y=\"{Svg(middle + 12)}\">")
-            .Append(playbook.SlaSeconds is { } slaSeconds ? $"SLA {Duration(slaSeconds)} · {Share(playbook.SlaMet, playbook.Escalated)} met" : "no SLA: scaled to the slowest case")
+            .Append(playbook.SlaSeconds is { } slaSeconds ? $"SLA {Duration(slaSeconds)} · {Share(playbook.SlaMet, Add(playbook.SlaMet, playbook.SlaMissed))} met" : "no SLA: scaled to the slowest case")
             .Append("</text>\n");
     }
 

@@ -61,6 +61,7 @@ internal static class ReportBuilder
         var escalated = c.Sum(x => x.Cases);
         var acknowledged = c.Sum(x => x.Acknowledged);
         var slaMet = c.Sum(x => x.SlaMet);
+        var slaMissed = c.Sum(x => x.SlaMissed);
         ackSeconds.Sort();
         return new ReportFigures(
             Signals: d.Sum(x => x.Count),
@@ -72,8 +73,9 @@ internal static class ReportBuilder
             MedianSecondsToAcknowledge: Percentile(ackSeconds, 0.5),
             P90SecondsToAcknowledge: Percentile(ackSeconds, 0.9),
             SlaMet: slaMet,
-            SlaMissed: c.Sum(x => x.SlaMissed),
-            SlaMetPercent: Percent(slaMet, escalated),
+            SlaMissed: slaMissed,
+            // Of the cases whose SLA is decided: one still inside its SLA has neither met nor missed it yet.
+            SlaMetPercent: Percent(slaMet, slaMet + slaMissed),
             Saved: c.Sum(x => x.Saved),
             Lost: c.Sum(x => x.Lost),
             LostByReason: lost.GroupBy(x => x.Reason).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Count)),

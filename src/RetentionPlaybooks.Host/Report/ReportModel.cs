@@ -21,7 +21,8 @@ internal sealed record ReportRow(string Playbook, string Channel, string Owner, 
 /// <summary>
 /// What a row (or the totals) counts. Time to acknowledge excludes unacknowledged cases (as PagerDuty's MTTA does);
 /// <paramref name="SlaMet"/> counts cases whose first human action (acknowledgement or outcome) came by the SLA's end,
-/// <paramref name="SlaMissed"/> those whose SLA passed first; percentages are of the escalated cases, null when none.
+/// <paramref name="SlaMissed"/> those whose SLA passed first; <paramref name="SlaMetPercent"/> is of the cases whose SLA is
+/// decided (met or missed: a case still inside its SLA is neither), the other percentages of the escalated cases; null when none.
 /// <paramref name="ValueAtStake"/>: the sum of the playbook's declared value over escalated cases; <paramref name="ValueSaved"/>
 /// over saved ones.
 /// </summary>

@@ -419,7 +419,7 @@ internal sealed class PostgresActions(PostgresDatabase db) : IActionStore
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.ReadAsync(connection => ReadCase(connection, null, escalationId), ct);
 
-    public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
+    public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<string, IReadOnlyList<string>?> lostReasons, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
         db.WriteAsync(async (connection, transaction) =>
         {
             // The action's row locked first: a second host applying the same click waits, then finds it applied.
@@ -432,13 +432,7 @@ internal sealed class PostgresActions(PostgresDatabase db) : IActionStore
             var action = stored.Action;
             // Then the case's row: whatever another host's click did to it is committed before this reads it.
             var before = await ReadCase(connection, transaction, action.EscalationId, forUpdate: true).ConfigureAwait(false);
-            var result = before switch
-            {
-                null => CaseResult.UnknownEscalation,
-                { Outcome: not null } => CaseResult.AlreadyClosed,
-                { AcknowledgedAt: not null } when action.Action == Interactivity.CaseAction.Acknowledge => CaseResult.AlreadyAcknowledged,
-                _ => CaseResult.Applied,
-            };
+            var result = CaseRules.Decide(before, action, lostReasons);
             var after = before;
             if (result == CaseResult.Applied)
             {

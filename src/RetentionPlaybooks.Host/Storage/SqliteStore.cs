@@ -384,7 +384,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.Read(connection => ReadCase(connection, null, escalationId));
 
-    public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
+    public Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<string, IReadOnlyList<string>?> lostReasons, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct) =>
         db.Write((connection, transaction) =>
         {
             using var read = Command(connection, transaction,
@@ -395,13 +395,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
             if (stored is null) return null;
             var action = stored.Action;
             var before = ReadCase(connection, transaction, action.EscalationId);
-            var result = before switch
-            {
-                null => CaseResult.UnknownEscalation,
-                { Outcome: not null } => CaseResult.AlreadyClosed,
-                { AcknowledgedAt: not null } when action.Action == Interactivity.CaseAction.Acknowledge => CaseResult.AlreadyAcknowledged,
-                _ => CaseResult.Applied,
-            };
+            var result = CaseRules.Decide(before, action, lostReasons);
             var after = before;
             if (result == CaseResult.Applied)
             {

@@ -114,10 +114,11 @@ internal interface IActionStore
     /// <summary>
     /// Applies one stored action to its escalation's case, in one transaction: the first action wins (an acknowledgement
     /// of an open case, an outcome of a case without one); a later or concurrent one changes nothing and is told what
-    /// happened first. <paramref name="deliveries"/> says what to send about the result (the message's update, a reply to
+    /// happened first; a Lost whose reason is not among <paramref name="lostReasons"/> of the case's playbook changes nothing
+    /// (<see cref="CaseRules.Decide"/>). <paramref name="deliveries"/> says what to send about the result (the message's update, a reply to
     /// whoever clicked); they are queued in the same transaction. Null when the action was applied already (by another host).
     /// </summary>
-    Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct);
+    Task<CaseTransition?> ApplyAsync(long actionId, DateTimeOffset at, Func<string, IReadOnlyList<string>?> lostReasons, Func<CaseTransition, IReadOnlyList<NewDelivery>> deliveries, CancellationToken ct);
 
     /// <summary>The case of an escalation, or null when there is none.</summary>
     Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct);

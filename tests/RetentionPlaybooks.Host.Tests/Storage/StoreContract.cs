@@ -289,8 +289,8 @@ public abstract class StoreContract : IAsyncLifetime
     /// <summary>Marks the case's outcome (or acknowledges it) as a click applied by the action worker would.</summary>
     private async Task MarkAsync(string escalationId, RetentionPlaybooks.Host.Interactivity.CaseAction action)
     {
-        var accepted = await Store.Actions.AcceptAsync([new RetentionPlaybooks.Host.Interactivity.BlockAction("T1", "U1", action, escalationId, null, $"{Now.ToUnixTimeSeconds()}.{action}", null)], CancellationToken.None);
-        Assert.Equal(RetentionPlaybooks.Host.Storage.CaseResult.Applied, (await Store.Actions.ApplyAsync(accepted.Ids.Single(), Now, _ => [], CancellationToken.None))!.Result);
+        var accepted = await Store.Actions.AcceptAsync([new RetentionPlaybooks.Host.Interactivity.BlockAction("T1", "U1", action, escalationId, action == RetentionPlaybooks.Host.Interactivity.CaseAction.Lost ? "price" : null, $"{Now.ToUnixTimeSeconds()}.{action}", null)], CancellationToken.None);
+        Assert.Equal(RetentionPlaybooks.Host.Storage.CaseResult.Applied, (await Store.Actions.ApplyAsync(accepted.Ids.Single(), Now, _ => null, _ => [], CancellationToken.None))!.Result);
     }
 
     [Fact]
@@ -502,6 +502,43 @@ public abstract class StoreContract : IAsyncLifetime
         await Store.Deliveries.ClaimAsync(A, Now + TimeSpan.FromSeconds(1), Now + Lease, CancellationToken.None);
         // Held (sending) by its claimer: claimable by another host when the lease runs out, not before.
         Assert.Equal(Now + Lease, await Store.Deliveries.NextClaimAsync(CancellationToken.None));
+    }
+
+    /// <summary>The Track API's pace (issue #10: 100 requests/s at most): a destination paced as a rate gives one claim per
+    /// interval, none sooner, however many calls wait; a pause lets no burst build up.</summary>
+    [Fact]
+    public async Task ClaimDelivery_PacedAsARate_OnePerInterval_NoneSooner_AndNoBurstAfterAPause()
+    {
+        var rate = new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.Zero);
+        var calls = Enumerable.Range(0, 6).Select(i => new NewDelivery($"01CIO{i}", "01A", DeliveryKind.CustomerIo, "customerio", "{}"u8.ToArray(), Now)).ToList();
+        await Store.Deliveries.AddAsync(calls, Now, CancellationToken.None);
+        var t = Now;
+        // Each call claimed is answered at once (as the worker marks it), so only the pace can hold the next one back.
+        async Task<DeliveryItem?> ClaimAt(DateTimeOffset at)
+        {
+            var item = await Store.Deliveries.ClaimAsync(A, at, at + Lease, CancellationToken.None, DeliveryLane.CustomerIo, rate);
+            if (item is not null) await Store.Deliveries.MarkSentAsync(A, item.Id, "customerio", "200", at, at, CancellationToken.None);
+            return item;
+        }
+
+        var first = await ClaimAt(t);
+        var sameInstant = await ClaimAt(t);
+        var oneMsEarly = await ClaimAt(t + TimeSpan.FromMilliseconds(9));
+        var next = await ClaimAt(t + TimeSpan.FromMilliseconds(10));
+        var nextClaim = await Store.Deliveries.NextClaimAsync(CancellationToken.None, DeliveryLane.CustomerIo, rate);
+        // A second of quiet earns no burst: the first call after it goes, the one right behind it waits its interval.
+        var afterPause = await ClaimAt(t + TimeSpan.FromSeconds(1));
+        var rightBehind = await ClaimAt(t + TimeSpan.FromSeconds(1));
+
+        Assert.Equal("01CIO0", first?.Id);
+        Assert.Null(sameInstant);
+        Assert.Null(oneMsEarly);
+        Assert.Equal("01CIO1", next?.Id);
+        Assert.Equal(t + TimeSpan.FromMilliseconds(20), nextClaim);
+        Assert.Equal("01CIO2", afterPause?.Id);
+        Assert.Null(rightBehind);
+        // The Slack lane does not see the Track API's calls.
+        Assert.Null(await Store.Deliveries.ClaimAsync(A, t + TimeSpan.FromHours(1), t + TimeSpan.FromHours(1) + Lease, CancellationToken.None));
     }
 
     // ---- Two store instances on one database (two hosts) -------------------------------------------------------------------
