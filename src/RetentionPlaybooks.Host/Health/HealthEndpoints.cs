@@ -56,7 +56,7 @@ internal static class HealthEndpoints
             }));
         }).ForOperators();
 
-        // Deliveries Slack refused for good (channel_not_found, not_in_channel, invalid_auth...): what and why, no customer data.
+        // Deliveries refused for good (Slack's channel_not_found, not_in_channel, invalid_auth...; a Track API 4xx): what and why, no customer data.
         app.MapGet("/dead-letters", async (IDeliveryStore store, CancellationToken ct) =>
         {
             var dead = await store.DeadLettersAsync(100, ct).ConfigureAwait(false);
