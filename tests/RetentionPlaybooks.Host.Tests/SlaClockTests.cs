@@ -189,6 +189,43 @@ public sealed class SlaClockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EscalateTo_AChannel_AtTheSla_APostThereLinkingTheOriginal_OnceAndNotBefore()
+    {
+        using var playbooks = new PlaybookCopy().Replace("vip-cart-abandonment.yaml", "sla: 2h\n",
+            "sla: { within: 2h, remind_after: 30m, escalate_to: { channel: cx-escalations } }\n");
+        await using var host = await CaseHost.StartAsync(playbooks.Path);
+        await host.SendAsync(Webhooks.Sample("vip-cart-abandoned.json"));
+        await host.DrainAsync();
+        var post = host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.ThreadTs is null);
+        var escalation = post.MetadataPayloadString("escalation_id")!;
+        var created = (await host.Store.Deliveries.OfEscalationAsync(escalation, CancellationToken.None))[0].CreatedAt;
+        async Task At(DateTimeOffset at)
+        {
+            host.Time.Advance(at - host.Time.GetUtcNow());
+            await host.DrainAsync();
+        }
+
+        await At(created + TimeSpan.FromMinutes(30));
+        var reminders = host.Slack.MessagesIn("C07VIPSAVES").Count(m => m.ThreadTs == post.Ts);
+        await At(created + TimeSpan.FromHours(2) - TimeSpan.FromMilliseconds(1));
+        var forwardsBefore = host.Slack.MessagesIn("C07CXESCAL").Count;
+        await At(created + TimeSpan.FromHours(2));
+        await At(created + TimeSpan.FromDays(3));
+
+        Assert.Equal(1, reminders);
+        Assert.Equal(0, forwardsBefore);
+        var forward = Assert.Single(host.Slack.MessagesIn("C07CXESCAL"));
+        Assert.Null(forward.ThreadTs);
+        Assert.Equal($":rotating_light: *SLA missed:* a *vip-cart-abandonment* case in *vip-saves* was not acknowledged within 2h (owner <@U07RETLEAD>). "
+            + $"<https://fake-workspace.slack.com/archives/C07VIPSAVES/p{post.Ts.Replace(".", "", StringComparison.Ordinal)}|Open the case>",
+            forward.Body["blocks"]![0]!["text"]!["text"]!.GetValue<string>());
+        Assert.Equal((CaseMessages.ForwardEventType, escalation), (forward.Metadata!["event_type"]!.GetValue<string>(), forward.MetadataPayloadString("escalation_id")));
+        Assert.Equal(":alarm_clock: Not acknowledged within its SLA (2h); escalated to cx-escalations",
+            Status(host.Slack.MessagesIn("C07VIPSAVES").Single(m => m.Ts == post.Ts)));
+        Assert.Empty(host.Slack.MessagesIn("D07RETLEAD"));
+    }
+
+    [Fact]
     public async Task AHostRestart_BeforeAndAfterTheClocksAreDue_FiresEachOnce()
     {
         var (_, ts, created) = await VipCartAsync();

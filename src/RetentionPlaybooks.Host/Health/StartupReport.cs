@@ -4,7 +4,7 @@ using RetentionPlaybooks.Host.Playbooks;
 namespace RetentionPlaybooks.Host.Health;
 
 /// <summary>Says at start-up what the host runs: how many playbooks, which store, where messages go.</summary>
-internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, Delivery.WriteBackSender writeBack, Microsoft.Extensions.Options.IOptions<Configuration.SlackOptions> slackOptions, ILogger<StartupReport> logger) : IHostedService
+internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sender, Interactivity.SlackWorkspace workspace, Delivery.WriteBackSender writeBack, Microsoft.Extensions.Options.IOptions<Configuration.SlackOptions> slackOptions, ILogger<StartupReport> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +32,11 @@ internal sealed class StartupReport(PlaybookCatalog catalog, IDeliverySender sen
         {
             // Not fatal: Slack may be down right now, and the outbox waits for it. But a bad token is worth saying at once.
             var identity = await slack.CheckAsync(cancellationToken).ConfigureAwait(false);
-            if (identity.IsSuccess) logger.LogInformation("Slack: connected to {Team} as {User}", identity.Value.Team, identity.Value.User);
+            if (identity.IsSuccess)
+            {
+                workspace.Remember(identity.Value.TeamId);
+                logger.LogInformation("Slack: connected to {Team} as {User}", identity.Value.Team, identity.Value.User);
+            }
             else logger.LogError("Slack auth.test failed ({Error}); escalations wait in the outbox until this is fixed", identity.Error);
         }
     }

@@ -6,7 +6,8 @@ namespace RetentionPlaybooks.Host.Interactivity;
 
 /// <summary>
 /// The Slack workspace this host belongs to: <c>Slack:TeamId</c> when set, else the team of the bot token (auth.test,
-/// asked once and remembered). Clicks from any other team are refused.
+/// learned at start-up, or asked on the first click when that check failed, and remembered). Clicks from any other team
+/// are refused.
 /// </summary>
 internal sealed class SlackWorkspace(IOptions<SlackOptions> options, IDeliverySender sender)
 {
@@ -20,7 +21,11 @@ internal sealed class SlackWorkspace(IOptions<SlackOptions> options, IDeliverySe
         if (sender is not SlackApiSender api) return (null, "no Slack bot token is set, so this host's workspace is not known: set Slack:TeamId");
         var call = await api.CheckAsync(ct).ConfigureAwait(false);
         if (!call.IsSuccess) return (null, $"auth.test failed ({call.Error}); the workspace is checked again on the next request");
-        Volatile.Write(ref _team, call.Value!.TeamId);
+        Remember(call.Value!.TeamId);
         return (call.Value.TeamId, null);
     }
+
+    /// <summary>The bot token's team as the start-up check learned it, so no click waits for auth.test on Slack's
+    /// 3-second clock.</summary>
+    public void Remember(string teamId) => Volatile.Write(ref _team, teamId);
 }
