@@ -33,7 +33,14 @@ internal static class FakeSlackHttp
         if (path is "/" or "" && HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(FakeSlackHtml.Render(workspace.Messages), context.RequestAborted);
+            var clickable = interactivity?.CanClick == true;
+            await context.Response.WriteAsync(FakeSlackHtml.Render(workspace.Messages, interactivity?.Responses ?? [], clickable, context.Request.Query["clicked"]),
+                context.RequestAborted);
+            return;
+        }
+        if (path == "/click" && HttpMethods.IsPost(context.Request.Method))
+        {
+            await ClickAsync(context, interactivity);
             return;
         }
 
@@ -125,5 +132,37 @@ internal static class FakeSlackHttp
         }
 
         return (args, null);
+    }
+
+    /// <summary>POST /click from the page: the form names the message and the element; the click goes to the app as Slack
+    /// sends it, and the page is shown again with the app's answer.</summary>
+    private static async Task ClickAsync(HttpContext context, FakeSlackInteractivity? interactivity)
+    {
+        if (interactivity is null || !interactivity.CanClick)
+        {
+            context.Response.StatusCode = 409;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("this fake Slack sends no clicks: start it with --interactivity-url and --signing-secret", context.RequestAborted);
+            return;
+        }
+        if (!context.Request.HasFormContentType)
+        {
+            context.Response.StatusCode = 415;
+            return;
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        string Field(string name) => form[name].ToString();
+        if (Field("channel").Length == 0 || Field("ts").Length == 0 || Field("action_id").Length == 0 || Field("value").Length == 0)
+        {
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("channel, ts, action_id and value are required", context.RequestAborted);
+            return;
+        }
+        var click = new FakeSlackClick(Field("channel"), Field("ts"), Field("action_id"), Field("value"),
+            Field("user") is { Length: > 0 } user ? user : "U0CLICKER", IsSelect: Field("select") == "true");
+        var answer = await interactivity.SendToAppAsync(click, context.RequestAborted);
+        context.Response.StatusCode = 303;
+        context.Response.Headers.Location = "/?clicked=" + Uri.EscapeDataString(answer);
     }
 }

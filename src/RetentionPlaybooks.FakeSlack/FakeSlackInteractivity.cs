@@ -92,6 +92,32 @@ internal sealed class FakeSlackInteractivity(FakeSlackOptions options, FakeSlack
         return await http.SendAsync(request, ct).ConfigureAwait(false);
     }
 
+    private static readonly HttpClient AppClient = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Whether clicks can be sent to the app configured in the options (standalone mode).</summary>
+    public bool CanClick => options.InteractivityUrl is not null && !string.IsNullOrEmpty(options.SigningSecret);
+
+    /// <summary>Sends <paramref name="click"/> to the configured app; its answer in a few words ("200", "401 ...", or why it
+    /// could not be reached).</summary>
+    public async Task<string> SendToAppAsync(FakeSlackClick click, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await SendAsync(AppClient, options.InteractivityUrl!, click, options.SigningSecret!, ct).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            return text.Length == 0 ? status : $"{status} {(text.Length > 300 ? text[..300] : text)}";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"not reached: {e.Message}";
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return "not reached: no answer within 10 s";
+        }
+    }
+
     public static string Sign(string secret, string timestamp, byte[] body)
     {
         var prefix = Encoding.UTF8.GetBytes($"v0:{timestamp}:");

@@ -43,6 +43,13 @@ internal sealed class FakeSlackOptions
     /// <summary>Where to print one readable line per posted or updated message (standalone mode); null for silence.</summary>
     public TextWriter? Echo { get; init; }
 
+    /// <summary>The app's interactivity request URL (standalone mode, e.g. http://127.0.0.1:5080/slack/interactivity): the
+    /// buttons and menus drawn on GET / send their clicks there, signed with <see cref="SigningSecret"/>. Null: no clicks.</summary>
+    public Uri? InteractivityUrl { get; init; }
+
+    /// <summary>The app's Slack signing secret, for the clicks sent to <see cref="InteractivityUrl"/>.</summary>
+    public string? SigningSecret { get; init; }
+
     /// <summary>Every problem with these options; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -51,6 +58,10 @@ internal sealed class FakeSlackOptions
         if (PerChannelRate is { } rate && (double.IsNaN(rate) || rate <= 0 || rate > 1000))
             problems.Add($"PerChannelRate must be between 0 (exclusive) and 1000 messages per second, or null for no limit; got {rate}");
         if (BurstTolerance is < 0 or > 1000) problems.Add($"BurstTolerance must be between 0 and 1000; got {BurstTolerance}");
+        if (InteractivityUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+            problems.Add($"InteractivityUrl must be an absolute http(s) URL; got {url}");
+        if (InteractivityUrl is not null && string.IsNullOrEmpty(SigningSecret))
+            problems.Add("SigningSecret is required with InteractivityUrl (the app refuses unsigned clicks)");
         if (!AcceptAnyToken && (ValidTokens is null || ValidTokens.Count == 0))
             problems.Add("ValidTokens must list at least one token unless AcceptAnyToken is set");
         return problems;
