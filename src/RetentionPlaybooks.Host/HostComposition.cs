@@ -72,6 +72,8 @@ internal static class HostComposition
             PostgresStore postgres => new PostgresReport(postgres.Database),
             var other => throw new System.Diagnostics.UnreachableException($"no report reads for {other.GetType().Name}"),
         });
+        // First of the hosted services, so it stops last: after the workers finished what they held.
+        services.AddHostedService<LeaseRelease>();
         services.AddSingleton<Interactivity.SlackWorkspace>();
         services.AddSingleton<Interactivity.ActionSignal>();
         services.AddSingleton<Interactivity.ActionWorker>();

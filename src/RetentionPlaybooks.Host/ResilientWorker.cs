@@ -3,7 +3,9 @@ namespace RetentionPlaybooks.Host;
 /// <summary>
 /// The one background loop the host's workers share (inbox, deliveries, scrubber): run a step; when it did nothing,
 /// wait for work; whatever a step throws is logged and the loop goes on after <see cref="RetryDelay"/> on the injected
-/// clock — the state is durable, so a failed step is simply tried again. Only the host stopping ends it.
+/// clock — the state is durable, so a failed step is simply tried again. Only the host stopping ends it: waiting for work
+/// ends at once, but a step under way is finished (a claimed batch decided, a claimed send made and marked), so a stopping
+/// host leaves nothing half done; only a step still running <see cref="StopGrace"/> after the stop is cancelled.
 /// </summary>
 internal abstract class ResilientWorker : BackgroundService
 {
@@ -28,6 +30,9 @@ internal abstract class ResilientWorker : BackgroundService
     /// <summary>Waits until there may be work (a signal, a due time).</summary>
     protected abstract Task WaitForWorkAsync(CancellationToken ct);
 
+    /// <summary>How long a step under way may still run once the host stops (within the host's own shutdown timeout).</summary>
+    protected virtual TimeSpan StopGrace => TimeSpan.FromSeconds(10);
+
     /// <summary>Steps that failed since start.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
@@ -35,6 +40,9 @@ internal abstract class ResilientWorker : BackgroundService
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The steps' token: cancelled only StopGrace after the stop, so the step under way finishes.
+        using var abort = new CancellationTokenSource();
+        using var onStop = stoppingToken.Register(() => _ = CancelAfterGraceAsync(abort));
         var started = false;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -45,13 +53,22 @@ internal abstract class ResilientWorker : BackgroundService
                     await PrepareAsync(stoppingToken).ConfigureAwait(false);
                     started = true;
                 }
-                if (!await StepAsync(stoppingToken).ConfigureAwait(false)) await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                if (!await StepAsync(abort.Token).ConfigureAwait(false) && !stoppingToken.IsCancellationRequested) await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested)
+            {
+                // The step failed while the host stopped: its work stays in the store, and the leases are given back.
+                Interlocked.Increment(ref _failures);
+#pragma warning disable CA2254 // The message is a constant per worker.
+                Log.LogWarning(ex, FailureMessage);
+#pragma warning restore CA2254
+                return;
+            }
+            catch (Exception ex)
             {
                 Interlocked.Increment(ref _failures);
 #pragma warning disable CA2254 // The message is a constant per worker.
@@ -66,6 +83,19 @@ internal abstract class ResilientWorker : BackgroundService
                     return;
                 }
             }
+        }
+    }
+
+    private async Task CancelAfterGraceAsync(CancellationTokenSource abort)
+    {
+        try
+        {
+            await Task.Delay(StopGrace, Clock).ConfigureAwait(false);
+            abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop ended first: nothing to cancel.
         }
     }
 }

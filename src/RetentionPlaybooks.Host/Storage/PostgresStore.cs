@@ -20,6 +20,7 @@ internal sealed class PostgresStore : IStore
         Deliveries = new PostgresDeliveries(database);
         Actions = new PostgresActions(database);
         Health = new PostgresStoreHealth(database);
+        Leases = new PostgresLeases(database);
     }
 
     /// <summary>Connects and migrates (under the migration lock); throws <see cref="NpgsqlException"/> when PostgreSQL cannot be reached.</summary>
@@ -41,6 +42,8 @@ internal sealed class PostgresStore : IStore
     public IActionStore Actions { get; }
 
     public IStoreHealth Health { get; }
+
+    public ILeaseStore Leases { get; }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

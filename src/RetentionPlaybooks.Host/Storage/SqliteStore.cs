@@ -19,6 +19,7 @@ internal sealed class SqliteStore : IStore
         Attributes = new SqliteAttributes(Database);
         Actions = new SqliteActions(Database);
         Health = new SqliteStoreHealth(Database);
+        Leases = new SqliteLeases(Database);
     }
 
     public SqliteDatabase Database { get; }
@@ -36,6 +37,8 @@ internal sealed class SqliteStore : IStore
     public IActionStore Actions { get; }
 
     public IStoreHealth Health { get; }
+
+    public ILeaseStore Leases { get; }
 
     public string DatabasePath => Database.DatabasePath;
 

@@ -136,6 +136,21 @@ internal interface IStoreHealth
     StoreWriteHealth WriteHealth { get; }
 }
 
+/// <summary>What a host holds in the store under its owner name, given back when it stops.</summary>
+internal interface ILeaseStore
+{
+    /// <summary>
+    /// Gives back everything <paramref name="owner"/> holds, in one transaction, so other hosts take it at once instead of
+    /// after the lease: unprocessed inbox records (simply claimable again); deliveries still marked sending (their attempt
+    /// may have reached the destination, so they become pending and in doubt: looked up before any resend); destinations
+    /// held for an attempt (free at <paramref name="destinationFreeAt"/>, one interval on, in case that attempt landed).
+    /// </summary>
+    Task<LeasesReleased> ReleaseAsync(string owner, DateTimeOffset now, DateTimeOffset destinationFreeAt, CancellationToken ct);
+}
+
+/// <summary>What <see cref="ILeaseStore.ReleaseAsync"/> gave back.</summary>
+internal sealed record LeasesReleased(int InboxRecords, int Deliveries, int Destinations);
+
 /// <summary>
 /// One store: its aggregates over one database. The guardrail history (<see cref="IEscalationHistory"/>) and the
 /// attribute snapshots (<see cref="IAttributeSnapshots"/>) are the core pipeline's interfaces.
@@ -155,4 +170,6 @@ internal interface IStore : IAsyncDisposable
     IActionStore Actions { get; }
 
     IStoreHealth Health { get; }
+
+    ILeaseStore Leases { get; }
 }

@@ -224,6 +224,7 @@ internal sealed class RecordingStore : IStore
         Deliveries = Proxy<IDeliveryStore>();
         Actions = Proxy<IActionStore>();
         Health = Proxy<IStoreHealth>();
+        Leases = Proxy<ILeaseStore>();
     }
 
     private T Proxy<T>()
@@ -242,6 +243,8 @@ internal sealed class RecordingStore : IStore
     public IAttributeSnapshots Attributes { get; } = new InMemoryAttributeSnapshots();
 
     public IDeliveryStore Deliveries { get; }
+
+    public ILeaseStore Leases { get; }
 
     public IActionStore Actions { get; }
 

@@ -419,6 +419,38 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal(Now + Lease, await Store.Deliveries.DestinationFreeAtAsync("C07VIPSAVES", CancellationToken.None));
     }
 
+    /// <summary>Issue #11's graceful stop: what a stopping host holds is given back in one go, and another host takes it at
+    /// once — not after the lease — with a send that may have landed looked up first.</summary>
+    [Fact]
+    public async Task Release_GivesBackWhatTheOwnerHolds_AnotherHostTakesItAtOnce_ASendInFlightInDoubt_OthersUntouched()
+    {
+        await EscalateAsync(Store, A, id => Escalation("01A", id, customer: "c1"));
+        await EscalateAsync(Store, A, id => Escalation("01B", id, customer: "c2", target: "C07OTHER"));
+        var ids = await AcceptAsync(Store, 4, "rel");
+        var heldByA = await Store.Inbox.ClaimAsync(A, 2, Now, Now + Lease, CancellationToken.None);
+        var heldByC = await Store.Inbox.ClaimAsync("host-c", 1, Now, Now + Lease, CancellationToken.None);
+        var sending = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None);   // 01A, its channel held
+        var byC = await Store.Deliveries.ClaimAsync("host-c", Now, Now + Lease, CancellationToken.None);   // 01B, held by another
+        var interval = TimeSpan.FromSeconds(1);
+
+        var released = await Store.Leases.ReleaseAsync(A, Now, Now + interval, CancellationToken.None);
+        var again = await Store.Leases.ReleaseAsync(A, Now, Now + interval, CancellationToken.None);
+        var takenByB = await Store.Inbox.ClaimAsync(B, 1000, Now, Now + Lease, CancellationToken.None);
+        var early = await Store.Deliveries.ClaimAsync(B, Now + interval - TimeSpan.FromMilliseconds(1), Now + Lease, CancellationToken.None);
+        var deliveryForB = await Store.Deliveries.ClaimAsync(B, Now + interval, Now + Lease, CancellationToken.None);
+
+        Assert.Equal(new LeasesReleased(2, 1, 1), released);
+        Assert.Equal(new LeasesReleased(0, 0, 0), again);
+        Assert.Equal(2, heldByA.Count);
+        // A's two records and the one nobody held; host-c's record stays with host-c until its lease ends.
+        Assert.Equal(ids.Except(heldByC.Select(r => r.Id)).Order(), takenByB.Select(r => r.Id).Order());
+        Assert.Equal("01A", sending!.Id);
+        Assert.Null(early);
+        Assert.Equal(("01A", true, 2), (deliveryForB!.Id, deliveryForB.InDoubt, deliveryForB.Attempts));
+        Assert.Equal(("01B", DeliveryState.Sending), (byC!.Id, (await Store.Deliveries.GetAsync("01B", CancellationToken.None))!.State));
+        Assert.Equal(Now + Lease, await Store.Deliveries.DestinationFreeAtAsync("C07OTHER", CancellationToken.None));
+    }
+
     [Fact]
     public async Task ClaimDelivery_LeftSendingByAnother_IsTakenOverInDoubt_OnlyOnceItsLeaseHasExpired()
     {
