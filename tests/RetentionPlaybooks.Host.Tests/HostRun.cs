@@ -83,6 +83,20 @@ internal sealed class HostRun : IDisposable
         return run;
     }
 
+    /// <summary>Sends SIGTERM, as an orchestrator stopping the host does, and waits (bounded) for it to exit; its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan within)
+    {
+        if (!Process.HasExited && Kill(Process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {Process.Id} failed");
+        using var wait = new CancellationTokenSource(within);
+        await Process.WaitForExitAsync(wait.Token);
+        return Process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>Kills the process at once, as SIGKILL would: no graceful stop.</summary>
     public async Task KillAsync()
     {
