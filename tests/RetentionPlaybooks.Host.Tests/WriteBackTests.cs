@@ -274,6 +274,14 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.Contains(calls, c => c["body"]?["name"]?.GetValue<string>() == WriteBack.EscalatedEvent);
         Assert.Contains(logs.Lines, l => l.Contains("No Customer.io Track API credentials", StringComparison.Ordinal));
         Assert.Equal(2, (await app.HealthAsync()).GetProperty("write_back_sent").GetInt64());
+        // The preview page lists them: what would be written, not whom for.
+        using var page = await client.GetAsync("/preview");
+        var html = await page.Content.ReadAsStringAsync();
+        var section = html[html.IndexOf("<section id=\"write-back\">", StringComparison.Ordinal)..];
+        Assert.Contains($"event {WriteBack.EscalatedEvent}", section, StringComparison.Ordinal);
+        Assert.Contains($"attributes {WriteBack.HoldUntil} = ", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("cus_1001", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("customers/", section, StringComparison.Ordinal);
         // Nothing to pace in this process's memory.
         Assert.Equal(new DeliveryRate(TimeSpan.Zero, TimeSpan.Zero), app.Services.GetRequiredService<WriteBackWorker>().Worker.Rate);
     }
