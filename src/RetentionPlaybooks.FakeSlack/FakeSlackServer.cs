@@ -115,6 +115,8 @@ internal sealed class FakeSlackServer : IAsyncDisposable
 
     public void SetMethodError(string method, string? error) => Workspace.SetMethodError(method, error);
 
+    public void RateLimitMethodNext(string method, int count, TimeSpan retryAfter) => Workspace.RateLimitMethodNext(method, count, retryAfter);
+
     public void PostByOthers(string channel, int count) => Workspace.PostByOthers(channel, count);
 
     public void ClearFailures() => Workspace.ClearFailures();

@@ -24,6 +24,7 @@ internal sealed class FakeSlackWorkspace
     private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly List<FakeSlackFault> _faults = [];
     private readonly Dictionary<string, string> _methodErrors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Remaining, TimeSpan RetryAfter)> _methodRateLimits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _permanentErrors = new(StringComparer.Ordinal);
     private readonly List<(Func<bool> Done, TaskCompletionSource Signal)> _waiters = [];
     private long _lastTsMicros;
@@ -171,6 +172,14 @@ internal sealed class FakeSlackWorkspace
         }
     }
 
+    /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> (any channel: a lookup such as
+    /// conversations.history, not only posts) get HTTP 429 with Retry-After.</summary>
+    public void RateLimitMethodNext(string method, int count, TimeSpan retryAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        lock (_gate) _methodRateLimits[method] = (count, retryAfter);
+    }
+
     /// <summary>While on, every API request gets HTTP 503.</summary>
     public void Outage(bool on)
     {
@@ -185,6 +194,7 @@ internal sealed class FakeSlackWorkspace
             _faults.Clear();
             _permanentErrors.Clear();
             _methodErrors.Clear();
+            _methodRateLimits.Clear();
             _outage = false;
         }
     }
@@ -210,6 +220,13 @@ internal sealed class FakeSlackWorkspace
         {
             InjectedFailureCount++;
             return new FakeSlackResponse(503, null, "Service Unavailable (fake Slack outage)");
+        }
+        if (_methodRateLimits.TryGetValue(method, out var limit))
+        {
+            if (limit.Remaining <= 1) _methodRateLimits.Remove(method);
+            else _methodRateLimits[method] = (limit.Remaining - 1, limit.RetryAfter);
+            InjectedFailureCount++;
+            return RateLimited(limit.RetryAfter);
         }
         if (_methodErrors.TryGetValue(method, out var methodError))
         {

@@ -142,10 +142,34 @@ public sealed class MetricsTests
         var text = await ScrapeAsync(app);
 
         Assert.Equal(2, slack.RateLimitedCount);
-        Assert.Equal(2, Value(text, "rp_slack_rate_limited_total"));
+        Assert.Equal(2, Value(text, "rp_slack_rate_limited_total", ("method", "chat.postMessage")));
         Assert.Equal(2, Value(text, "rp_deliveries_total", ("kind", "post"), ("outcome", "rate_limited")));
         Assert.Equal(1, Value(text, "rp_deliveries_total", ("kind", "post"), ("outcome", "sent")));
         Assert.Equal(0, Value(text, "rp_sla_breaches_total"));
+    }
+
+    [Fact]
+    public async Task ASlack429ToTheInDoubtLookup_IsCountedToo_ByItsMethod()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(HostApp.Start);
+        await using var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = time, Channels = ["C07VIPSAVES", "C07SUBSAVES", "C07CXESCAL", "C07RETOPS"], PerChannelRate = null });
+        using var app = new HostApp(settings: new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = "xoxb-test",
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+        }, time: time);
+        // The post lands but its answer is lost (in doubt), and the lookup that follows is told to wait.
+        slack.LoseResponseNext(1, "C07VIPSAVES");
+        using var client = app.CreateClient();
+        using (var r = await client.SendAsync(Webhooks.Journey(Webhooks.Sample("vip-cart-abandoned.json", j => j["delivery_id"] = "m-lookup-429")))) Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        await slack.WaitForRequestsAsync("chat.postMessage", 1, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        slack.RateLimitMethodNext("conversations.history", 1, TimeSpan.FromSeconds(3));
+        await app.DrainAsync(TimeSpan.FromMilliseconds(500));
+        var text = await ScrapeAsync(app);
+
+        Assert.Equal(1, slack.RequestCount("chat.postMessage"));   // found by the lookup, never posted twice
+        Assert.Equal(1, Value(text, "rp_slack_rate_limited_total", ("method", "conversations.history")));
+        Assert.Equal(0, Value(text, "rp_slack_rate_limited_total", ("method", "chat.postMessage")));
     }
 
     [Fact]

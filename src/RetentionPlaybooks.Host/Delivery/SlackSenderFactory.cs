@@ -13,6 +13,16 @@ internal static class SlackSenderFactory
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient("slack");
         // The request timeout bounds a real network wait, so it runs on the real clock; pacing, backoff and
         // Retry-After run on the injected TimeProvider in the outbox worker.
-        return new SlackApiSender(new SlackApiClient(http, api, TimeProvider.System) { Observer = services.GetRequiredService<Health.SlackStatus>().Observe });
+        // Every call's outcome goes to /health's Slack check and to /metrics (a 429 of a lookup counts as much as a post's).
+        var status = services.GetRequiredService<Health.SlackStatus>();
+        var metrics = services.GetRequiredService<Health.HostMetrics>();
+        return new SlackApiSender(new SlackApiClient(http, api, TimeProvider.System)
+        {
+            Observer = (method, outcome, error) =>
+            {
+                status.Observe(method, outcome, error);
+                metrics.SlackCalled(method, outcome);
+            },
+        });
     }
 }

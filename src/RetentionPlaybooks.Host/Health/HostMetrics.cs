@@ -28,7 +28,7 @@ internal sealed class HostMetrics
         _webhooksDuplicate = meter.CreateCounter<long>("rp.webhooks.duplicate", "{signal}", "Webhook signals already in the inbox (redeliveries), by source");
         _webhooksRefused = meter.CreateCounter<long>("rp.webhooks.refused", "{request}", "Webhook requests refused, by source and reason (the problem type)");
         _deliveries = meter.CreateCounter<long>("rp.deliveries", "{attempt}", "Delivery attempts, by kind and what became of them (sent, already_sent, retry, rate_limited, in_doubt, dead)");
-        _slackRateLimited = meter.CreateCounter<long>("rp.slack.rate_limited", "{response}", "Slack answers 429 (the channel then waits Retry-After)");
+        _slackRateLimited = meter.CreateCounter<long>("rp.slack.rate_limited", "{response}", "Slack answers 429 to any Web API call (posts, updates, the in-doubt lookups), by method");
         _slaBreaches = meter.CreateCounter<long>("rp.sla.breaches", "{case}", "Cases whose SLA ran out unacknowledged (the breach clock fired), by playbook");
         _writeBackFailures = meter.CreateCounter<long>("rp.write_back.failures", "{attempt}", "Customer.io write-back attempts that failed (retry) or were parked (dead)");
         meter.CreateObservableGauge("rp.inbox.lag", () => Stat((s, now) => StoreHealthCheck.Age(now, s.OldestInboxPendingAt).TotalSeconds),
@@ -55,12 +55,17 @@ internal sealed class HostMetrics
     public void WebhookRefused(string source, string reason) =>
         _webhooksRefused.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("reason", reason));
 
-    /// <summary>What became of one delivery attempt; the SLA breach, a Slack 429 and a write-back failure are read from it.</summary>
+    /// <summary>One Slack Web API call's outcome (the client's observer sees every call, the in-doubt lookups too): a 429 is counted.</summary>
+    public void SlackCalled(string method, RetentionPlaybooks.Slack.Api.SlackCallOutcome outcome)
+    {
+        if (outcome == RetentionPlaybooks.Slack.Api.SlackCallOutcome.RateLimited) _slackRateLimited.Add(1, new KeyValuePair<string, object?>("method", method));
+    }
+
+    /// <summary>What became of one delivery attempt; the SLA breach and a write-back failure are read from it.</summary>
     public void Delivered(DeliveryItem item, DeliveryLane lane, string outcome)
     {
         var kind = KindTag(item.Kind);
         _deliveries.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
-        if (outcome == Outcomes.RateLimited && lane == DeliveryLane.Slack) _slackRateLimited.Add(1, new KeyValuePair<string, object?>("kind", kind));
         if (outcome == Outcomes.Sent && item.Clock == SlaClocks.Breach) _slaBreaches.Add(1, new KeyValuePair<string, object?>("playbook", item.Playbook));
         if (item.Kind == DeliveryKind.CustomerIo && outcome is Outcomes.Retry or Outcomes.Dead or Outcomes.InDoubt)
         {
