@@ -10,6 +10,7 @@ namespace RetentionPlaybooks.Host.Tests.Storage;
 /// hosts are) claiming side by side with no pause between claims, and starting together on an empty database. The contract
 /// suite (<see cref="PostgresStoreContractTests"/>) covers everything both engines share.
 /// </summary>
+[Trait("Category", "Postgres")] // needs RP_TEST_POSTGRES (tests/run starts a cluster); fails loudly without it
 public sealed class PostgresStoreTests : IAsyncLifetime
 {
     private const int Hosts = 4;
