@@ -85,7 +85,9 @@ internal static class HostComposition
         services.AddSingleton<SlackStatus>();
         services.AddHttpClient("slack");
         services.AddSingleton<IDeliverySender>(sp => SlackSenderFactory.Create(sp, slack));
-        services.AddHttpClient("customerio");
+        // Not logged by the client factory: its request lines carry the URL, and a Track API URL names the customer
+        // (customers/{id}); the sender logs each outcome itself, without it.
+        services.AddHttpClient("customerio").RemoveAllLoggers();
         services.AddSingleton(sp => new WriteBackSender(WriteBackSenderFactory.Create(sp, cio)));
         services.AddSingleton(sp => new DeliverySenders(sp.GetRequiredService<IDeliverySender>(), sp.GetRequiredService<WriteBackSender>().Sender));
         services.AddSingleton<InboxWorker>();

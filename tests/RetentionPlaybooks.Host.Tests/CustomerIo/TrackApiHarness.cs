@@ -63,15 +63,21 @@ internal sealed class TrackApiHarness : IAsyncDisposable
     public static TrackRequest Escalated(string customerId = "cust-1", string id = EventId) =>
         TrackRequest.Event(customerId, "retention_escalated", id, Now, new JsonObject { ["playbook"] = "vip-cart-abandonment" });
 
-    /// <summary>An http URL on 127.0.0.1 where nothing listens: a port the system handed out and took back.</summary>
-    public static Uri UnusedBaseUrl()
+    /// <summary>
+    /// A loopback socket bound for the life of the test process and never listening: a connection to its port is refused, and
+    /// no listener elsewhere in the run can be handed that port meanwhile (a port handed out and taken back could be).
+    /// </summary>
+    private static readonly Socket Unused = BindUnused();
+
+    private static Socket BindUnused()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        socket.Close();
-        return new Uri($"http://127.0.0.1:{port}/api/v1/");
+        return socket;
     }
+
+    /// <summary>An http URL on 127.0.0.1 where nothing listens: a port held bound, not listening, for the whole run.</summary>
+    public static Uri UnusedBaseUrl() => new($"http://127.0.0.1:{((IPEndPoint)Unused.LocalEndPoint!).Port}/api/v1/");
 
     /// <summary>A guard against a hang, not a timed assertion.</summary>
     public static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;

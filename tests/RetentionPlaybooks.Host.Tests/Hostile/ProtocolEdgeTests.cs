@@ -239,4 +239,47 @@ public sealed class ProtocolEdgeTests
         Assert.Equal(1, health.GetProperty("inbox_total").GetInt64());
         Assert.Single(app.Preview.Messages);
     }
+
+    /// <summary>The shipped playbooks plus one on a reporting metric (none ships one): an email bounce for a known customer.</summary>
+    private static PlaybookCopy WithBouncePlaybook() => new PlaybookCopy()
+        .Replace("data-model.yaml", "  nps_submitted:\n", "  email_bounced:\n    description: A message to the customer bounced (a reporting webhook).\n    properties:\n      delivery_id: string\n  nps_submitted:\n")
+        .Write("email-bounce.yaml", """
+            # yaml-language-server: $schema=../schemas/playbook.schema.json
+            description: A bounced email means a customer we can no longer reach by email.
+            trigger:
+              event: email_bounced
+            route:
+              - default: cx-escalations
+            owner: retention-lead
+            sla: 1d
+            guardrails: { cooldown: 30d, daily_cap: 50 }
+            message:
+              title: "Email bounced"
+              next_step: Find another way to reach them.
+            """);
+
+    [Theory]
+    [InlineData("reporting")]
+    [InlineData("pipelines")]
+    public async Task SameDeliveryIdSentConcurrently_StoredOnceAndDecidedOnce(string source)
+    {
+        using var playbooks = WithBouncePlaybook();
+        using var app = new HostApp(playbooks.Path);
+        var (endpoint, id, body, playbook) = source == "reporting"
+            ? (Endpoint.Reporting, "01HCONCURRENTBOUNCE", Seeds.Reporting("01HCONCURRENTBOUNCE").ToJsonString(), "email-bounce")
+            : (Endpoint.Pipelines, "m-concurrent", Seeds.Track("m-concurrent").ToJsonString(), "vip-cart-abandonment");
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => HostileClient.SendAsync(app, Signed.For(endpoint, body, app.Time.GetUtcNow()))));
+        var health = await HostileClient.DrainBoundedAsync(app);
+        var decisions = await HostileClient.DecisionsAsync(app, id, source);
+
+        Assert.Single(replies, r => r.Status == 202);
+        Assert.Equal(29, replies.Count(r => r.Status == 200));
+        Assert.Equal(1, health.GetProperty("inbox_total").GetInt64());
+        Assert.True(decisions is not null, $"{source} delivery {id} was not stored");
+        Assert.True(decisions.Value.GetProperty("processed").GetBoolean(), decisions.ToString());
+        var escalated = Assert.Single(decisions.Value.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("outcome").GetString() == "escalated");
+        Assert.Equal(playbook, escalated.GetProperty("playbook").GetString());
+        Assert.Single(app.Preview.Messages);
+    }
 }

@@ -4,6 +4,7 @@ namespace RetentionPlaybooks.Host.Tests.Storage;
 
 /// <summary>The store contract on PostgreSQL: a fresh database per test on the cluster of <c>RP_TEST_POSTGRES</c> (tests/run starts
 /// one); the second instance is another store (its own connection pool) on the same database, as another host would be.</summary>
+[Trait("Category", "Postgres")] // needs RP_TEST_POSTGRES (tests/run starts a cluster); fails loudly without it
 public sealed class PostgresStoreContractTests : StoreContract
 {
     private PostgresTestDatabase? _database;

@@ -10,6 +10,7 @@ namespace RetentionPlaybooks.Host.Tests.Storage;
 /// hosts are) claiming side by side with no pause between claims, and starting together on an empty database. The contract
 /// suite (<see cref="PostgresStoreContractTests"/>) covers everything both engines share.
 /// </summary>
+[Trait("Category", "Postgres")] // needs RP_TEST_POSTGRES (tests/run starts a cluster); fails loudly without it
 public sealed class PostgresStoreTests : IAsyncLifetime
 {
     private const int Hosts = 4;
@@ -71,11 +72,10 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     [Fact]
     public async Task Open_WhenPostgresCannotBeReached_ThrowsNpgsqlException()
     {
-        // A port nothing listens on: the listener is stopped before the store tries it.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // A port nothing listens on: bound (so no one else can take it) but never listening, for the whole test.
+        using var reserved = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        reserved.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)reserved.LocalEndPoint!).Port;
 
         var ex = Assert.ThrowsAny<Npgsql.NpgsqlException>(() => PostgresStore.Open($"Host=127.0.0.1;Port={port};Username=nobody;Timeout=2", _time));
 

@@ -90,7 +90,9 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task Demo_NothingListening_ExitsOneWithCannotReach()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        // A port held bound (not listening) for the whole test, so no other test's listener can take it meanwhile.
+        using var reserved = ReservePort();
+        var url = $"http://127.0.0.1:{((IPEndPoint)reserved.LocalEndPoint!).Port}";
 
         var (exit, _, error) = await RunAsync("--url", url, "--samples", Samples);
 
@@ -137,11 +139,19 @@ public sealed class DemoCommandTests
         return doc.RootElement.GetProperty("delivery_id").GetString()!;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port bound but never listening: a connection to it is refused, and no one else can bind it while held.</summary>
+    private static Socket ReservePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    /// <summary>A port the system handed out and took back: free now, but another process may take it before we bind it.</summary>
+    private static int ReleasedPort()
+    {
+        using var socket = ReservePort();
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     private sealed record Recorded(string Method, string Path, string? Secret, string? ContentType, string Body);
@@ -149,7 +159,10 @@ public sealed class DemoCommandTests
     /// <summary>A stand-in for the host on a free loopback port: records every request, answers the journey endpoint with a fixed status.</summary>
     private sealed class StubHost : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        /// <summary>HttpListener cannot bind port 0, so a released port is tried, and another on a bind failure (someone took it between).</summary>
+        private const int BindAttempts = 10;
+
+        private readonly HttpListener _listener;
         private readonly int _status;
         private readonly bool _drained;
         private readonly Task _loop;
@@ -158,14 +171,30 @@ public sealed class DemoCommandTests
         {
             _status = status;
             _drained = drained;
-            var port = FreePort();
-            Url = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
+            (_listener, Url) = Bind();
             _loop = Task.Run(LoopAsync);
         }
 
         public string Url { get; }
+
+        private static (HttpListener Listener, string Url) Bind()
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var url = $"http://127.0.0.1:{ReleasedPort()}";
+                var listener = new HttpListener();
+                listener.Prefixes.Add(url + "/");
+                try
+                {
+                    listener.Start();
+                    return (listener, url);
+                }
+                catch (HttpListenerException) when (attempt < BindAttempts)
+                {
+                    listener.Close();
+                }
+            }
+        }
 
         public ConcurrentQueue<Recorded> Requests { get; } = new();
 

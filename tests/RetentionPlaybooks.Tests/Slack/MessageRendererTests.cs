@@ -193,6 +193,27 @@ public sealed partial class MessageRendererTests
         Assert.Equal(shown, message.BodyText.Contains("\"Tracking\"", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(2999, true)]
+    [InlineData(3000, true)]
+    [InlineData(3001, false)]
+    public void Render_TrackingLinkLongerThanSlacksButtonUrlLimit_IsDropped_NotCut(int length, bool shown)
+    {
+        const string start = "https://www.ups.com/track?tracknum=";
+        var url = start + new string('1', length - start.Length);
+        var payload = RenderHarness.Sample("delivery-delayed.json");
+        payload["event"]!["data"]!["tracking_url"] = url;
+
+        var (message, _) = RenderHarness.Render("post-purchase-risk", payload);
+
+        var buttons = message.Model.Blocks.OfType<ActionsBlock>().Where(b => b.BlockId == "links").SelectMany(b => b.Elements).OfType<ButtonElement>().ToList();
+        var tracking = buttons.SingleOrDefault(b => b.Text.Text == "Tracking");
+        Assert.Equal(shown, tracking is not null);
+        if (tracking is not null) Assert.Equal(url, tracking.Url);
+        Assert.Contains(buttons, b => b.Text.Text == "Shop order");
+        Assert.Empty(BlockKitValidator.Violations(message.Model));
+    }
+
     [Fact]
     public void Render_TemplateThatPrintsEmail_ShowsNothingWhenThePlaybooksOwnPolicyLeavesEmailOut()
     {
