@@ -83,7 +83,8 @@ internal static class HostComposition
         services.AddSingleton<SignalProcessor>();
         services.AddSingleton(sp => new PreviewSender(sp.GetRequiredService<TimeProvider>(), Console.Out));
         services.AddSingleton<SlackStatus>();
-        services.AddHttpClient("slack");
+        // Without its default loggers: they would log each request URL, a response_url among them (it can post to the channel).
+        services.AddHttpClient("slack").RemoveAllLoggers();
         services.AddSingleton<IDeliverySender>(sp => SlackSenderFactory.Create(sp, slack));
         // Not logged by the client factory: its request lines carry the URL, and a Track API URL names the customer
         // (customers/{id}); the sender logs each outcome itself, without it.

@@ -159,6 +159,8 @@ public sealed class LogPrivacyTests
             await Signed(Click(BlockActionReader.SavedId, escalation, 1)),
             // An action id that is not one of ours, holding a customer value: refused or ignored, never quoted.
             await Signed(Click("qwxzy@leak.example", escalation, 2)),
+            // A second acknowledgement: its clicker is told through response_url, a URL that can post to the channel.
+            await Signed(Click(BlockActionReader.AcknowledgeId, escalation, 3)),
         };
         for (var i = 0; i < 2000 && (await app.Services.GetRequiredService<IStore>().Actions.PendingAsync(1, CancellationToken.None)).Count > 0; i++) await Task.Delay(5);
         await app.DrainAsync(TimeSpan.FromSeconds(1));
@@ -171,6 +173,8 @@ public sealed class LogPrivacyTests
         var lines = capture.Lines;
         Assert.Contains(lines, l => l.Contains("Interactivity", StringComparison.Ordinal));
         AssertNoCustomerValue(lines);
+        Assert.NotEmpty(slack.Interactivity.Responses);
+        Assert.DoesNotContain(lines, l => l.Contains("/actions/T0FAKETEAM/", StringComparison.Ordinal));
     }
 
     private static async Task<HttpStatusCode> ClickStatus(Task<HttpResponseMessage> sending)

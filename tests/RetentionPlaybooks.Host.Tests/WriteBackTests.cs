@@ -287,6 +287,25 @@ public sealed class WriteBackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithTrackCredentialsButNoSlackToken_TheWriteBackStillGoesToCustomerIo_TheMessagesToThePreview()
+    {
+        using var app = new HostApp(settings: new Dictionary<string, string?>
+        {
+            ["CustomerIo:SiteId"] = SiteId,
+            ["CustomerIo:TrackApiKey"] = ApiKey,
+            ["CustomerIo:TrackApiBaseUrl"] = _track.BaseUrl.ToString(),
+        }, time: new FakeTimeProvider(HostApp.Start));
+        using var client = app.CreateClient();
+        using var response = await client.SendAsync(Webhooks.Journey(Webhooks.Sample("vip-cart-abandoned.json", j => j["customer"]!["id"] = Customer)));
+        await app.DrainAsync(TimeSpan.FromMilliseconds(10));
+
+        Assert.Single(app.Preview.Messages);
+        Assert.Empty(app.Preview.WriteBacks);
+        Assert.Equal(WriteBack.EscalatedEvent, Assert.Single(_track.Person(Customer)!.Events).Name);
+        Assert.NotNull(_track.Person(Customer)!.Attribute(WriteBack.HoldUntil));
+    }
+
+    [Fact]
     public void TheTrackApi_IsPacedAtItsIntervalWithoutBurst_SoNoSecondHoldsMoreThan100Calls()
     {
         var worker = _host.App.Services.GetRequiredService<WriteBackWorker>().Worker;

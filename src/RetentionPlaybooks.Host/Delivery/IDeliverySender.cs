@@ -21,19 +21,18 @@ internal interface IDeliverySender
     Task<FindResult> FindAsync(DeliveryItem item, CancellationToken ct);
 }
 
-/// <summary>The sender of each destination.</summary>
-internal sealed class DeliverySenders(params IReadOnlyList<IDeliverySender> senders)
+/// <summary>The sender of each destination: Slack's (the Web API, or the preview sink without a bot token) for every Slack
+/// kind, the write-back's (the Track API, or the preview sink without Track credentials) for Customer.io calls — each chosen
+/// on its own, so a host without a Slack token still writes back to Customer.io when it has the credentials.</summary>
+internal sealed class DeliverySenders(IDeliverySender slack, IDeliverySender? writeBack = null)
 {
-    public IReadOnlyList<IDeliverySender> All => senders;
+    public IReadOnlyList<IDeliverySender> All => writeBack is null ? [slack] : [slack, writeBack];
 
     /// <summary>The sender for <paramref name="kind"/>, or null when none is configured.</summary>
     public IDeliverySender? For(DeliveryKind kind)
     {
-        foreach (var sender in senders)
-        {
-            if (sender.Delivers(kind)) return sender;
-        }
-        return null;
+        if (kind == DeliveryKind.CustomerIo && writeBack is not null) return writeBack.Delivers(kind) ? writeBack : null;
+        return slack.Delivers(kind) ? slack : null;
     }
 }
 
