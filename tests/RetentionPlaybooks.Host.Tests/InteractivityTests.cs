@@ -202,6 +202,28 @@ public sealed class InteractivityTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "body-too-large"), await KindAsync(large));
     }
 
+    [Theory]
+    [InlineData(4095, HttpStatusCode.BadRequest)]
+    [InlineData(4096, HttpStatusCode.BadRequest)]
+    [InlineData(4097, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task TheBodyLimit_AtItIsRead_OneByteOverIs413(int bytes, HttpStatusCode expected)
+    {
+        using var app = Start(new Dictionary<string, string?> { ["Slack:MaxInteractionBytes"] = "4096" });
+        using var client = app.CreateClient();
+        var body = Encoding.UTF8.GetBytes("payload=" + new string('x', bytes - "payload=".Length));
+        var at = _time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(client.BaseAddress!, "/slack/interactivity")) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Headers.Add("X-Slack-Request-Timestamp", at);
+        request.Headers.Add("X-Slack-Signature", FakeSlackInteractivity.Sign(Secret, at, body));
+
+        using var response = await client.SendAsync(request);
+
+        // Read and judged (not JSON: 400), or refused unread for its size.
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Empty(await StoredAsync(app));
+    }
+
     [Fact]
     public async Task AnotherWorkspacesShortcut_Is403_ATeamlessOne_Is200_NeitherIsStored()
     {
