@@ -155,7 +155,8 @@ public sealed class SchemaMigrationTests : IDisposable
         // A database at version 9: decisions stored, no hourly counts yet.
         Execute("""
             DROP TABLE decision_counts;
-            DELETE FROM schema_version WHERE version = 10;
+            ALTER TABLE deliveries DROP COLUMN purpose;
+            DELETE FROM schema_version WHERE version >= 10;
             INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at, kind) VALUES
                 (1, 'vip', 'escalated', 'r', 'vip-saves', 'E1', 7200000, NULL),
                 (2, 'vip', 'escalated', 'r', 'vip-saves', 'E2', 7300000, NULL),
@@ -168,11 +169,41 @@ public sealed class SchemaMigrationTests : IDisposable
         {
         }
 
-        Assert.Equal(10, Versions()[^1].Version);
+        Assert.Equal(SqliteSchema.CurrentVersion, Versions()[^1].Version);
         Assert.Equal(2, Scalar("SELECT count FROM decision_counts WHERE hour = 2 AND playbook = 'vip' AND channel = 'vip-saves' AND outcome = 'escalated' AND kind = ''"));
         Assert.Equal(1, Scalar("SELECT count FROM decision_counts WHERE hour = 2 AND outcome = 'suppressed' AND kind = 'cooldown'"));
         Assert.Equal(1, Scalar("SELECT count FROM decision_counts WHERE hour = 3 AND outcome = 'skipped' AND channel = ''"));
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM decision_counts WHERE playbook = '-'"));
+    }
+
+    [Fact]
+    public async Task Version10CustomerIoCalls_AreTaggedWithTheirPurpose_FromTheirBody_Once()
+    {
+        await using (new SqliteStore(_path, _time))
+        {
+        }
+        // A database at version 10: Customer.io calls whose purpose was read from their body — the hold's PUT queued with its
+        // escalation, a PUT queued later (an outcome ending the hold), an event.
+        Execute("""
+            ALTER TABLE deliveries DROP COLUMN purpose;
+            DELETE FROM schema_version WHERE version >= 11;
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, created_at, evaluated_at)
+                VALUES ('E1', 1, 'vip', 'cus_1', 'vip-saves', 'C07VIPSAVES', 1000, 1000);
+            INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at) VALUES
+                ('D-HOLD', 'E1', 'CustomerIo', 'customerio', CAST('{"method":"PUT","path":"customers/cus_1","body":{"retention_hold_until":5}}' AS BLOB), 'Pending', 0, 1000, 1000),
+                ('D-END', 'E1', 'CustomerIo', 'customerio', CAST('{"method":"PUT","path":"customers/cus_1","body":{"retention_hold_until":2}}' AS BLOB), 'Pending', 0, 2000, 2000),
+                ('D-EVENT', 'E1', 'CustomerIo', 'customerio', CAST('{"method":"POST","path":"customers/cus_1/events","body":{}}' AS BLOB), 'Pending', 0, 1000, 1000),
+                ('D-POST', 'E1', 'Post', 'C07VIPSAVES', CAST('{"method":"PUT"}' AS BLOB), 'Pending', 0, 1000, 1000);
+            """);
+
+        await using (new SqliteStore(_path, _time))
+        {
+        }
+
+        Assert.Equal(SqliteSchema.CurrentVersion, Versions()[^1].Version);
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM deliveries WHERE id = 'D-HOLD' AND purpose = 'hold'"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM deliveries WHERE id = 'D-END' AND purpose = 'hold_end'"));
+        Assert.Equal(2, Scalar("SELECT COUNT(*) FROM deliveries WHERE id IN ('D-EVENT', 'D-POST') AND purpose IS NULL"));
     }
 
     [Fact]

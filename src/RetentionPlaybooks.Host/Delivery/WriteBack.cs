@@ -41,7 +41,7 @@ internal static class WriteBack
             {
                 [HoldUntil] = holdUntil,
                 [HoldPlaybook] = playbook.Id,
-            }));
+            }, DeliveryPurposes.Hold));
         }
         var data = new JsonObject
         {
@@ -79,18 +79,19 @@ internal static class WriteBack
         var list = new List<NewDelivery>(2) { Event(state.EscalationId, state.CustomerId!, OutcomeEvent, at, data) };
         if (playbook is { HoldPromotions: not null } && playbook.HoldEndsOn.Contains(outcome))
         {
-            list.Add(Attributes(state.EscalationId, state.CustomerId!, at, new JsonObject { [HoldUntil] = Seconds(at), [HoldPlaybook] = playbook.Id }));
+            list.Add(Attributes(state.EscalationId, state.CustomerId!, at, new JsonObject { [HoldUntil] = Seconds(at), [HoldPlaybook] = playbook.Id }, DeliveryPurposes.HoldEnd));
         }
         return list;
     }
 
-    private static NewDelivery Attributes(string escalationId, string customerId, DateTimeOffset at, JsonObject attributes)
+    private static NewDelivery Attributes(string escalationId, string customerId, DateTimeOffset at, JsonObject attributes, string purpose)
     {
         // _timestamp orders rapid updates of one person (the hold set, then ended, minutes apart); _update: true never
         // creates a person who does not exist.
         attributes["_timestamp"] = Seconds(at);
         attributes["_update"] = true;
-        return new NewDelivery(Ulid.New(at), escalationId, DeliveryKind.CustomerIo, Target, Body("PUT", $"customers/{Uri.EscapeDataString(customerId)}", attributes), at);
+        return new NewDelivery(Ulid.New(at), escalationId, DeliveryKind.CustomerIo, Target, Body("PUT", $"customers/{Uri.EscapeDataString(customerId)}", attributes), at,
+            Purpose: purpose);
     }
 
     private static NewDelivery Event(string escalationId, string customerId, string name, DateTimeOffset at, JsonObject data)

@@ -23,9 +23,9 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
         await using var insert = Command(connection, transaction,
             """
             INSERT INTO destinations (target) VALUES (@t) ON CONFLICT (target) DO NOTHING;
-            INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at, clock) VALUES (@id, @e, @k, @t, @b, 'Pending', 0, @d, @c, @clock)
+            INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at, clock, purpose) VALUES (@id, @e, @k, @t, @b, 'Pending', 0, @d, @c, @clock, @p)
             """);
-        Bind(insert, ("id", d.Id), ("e", d.EscalationId), ("k", d.Kind.ToString()), ("t", d.Target), ("b", d.Body), ("d", Ms(d.DueAt)), ("c", Ms(at)), ("clock", d.Clock));
+        Bind(insert, ("id", d.Id), ("e", d.EscalationId), ("k", d.Kind.ToString()), ("t", d.Target), ("b", d.Body), ("d", Ms(d.DueAt)), ("c", Ms(at)), ("clock", d.Clock), ("p", d.Purpose));
         await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
@@ -112,12 +112,11 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
             await using var after = Command(connection, transaction, "");
             if (kind == nameof(DeliveryKind.CustomerIo))
             {
-                // The hold set at escalation (a PUT queued with the escalation, not one that ends it later) is written.
+                // The hold set at escalation (not the call that ends it later) is written.
                 after.CommandText =
                     """
                     UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, @t)
-                    WHERE id = @e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = @id AND d.created_at = escalations.created_at
-                                              AND substring(d.body FROM 1 FOR 15) = convert_to('{"method":"PUT"', 'UTF8'))
+                    WHERE id = @e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = @id AND d.purpose = 'hold')
                     """;
                 Bind(after, ("t", Ms(at)), ("e", escalation), ("id", id));
                 await after.ExecuteNonQueryAsync().ConfigureAwait(false);

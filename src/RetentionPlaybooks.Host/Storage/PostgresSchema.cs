@@ -146,6 +146,15 @@ internal static class PostgresSchema
                 recorded_at bigint NOT NULL,
                 PRIMARY KEY (escalation_id, inbox_id));
             """),
+        (2, "what a Customer.io call is for (the hold set at escalation, or ended by an outcome), kept with the delivery instead of read from its body; calls queued before are tagged from their body once",
+            """
+            ALTER TABLE deliveries ADD COLUMN purpose text;
+            UPDATE deliveries d SET purpose = 'hold' FROM escalations e
+            WHERE d.kind = 'CustomerIo' AND e.id = d.escalation_id AND d.created_at = e.created_at
+              AND substring(d.body FROM 1 FOR 15) = convert_to('{"method":"PUT"', 'UTF8');
+            UPDATE deliveries SET purpose = 'hold_end'
+            WHERE kind = 'CustomerIo' AND purpose IS NULL AND substring(body FROM 1 FOR 15) = convert_to('{"method":"PUT"', 'UTF8');
+            """),
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -456,7 +456,7 @@ internal sealed class PostgresActions(PostgresDatabase db) : IActionStore
             {
                 await PostgresDeliveries.InsertAsync(connection, transaction, d, at).ConfigureAwait(false);
                 // The outcome's write-back ends the hold (hold_ends_on): from now on a promotion is no violation.
-                if (d.Kind == DeliveryKind.CustomerIo && SqliteActions.WriteBackEndsHold(d.Body))
+                if (d.Purpose == DeliveryPurposes.HoldEnd)
                 {
                     await using var ended = Command(connection, transaction, "UPDATE escalations SET hold_until = LEAST(COALESCE(hold_until, @t), @t) WHERE id = @e");
                     Bind(ended, ("t", Ms(at)), ("e", action.EscalationId));

@@ -16,8 +16,8 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
     internal static void Insert(SqliteConnection connection, SqliteTransaction transaction, NewDelivery d, DateTimeOffset at)
     {
         using var insert = Command(connection, transaction,
-            "INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at, clock) VALUES ($id, $e, $k, $t, $b, 'Pending', 0, $d, $c, $clock)");
-        Bind(insert, ("$id", d.Id), ("$e", d.EscalationId), ("$k", d.Kind.ToString()), ("$t", d.Target), ("$b", d.Body), ("$d", Ms(d.DueAt)), ("$c", Ms(at)), ("$clock", d.Clock));
+            "INSERT INTO deliveries (id, escalation_id, kind, target, body, state, attempts, due_at, created_at, clock, purpose) VALUES ($id, $e, $k, $t, $b, 'Pending', 0, $d, $c, $clock, $p)");
+        Bind(insert, ("$id", d.Id), ("$e", d.EscalationId), ("$k", d.Kind.ToString()), ("$t", d.Target), ("$b", d.Body), ("$d", Ms(d.DueAt)), ("$c", Ms(at)), ("$clock", d.Clock), ("$p", d.Purpose));
         insert.ExecuteNonQuery();
     }
 
@@ -116,12 +116,11 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
             if (escalation is null) return false;
             if (kind == nameof(DeliveryKind.CustomerIo))
             {
-                // The hold set at escalation (a PUT queued with the escalation, not one that ends it later) is written.
+                // The hold set at escalation (not the call that ends it later) is written.
                 using var hold = Command(connection, transaction,
                     """
                     UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, $t)
-                    WHERE id = $e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = $id AND d.created_at = escalations.created_at
-                                              AND CAST(d.body AS TEXT) LIKE '{"method":"PUT"%')
+                    WHERE id = $e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = $id AND d.purpose = 'hold')
                     """);
                 Bind(hold, ("$t", Ms(at)), ("$e", escalation), ("$id", id));
                 hold.ExecuteNonQuery();

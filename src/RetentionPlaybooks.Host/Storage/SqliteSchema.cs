@@ -232,6 +232,18 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (11, "what a Customer.io call is for (the hold set at escalation, or ended by an outcome), kept with the delivery instead of read from its body; calls queued before are tagged from their body once", command =>
+        {
+            command.CommandText = """
+                ALTER TABLE deliveries ADD COLUMN purpose TEXT;
+                UPDATE deliveries SET purpose = 'hold'
+                WHERE kind = 'CustomerIo' AND CAST(body AS TEXT) LIKE '{"method":"PUT"%'
+                  AND created_at = (SELECT e.created_at FROM escalations e WHERE e.id = deliveries.escalation_id);
+                UPDATE deliveries SET purpose = 'hold_end'
+                WHERE kind = 'CustomerIo' AND purpose IS NULL AND CAST(body AS TEXT) LIKE '{"method":"PUT"%';
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

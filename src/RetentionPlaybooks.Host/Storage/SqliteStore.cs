@@ -421,7 +421,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
             {
                 SqliteDeliveries.Insert(connection, transaction, d, at);
                 // The outcome's write-back ends the hold (hold_ends_on): from now on a promotion is no violation.
-                if (d.Kind == DeliveryKind.CustomerIo && WriteBackEndsHold(d.Body))
+                if (d.Purpose == DeliveryPurposes.HoldEnd)
                 {
                     using var ended = Command(connection, transaction, "UPDATE escalations SET hold_until = MIN(COALESCE(hold_until, $t), $t) WHERE id = $e");
                     Bind(ended, ("$t", Ms(at)), ("$e", action.EscalationId));
@@ -430,12 +430,6 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
             }
             return transition;
         }, ct);
-
-    internal static bool WriteBackEndsHold(byte[] body)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(body);
-        return text.StartsWith("{\"method\":\"PUT\"", StringComparison.Ordinal) && text.Contains(Delivery.WriteBack.HoldUntil, StringComparison.Ordinal);
-    }
 
     private static StoredAction ReadAction(SqliteDataReader reader)
     {

@@ -156,7 +156,18 @@ internal sealed record DeliveryItem(
 
 /// <summary>A delivery to add for an existing escalation (an update after a click, a reminder in the thread).</summary>
 /// <param name="Clock">For an SLA clock (<see cref="SlaClocks"/>): which one; cancelled when the case is acknowledged or closed first.</param>
-internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind Kind, string Target, byte[] Body, DateTimeOffset DueAt, string? Clock = null);
+internal sealed record NewDelivery(string Id, string EscalationId, DeliveryKind Kind, string Target, byte[] Body, DateTimeOffset DueAt, string? Clock = null,
+    string? Purpose = null);
+
+/// <summary>What a Customer.io call is for, where the store acts on it (kept with the delivery, so nothing reads its body).</summary>
+internal static class DeliveryPurposes
+{
+    /// <summary>The promotion hold set at escalation: the case records when it was written.</summary>
+    public const string Hold = "hold";
+
+    /// <summary>The hold ended by an outcome (hold_ends_on): promotions from then on are no violation.</summary>
+    public const string HoldEnd = "hold_end";
+}
 
 /// <summary>Counts for /health and the operator.</summary>
 /// <param name="OldestInboxPendingAt">When the oldest unprocessed inbox record arrived; null when none waits.</param>
