@@ -121,3 +121,83 @@ public sealed class ResilientWorkerTests
         Assert.Equal(1, worker.Steps);
     }
 }
+
+/// <summary>How the shared loop stops (issue #11's graceful stop): the step under way runs to its end, on a token the stop
+/// does not cancel; only <c>StopGrace</c> later, on the injected clock, is that token cancelled; no step starts after.</summary>
+public sealed class ResilientWorkerStopTests
+{
+    private sealed class SlowStepWorker(FakeTimeProvider time) : ResilientWorker
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Steps;
+
+        public bool Finished;
+
+        public CancellationToken StepToken;
+
+        protected override TimeProvider Clock => time;
+
+        protected override ILogger Log => NullLogger.Instance;
+
+        protected override string FailureMessage => "test step failed";
+
+        protected override TimeSpan StopGrace => TimeSpan.FromSeconds(10);
+
+        protected override async Task<bool> StepAsync(CancellationToken ct)
+        {
+            Interlocked.Increment(ref Steps);
+            StepToken = ct;
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(ct);
+            Finished = true;
+            return true;   // there would be more work: only the stop ends the loop
+        }
+
+        protected override Task WaitForWorkAsync(CancellationToken ct) => Task.Delay(Timeout.Infinite, ct);
+    }
+
+    private static async Task<bool> Within(Task task) => await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10))) == task;
+
+    [Fact]
+    public async Task AStepUnderWay_WhenTheHostStops_RunsToItsEnd_AndNoStepStartsAfterIt()
+    {
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var worker = new SlowStepWorker(time);
+        await worker.StartAsync(CancellationToken.None);
+        await worker.Entered.Task;
+
+        var stopping = worker.StopAsync(CancellationToken.None);
+        var tokenAtStop = worker.StepToken.IsCancellationRequested;
+        var stoppedBeforeTheStepEnded = stopping.IsCompleted;
+        worker.Release.SetResult();
+
+        Assert.True(await Within(stopping));
+        Assert.False(tokenAtStop);
+        Assert.False(stoppedBeforeTheStepEnded);
+        Assert.True(worker.Finished);
+        Assert.Equal(1, Volatile.Read(ref worker.Steps));
+    }
+
+    [Fact]
+    public async Task AStepStillRunning_StopGraceAfterTheStop_IsCancelled_NotASecondBefore()
+    {
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var worker = new SlowStepWorker(time);
+        await worker.StartAsync(CancellationToken.None);
+        await worker.Entered.Task;
+
+        var stopping = worker.StopAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        var cancelledEarly = worker.StepToken.IsCancellationRequested;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(await Within(stopping));
+        Assert.False(cancelledEarly);
+        Assert.True(worker.StepToken.IsCancellationRequested);
+        Assert.False(worker.Finished);
+        Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully);
+    }
+}
