@@ -96,4 +96,34 @@ public sealed class BusinessHoursTests
         Assert.Equal(DateTimeOffset.MaxValue, (Weekdays with { Days = new HashSet<DayOfWeek>() }).Add(Local(2026, 12, 1, 10), TimeSpan.FromHours(1)));
         Assert.Equal(DateTimeOffset.MaxValue, (Weekdays with { Close = TimeSpan.FromHours(9) }).Add(Local(2026, 12, 1, 10), TimeSpan.FromHours(1)));
     }
+
+    [Fact]
+    public void ZeroOpenTime_ExactlyAtTheClose_IsTheNextOpening_NotTheClose()
+    {
+        // Friday 4 December 2026 17:00 is closed (the window is [09:00, 17:00)): nothing to add, but the clock waits for Monday.
+        Assert.Equal(Local(2026, 12, 7, 9), Weekdays.Add(Local(2026, 12, 4, 17), TimeSpan.Zero));
+        Assert.Equal(Local(2026, 12, 4, 17), Weekdays.Add(Local(2026, 12, 4, 16), TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
+    public void OneOpenDayAWeek_ThreeWeeksOfOpenTime_WalkMoreThanThreeWeeksOfDays()
+    {
+        // Mondays 09:00-17:00 only; from a Monday after its close, 24 open hours (three weeks' worth, so no week is skipped)
+        // are the next three Mondays: the walk passes 21 days.
+        var mondays = Weekdays with { Days = new HashSet<DayOfWeek> { DayOfWeek.Monday } };
+
+        Assert.Equal(Local(2026, 12, 28, 17), mondays.Add(Local(2026, 12, 7, 18), TimeSpan.FromHours(24)));
+        Assert.Equal(Local(2027, 1, 4, 9, 1), mondays.Add(Local(2026, 12, 7, 18), TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void AWindowOpeningInTheAutumnsRepeatedHour_OpensAtItsFirstOccurrence()
+    {
+        // Clocks go back on Sunday 1 November 2026 at 02:00 EDT: 01:30 happens twice, first at 05:30Z (EDT), then 06:30Z (EST).
+        var sundays = new BusinessHours(NewYork, new HashSet<DayOfWeek> { DayOfWeek.Sunday }, TimeSpan.FromMinutes(90), TimeSpan.FromHours(6));
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 5, 30, 0, TimeSpan.Zero), sundays.Add(Local(2026, 10, 31, 12), TimeSpan.Zero));
+        // The window then holds 5 h 30 min of real time (01:30 EDT to 06:00 EST).
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 11, 0, 0, TimeSpan.Zero), sundays.Add(Local(2026, 10, 31, 12), TimeSpan.FromMinutes(330)));
+    }
 }
