@@ -116,6 +116,33 @@ public sealed class InhibitionCheckerTests
     }
 
     [Fact]
+    public async Task TheBatchsWindow_IncludesExactlyWithinAgo_AsTheStoresDoes()
+    {
+        var batch = new List<Escalation> { Case("01BATCHEDGE", "cus_1", T0) };
+
+        Assert.Equal("01BATCHEDGE", (await Check("cus_1", T0 + Within, batch: batch))?.Case.EscalationId);
+    }
+
+    [Fact]
+    public async Task ACaseInTheBatch_IsNamedBeforeAnOlderOneTheHistoryHolds()
+    {
+        // The batch is this very moment's work: its case is the latest, and the history is not even asked.
+        _history.Record(Case("01STORED", "cus_1", T0));
+        var batch = new List<Escalation> { Case("01BATCHNEW", "cus_1", T0 + TimeSpan.FromHours(1)) };
+
+        Assert.Equal("01BATCHNEW", (await Check("cus_1", T0 + TimeSpan.FromHours(2), batch: batch))?.Case.EscalationId);
+    }
+
+    [Fact]
+    public void TheReason_ForACaseEscalatedThisVeryInstant_SaysAgo()
+    {
+        var open = new OpenCase("01NOW", "subscription-cancel-save", T0);
+
+        Assert.Equal("inhibited: case 01NOW of subscription-cancel-save is open (escalated just now)", InhibitionChecker.Describe(open, T0));
+        Assert.Equal("inhibited: case 01NOW of subscription-cancel-save is open (escalated 1 min after this signal)", InhibitionChecker.Describe(open, T0 - TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task AWindowLongerThanTheCalendarReachesBack_CountsEveryCase_WithoutOverflowing()
     {
         using var dir = new TempPlaybooks();

@@ -41,6 +41,16 @@ public sealed class SignalPipelineTests
     private static PlaybookOutcome Vip(IReadOnlyList<PlaybookOutcome> outcomes) => Assert.Single(outcomes, o => o.Playbook?.Id == "vip-cart-abandonment");
 
     [Fact]
+    public async Task AnEscalation_CarriesWhatItsCaseIsWorth_ThePlaybooksValueField()
+    {
+        // The VIP cart playbook declares value: event.cart_value; the report sums it as the value at stake and saved.
+        var escalated = Vip(await RunAsync(Cart("cus_value", T0, change: j => j["event"]!["data"]!["cart_value"] = 212.5), T0));
+
+        Assert.Equal(Outcome.Escalated, escalated.Outcome);
+        Assert.Equal(212.5m, escalated.Escalation!.Value);
+    }
+
+    [Fact]
     public async Task Replay_CooldownIsJudgedAtTheSignalsTime_NotWhenItIsProcessed()
     {
         // Both processed long after they happened, a day apart in their own time: the second is within the 7-day cooldown.
