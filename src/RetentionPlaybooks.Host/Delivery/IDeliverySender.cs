@@ -26,8 +26,6 @@ internal interface IDeliverySender
 /// on its own, so a host without a Slack token still writes back to Customer.io when it has the credentials.</summary>
 internal sealed class DeliverySenders(IDeliverySender slack, IDeliverySender? writeBack = null)
 {
-    public IReadOnlyList<IDeliverySender> All => writeBack is null ? [slack] : [slack, writeBack];
-
     /// <summary>The sender for <paramref name="kind"/>, or null when none is configured.</summary>
     public IDeliverySender? For(DeliveryKind kind)
     {

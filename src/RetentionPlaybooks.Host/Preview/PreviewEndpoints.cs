@@ -18,10 +18,8 @@ internal static class PreviewEndpoints
             var title = sender.Name == "preview"
                 ? $"RetentionPlaybooks preview — {items.Count} message(s), newest first"
                 : "RetentionPlaybooks — messages go to Slack (a bot token is set); this page stays empty";
-            var page = HtmlPreview.Render(items, title);
             var writeBacks = preview.WriteBacks;
-            if (writeBacks.Count > 0) page = page.Replace("</body>", WriteBackSection(writeBacks) + "</body>", StringComparison.Ordinal);
-            return Results.Content(page, "text/html; charset=utf-8");
+            return Results.Content(HtmlPreview.Render(items, title, writeBacks.Count > 0 ? WriteBackSection(writeBacks) : null), "text/html; charset=utf-8");
         }).ForOperators();
         return app;
     }

@@ -100,25 +100,21 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
                 """
                 UPDATE deliveries SET state = 'Sent', slack_channel = @c, slack_ts = @ts, sent_at = @t, last_error = NULL, in_doubt = false, lease_owner = NULL, lease_until = NULL
                 WHERE id = @id AND state = 'Sending' AND lease_owner = @o
-                RETURNING escalation_id, kind, target, clock
+                RETURNING escalation_id, kind, target, clock, purpose
                 """);
             Bind(sent, ("c", slackChannel), ("ts", slackTs), ("t", Ms(at)), ("id", id), ("o", owner));
-            string? escalation = null, kind = null, target = null, clock = null;
+            string? escalation = null, kind = null, target = null, clock = null, purpose = null;
             await using (var reader = await sent.ExecuteReaderAsync().ConfigureAwait(false))
             {
-                if (await reader.ReadAsync().ConfigureAwait(false)) (escalation, kind, target, clock) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), TextOf(reader, 3));
+                if (await reader.ReadAsync().ConfigureAwait(false)) (escalation, kind, target, clock, purpose) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), TextOf(reader, 3), TextOf(reader, 4));
             }
             if (escalation is null) return false;
             await using var after = Command(connection, transaction, "");
-            if (kind == nameof(DeliveryKind.CustomerIo))
+            if (purpose == DeliveryPurposes.Hold)
             {
                 // The hold set at escalation (not the call that ends it later) is written.
-                after.CommandText =
-                    """
-                    UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, @t)
-                    WHERE id = @e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = @id AND d.purpose = 'hold')
-                    """;
-                Bind(after, ("t", Ms(at)), ("e", escalation), ("id", id));
+                after.CommandText = "UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, @t) WHERE id = @e";
+                Bind(after, ("t", Ms(at)), ("e", escalation));
                 await after.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
             if (clock == SlaClocks.Breach)

@@ -105,24 +105,20 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 """
                 UPDATE deliveries SET state = 'Sent', slack_channel = $c, slack_ts = $ts, sent_at = $t, last_error = NULL, in_doubt = 0, lease_owner = NULL, lease_until = NULL
                 WHERE id = $id AND state = 'Sending' AND lease_owner = $o
-                RETURNING escalation_id, kind, target, clock
+                RETURNING escalation_id, kind, target, clock, purpose
                 """);
             Bind(sent, ("$c", slackChannel), ("$ts", slackTs), ("$t", Ms(at)), ("$id", id), ("$o", owner));
-            string? escalation = null, kind = null, target = null, clock = null;
+            string? escalation = null, kind = null, target = null, clock = null, purpose = null;
             using (var reader = sent.ExecuteReader())
             {
-                if (reader.Read()) (escalation, kind, target, clock) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), TextOf(reader, 3));
+                if (reader.Read()) (escalation, kind, target, clock, purpose) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), TextOf(reader, 3), TextOf(reader, 4));
             }
             if (escalation is null) return false;
-            if (kind == nameof(DeliveryKind.CustomerIo))
+            if (purpose == DeliveryPurposes.Hold)
             {
                 // The hold set at escalation (not the call that ends it later) is written.
-                using var hold = Command(connection, transaction,
-                    """
-                    UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, $t)
-                    WHERE id = $e AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = $id AND d.purpose = 'hold')
-                    """);
-                Bind(hold, ("$t", Ms(at)), ("$e", escalation), ("$id", id));
+                using var hold = Command(connection, transaction, "UPDATE escalations SET hold_written_at = COALESCE(hold_written_at, $t) WHERE id = $e");
+                Bind(hold, ("$t", Ms(at)), ("$e", escalation));
                 hold.ExecuteNonQuery();
             }
             if (clock == SlaClocks.Breach)

@@ -14,7 +14,8 @@ internal static class HtmlPreview
 {
     public const string BotName = "Retention Playbooks";
 
-    public static string Render(IReadOnlyList<PreviewItem> items, string title)
+    /// <summary>The page; <paramref name="appendix"/>, HTML the caller built and encoded, goes after the messages.</summary>
+    public static string Render(IReadOnlyList<PreviewItem> items, string title, string? appendix = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(title);
@@ -33,7 +34,7 @@ internal static class HtmlPreview
 
         if (groups.Count == 0)
         {
-            sb.Append("<p class=\"empty\">No messages to preview.</p>\n</body>\n</html>\n");
+            sb.Append("<p class=\"empty\">No messages to preview.</p>\n").Append(appendix).Append("</body>\n</html>\n");
             return sb.ToString();
         }
 
@@ -64,7 +65,7 @@ internal static class HtmlPreview
             sb.Append("</section>\n");
         }
 
-        sb.Append("</body>\n</html>\n");
+        sb.Append(appendix).Append("</body>\n</html>\n");
         return sb.ToString();
     }
 
