@@ -71,12 +71,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs a write in its own transaction, committed before the task completes.</summary>
-    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> apply, CancellationToken ct) => WriteAsync(apply, false, ct);
+    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> apply, CancellationToken ct) => RunAsync(apply, false);
 
     /// <summary>A webhook's or a click's insert (its faults are told apart in /health, as in the SQLite store).</summary>
-    public Task<T> WriteAcceptAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> apply, CancellationToken ct) => WriteAsync(apply, true, ct);
+    public Task<T> WriteAcceptAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> apply, CancellationToken ct) => RunAsync(apply, true);
 
-    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> apply, bool accept, CancellationToken ct)
+    /// <summary>Runs <paramref name="apply"/> in a transaction of its own, again after a serialization failure or deadlock, and
+    /// keeps /health's fault and count. <paramref name="recordFaultsCount"/> false: a record's fault is not counted (a group of
+    /// inserts that will be tried again one by one, where the bad one counts).</summary>
+    internal async Task<T> RunAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> apply, bool accept, bool recordFaultsCount = true)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -99,8 +102,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                Interlocked.Increment(ref _writesFailed);
-                if (!IsRecordWriteFault(ex))
+                var recordFault = IsRecordWriteFault(ex);
+                if (recordFaultsCount || !recordFault) Interlocked.Increment(ref _writesFailed);
+                if (!recordFault)
                 {
                     // The message is not logged (a constraint message can quote a value); the SQLSTATE is.
                     var description = Describe(ex);

@@ -9,12 +9,14 @@ namespace RetentionPlaybooks.Host.Storage;
 /// <summary>The shared store: each aggregate's SQL over one <see cref="PostgresDatabase"/>, for several hosts on one database.</summary>
 internal sealed class PostgresStore : IStore
 {
+    private readonly PostgresInbox _inbox;
+
     private PostgresStore(PostgresDatabase database)
     {
         Database = database;
         var escalations = new PostgresEscalations(database);
         Escalations = escalations;
-        Inbox = new PostgresInbox(database, escalations);
+        Inbox = _inbox = new PostgresInbox(database, escalations);
         Decisions = new PostgresDecisions(database);
         Attributes = new PostgresAttributes(database);
         Deliveries = new PostgresDeliveries(database);
@@ -45,38 +47,80 @@ internal sealed class PostgresStore : IStore
 
     public ILeaseStore Leases { get; }
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // The webhooks still queued for a group commit are written (or failed) before the connections go.
+        await _inbox.DisposeAsync().ConfigureAwait(false);
+        await Database.DisposeAsync().ConfigureAwait(false);
+    }
 }
 
 /// <summary>The inbox on PostgreSQL: accepted once per (source, delivery key), claimed with <c>FOR UPDATE SKIP LOCKED</c> and a lease.</summary>
-internal sealed class PostgresInbox(PostgresDatabase db, PostgresEscalations escalations) : IInboxStore
+internal sealed class PostgresInbox(PostgresDatabase db, PostgresEscalations escalations) : IInboxStore, IAsyncDisposable
 {
     public bool IsRecordFault(Exception ex) => IsRecordWriteFault(ex);
 
-    public Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
+    // Webhooks are committed in groups (PostgresAcceptQueue): one INSERT of many rows per group.
+    private readonly PostgresAcceptQueue<IReadOnlyList<InboxItem>, AcceptResult> _accepts = new(db, (connection, transaction, requests) =>
+        InsertAsync(connection, transaction, requests, Ms(db.Time.GetUtcNow())), items => Math.Max(1, items.Count));
+
+    public Task<AcceptResult> AcceptAsync(IReadOnlyList<InboxItem> items, CancellationToken ct) =>
+        items.Count == 0 ? Task.FromResult(new AcceptResult(0, 0, [])) : _accepts.WriteAsync(items, ct);
+
+    public ValueTask DisposeAsync() => _accepts.DisposeAsync();
+
+    /// <summary>Inserts the items of several requests with one statement; each request is told what became of its own items,
+    /// in order. A delivery already stored, or earlier in the same group, is a duplicate (the first of a pair is the one stored).</summary>
+    private static async Task<IReadOnlyList<AcceptResult>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<IReadOnlyList<InboxItem>> requests, long receivedAt)
     {
-        var receivedAt = Ms(db.Time.GetUtcNow());
-        return db.WriteAcceptAsync(async (connection, transaction) =>
+        var count = requests.Sum(r => r.Count);
+        var sources = new string[count];
+        var keys = new string[count];
+        var payloads = new byte[count][];
+        var i = 0;
+        foreach (var request in requests)
         {
-            await using var insert = Command(connection, transaction,
-                "INSERT INTO inbox (source, delivery_key, received_at, payload) VALUES (@s, @k, @r, @p) ON CONFLICT (source, delivery_key) DO NOTHING RETURNING id");
-            var s = insert.Parameters.Add("s", NpgsqlDbType.Text);
-            var k = insert.Parameters.Add("k", NpgsqlDbType.Text);
-            var r = insert.Parameters.Add("r", NpgsqlDbType.Bigint);
-            var p = insert.Parameters.Add("p", NpgsqlDbType.Bytea);
-            r.Value = receivedAt;
-            var ids = new List<long>(items.Count);
-            var duplicates = 0;
-            foreach (var item in items)
+            foreach (var item in request)
             {
-                s.Value = item.Source.ToString();
-                k.Value = item.DeliveryKey;
-                p.Value = item.Payload;
-                if (await insert.ExecuteScalarAsync().ConfigureAwait(false) is long id) ids.Add(id);
-                else duplicates++;
+                sources[i] = item.Source.ToString();
+                keys[i] = item.DeliveryKey;
+                payloads[i] = item.Payload;
+                i++;
             }
-            return new AcceptResult(ids.Count, duplicates, ids);
-        }, ct);
+        }
+        // ORDER BY n: rows are inserted in the order they came, so the first of two equal keys is the one stored.
+        await using var insert = Command(connection, transaction,
+            """
+            INSERT INTO inbox (source, delivery_key, received_at, payload)
+            SELECT s, k, @r, p FROM unnest(@s, @k, @p) WITH ORDINALITY AS t(s, k, p, n) ORDER BY n
+            ON CONFLICT (source, delivery_key) DO NOTHING RETURNING id, source, delivery_key
+            """);
+        insert.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = sources });
+        insert.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+        insert.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
+        insert.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Bigint) { Value = receivedAt });
+        var stored = new Dictionary<(string Source, string Key), long>();
+        await using (var reader = await insert.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false)) stored[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+        }
+        var results = new AcceptResult[requests.Count];
+        i = 0;
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var ids = new List<long>(requests[r].Count);
+            var duplicates = 0;
+            foreach (var _ in requests[r])
+            {
+                // Each stored row is given to the first item that names it; any later one is a duplicate.
+                if (stored.Remove((sources[i], keys[i]), out var id)) ids.Add(id);
+                else duplicates++;
+                i++;
+            }
+            results[r] = new AcceptResult(ids.Count, duplicates, ids);
+        }
+        return results;
     }
 
     public Task<IReadOnlyList<InboxRecord>> ClaimAsync(string owner, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>

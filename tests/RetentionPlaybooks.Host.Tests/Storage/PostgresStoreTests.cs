@@ -218,4 +218,101 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         Assert.Null(store.Health.WriteHealth.Failing);
         Assert.Equal(1, await store.Inbox.CompleteAsync("host-a", [ProcessingResult.Quarantined(id, "PostgresException 22021 while writing the results")], Now, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Accepts_ManyAtOnce_AreCommittedInGroups_EachDeliveryStoredOnce_TheSameKeyTwiceOneDuplicate()
+    {
+        var store = Open();
+        using var go = new ManualResetEventSlim();
+        // 400 webhooks at once, every fourth key sent twice: grouped commits must still store each key once and tell the
+        // second of a pair it was a duplicate, even when both land in one group.
+        var keys = Enumerable.Range(0, 400).Select(i => $"g-{(i % 4 == 3 ? i - 1 : i)}").ToList();
+        var accepting = keys.Select(k => Task.Run(async () =>
+        {
+            go.Wait();
+            return await store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, k, [1, 2])], CancellationToken.None);
+        })).ToList();
+        go.Set();
+
+        var results = await Task.WhenAll(accepting);
+
+        Assert.Equal(300, results.Sum(r => r.Accepted));
+        Assert.Equal(100, results.Sum(r => r.Duplicates));
+        Assert.All(results, r => Assert.Equal(1, r.Accepted + r.Duplicates));
+        var ids = results.SelectMany(r => r.Ids).ToList();
+        Assert.Equal(300, ids.Distinct().Count());
+        Assert.Equal(300L, await _database.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(300L, await _database.ScalarAsync<long>("SELECT COUNT(DISTINCT delivery_key) FROM inbox"));
+        Assert.Equal(0, store.Health.WriteHealth.FailedSinceStart);
+    }
+
+    [Fact]
+    public async Task Accepts_ABadRecordAmongManyAtOnce_FailsAlone_AsTheRecordsFault_TheOthersAreStored_AndItCountsOnce()
+    {
+        var store = Open();
+        using var go = new ManualResetEventSlim();
+        // A NUL in the key is refused by PostgreSQL (22021). Whether it lands in a group or alone, it fails by itself.
+        var keys = Enumerable.Range(0, 200).Select(i => i == 100 ? "bad\0key" : $"ok-{i}").ToList();
+        var accepting = keys.Select(k => Task.Run(async () =>
+        {
+            go.Wait();
+            try
+            {
+                return (Result: await store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, k, [1])], CancellationToken.None), Error: (Exception?)null);
+            }
+            catch (Exception ex)
+            {
+                return (Result: (AcceptResult?)null, Error: ex);
+            }
+        })).ToList();
+        go.Set();
+
+        var outcomes = await Task.WhenAll(accepting);
+
+        var failed = Assert.Single(outcomes, o => o.Error is not null);
+        Assert.Same(outcomes[100].Error, failed.Error);
+        Assert.True(store.Inbox.IsRecordFault(failed.Error!));
+        Assert.Equal(199, outcomes.Sum(o => o.Result?.Accepted ?? 0));
+        Assert.Equal(199L, await _database.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
+        Assert.Null(store.Health.WriteHealth.Failing);
+        Assert.Equal(1, store.Health.WriteHealth.FailedSinceStart);
+    }
+
+    [Fact]
+    public async Task Accepts_WhenTheStoreCannotWrite_AllQueuedFailAtOnce_AsTheStoresFault_AndTheNextAreStored()
+    {
+        var store = Open();
+        await _database.ExecuteAsync("ALTER TABLE inbox RENAME TO inbox_away");
+        using var go = new ManualResetEventSlim();
+        var accepting = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            go.Wait();
+            return await Record.ExceptionAsync(() => store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, $"away-{i}", [1])], CancellationToken.None));
+        })).ToList();
+        go.Set();
+
+        var errors = await Task.WhenAll(accepting);
+
+        Assert.All(errors, e => Assert.False(store.Inbox.IsRecordFault(Assert.IsType<Npgsql.PostgresException>(e))));
+        Assert.Equal("PostgreSQL error 42P01", store.Health.WriteHealth.Failing?.Description);
+        // Each group fails once, whatever its size: never more failures than inserts, at least one.
+        Assert.InRange(store.Health.WriteHealth.FailedSinceStart, 1, 100);
+        await _database.ExecuteAsync("ALTER TABLE inbox_away RENAME TO inbox");
+        Assert.Equal(1, (await store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, "back", [1])], CancellationToken.None)).Accepted);
+        Assert.Null(store.Health.WriteHealth.Failing);
+    }
+
+    [Fact]
+    public async Task Dispose_CommitsTheAcceptsAlreadyQueued_BeforeTheConnectionsClose()
+    {
+        var store = PostgresStore.Open(_database.ConnectionString, _time);
+        var accepting = Enumerable.Range(0, 300).Select(i => store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, $"q-{i}", [1])], CancellationToken.None)).ToList();
+
+        await store.DisposeAsync();
+
+        var results = await Task.WhenAll(accepting);
+        Assert.Equal(300, results.Sum(r => r.Accepted));
+        Assert.Equal(300L, await _database.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.Inbox.AcceptAsync([new InboxItem(SignalSource.Journey, "late", [1])], CancellationToken.None));
+    }
 }
