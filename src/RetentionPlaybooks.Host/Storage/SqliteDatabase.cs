@@ -19,7 +19,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     // Webhook inserts have their own queue, drained first: a large pipeline write never holds up an answer for long.
     private readonly Channel<WriteOp> _accepts = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    // The writer is a thread of its own, not a thread-pool loop: its commits block on the disk, and a pool thread held there
+    // is one fewer for answering webhooks (the pool starts with one per core: two on a 2-core machine).
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set by every queued write; the writer waits on it when both queues are empty.
+    private readonly ManualResetEventSlim _work = new(false);
     private readonly SqliteConnection _writeConnection;
     private readonly int _busyTimeoutMs;
     private readonly ILogger? _logger;
@@ -50,7 +55,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             var pages = Math.Max(1, cap / (long)pageSize.ExecuteScalar()!);
             Execute(_writeConnection, $"PRAGMA max_page_count = {pages};");
         }
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "SQLite writer" };
+        _writer.Start();
     }
 
     public TimeProvider Time => _time;
@@ -82,42 +88,50 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         var op = new WriteOp<T>(apply) { IsAccept = accept };
         if (!queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteDatabase));
+        _work.Set();
         // The write is not cancelled once queued: a signal that was accepted must be stored or fail loudly.
         return ct.CanBeCanceled ? op.Task.WaitAsync(ct) : op.Task;
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
-        var batch = new List<WriteOp>(MaxBatch);
-        while (await WaitForWorkAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _accepts.Reader.TryRead(out var accept)) batch.Add(accept);
-            // At most one other write per transaction, so webhooks keep being committed every few milliseconds.
-            if (_writes.Reader.TryRead(out var other)) batch.Add(other);
-            if (batch.Count == 0) continue;
-            if (!TryCommit(batch) && batch.Count > 1)
+            var batch = new List<WriteOp>(MaxBatch);
+            while (WaitForWork())
             {
-                // Something in the batch failed: commit each write on its own, so one bad write fails alone. (A
-                // write that failed alone has been answered with its failure already: it must not be tried again,
-                // or a webhook refused with 503 could still be stored.)
-                foreach (var op in batch) TryCommit([op]);
+                batch.Clear();
+                while (batch.Count < MaxBatch && _accepts.Reader.TryRead(out var accept)) batch.Add(accept);
+                // At most one other write per transaction, so webhooks keep being committed every few milliseconds.
+                if (_writes.Reader.TryRead(out var other)) batch.Add(other);
+                if (batch.Count == 0) continue;
+                if (!TryCommit(batch) && batch.Count > 1)
+                {
+                    // Something in the batch failed: commit each write on its own, so one bad write fails alone. (A
+                    // write that failed alone has been answered with its failure already: it must not be tried again,
+                    // or a webhook refused with 503 could still be stored.)
+                    foreach (var op in batch) TryCommit([op]);
+                }
             }
+            _writerDone.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            // Not reached (TryCommit catches what a write throws); if it were, disposing would say so rather than hang.
+            _writerDone.TrySetException(ex);
         }
     }
 
-    private async Task<bool> WaitForWorkAsync()
+    /// <summary>Blocks the writer thread until a write is queued; false once both queues are completed and empty.</summary>
+    private bool WaitForWork()
     {
         while (true)
         {
+            // Reset before looking: a write queued after the look sets the event again, so the wait cannot miss it.
+            _work.Reset();
             if (_accepts.Reader.TryPeek(out _) || _writes.Reader.TryPeek(out _)) return true;
-            var a = _accepts.Reader.WaitToReadAsync().AsTask();
-            var w = _writes.Reader.WaitToReadAsync().AsTask();
-            var done = await Task.WhenAny(a, w).ConfigureAwait(false);
-            if (await done.ConfigureAwait(false)) return true;
-            // One queue is completed (disposing): keep draining the other until it completes too.
-            var rest = done == a ? w : a;
-            if (!await rest.ConfigureAwait(false)) return false;
+            if (_accepts.Reader.Completion.IsCompleted && _writes.Reader.Completion.IsCompleted) return false;
+            _work.Wait();
         }
     }
 
@@ -183,7 +197,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         _accepts.Writer.TryComplete();
         _writes.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        _work.Set();
+        await _writerDone.Task.ConfigureAwait(false);
         _writeConnection.Dispose();
     }
 
