@@ -42,6 +42,16 @@ internal static class CommandLine
               --now TIME               render (and judge) at TIME; default: rendered now, judged at the payload's time
               --format text|json|html  html: a page with every test case's message (no PLAYBOOK needed)
               --out FILE               write the output to FILE
+          report --url URL             a host's outcome report: per playbook and channel, escalations, acks, SLA, saves
+              --from TIME, --to TIME   the period (default: the 30 days before now)
+              --token T                the host's Operator__Token (default: $RP_OPERATOR_TOKEN)
+              --format table|json|csv
+          simulate --history FILE [DIR]  replay a history (one payload a line) through the playbooks: per channel and
+                                       day, messages posted and held back by cooldown, dedupe, caps, budget, inhibit
+              --history FILE           repeat for several files
+              --compare DIR            replay it through another folder too (the base branch) and print the difference
+              --format text|json|github  github: a step summary and a warning on each channel over its budget
+              --fail-over-budget       exit 1 when a channel gets more escalations in a day than its daily_budget
           demo                         post every sample payload to a running host, wait for delivery, show /preview
               --url URL                the host (default http://127.0.0.1:5080)
               --secret S               X-Webhook-Secret (default: the Development secret)
@@ -122,6 +132,7 @@ internal static class CommandLine
             RenderCommand.Create(cli),
             DemoCommand.Create(cli),
             ReportCommand.Create(cli),
+            SimulateCommand.Create(cli),
         };
         return root;
     }

@@ -8,6 +8,9 @@ namespace RetentionPlaybooks.Cli.Commands;
 /// <summary>One Customer.io payload read from a file, its source told apart by shape.</summary>
 internal sealed record Payload(SignalSource Source, JsonElement Root, string DeliveryKey);
 
+/// <summary>One line of a history file: its payloads, or why it could not be read.</summary>
+internal sealed record HistoryLine(int Number, IReadOnlyList<Payload>? Payloads, string? Error);
+
 /// <summary>
 /// The payload files explain and render read (<c>--event FILE</c>, <c>--history FILE</c>) and the <c>--now</c> clock.
 /// A file holds a Journey body, a reporting webhook, a Data Pipelines call or batch, or (history) one such payload per
@@ -79,6 +82,15 @@ internal static class SignalFile
 
     private static IReadOnlyList<Payload>? Classify(JsonElement root, string path, int line, TextWriter stderr)
     {
+        var payloads = Classify(root, path, line, out var error);
+        if (error is not null) stderr.WriteLine(error);
+        return payloads;
+    }
+
+    /// <summary>The payloads in <paramref name="root"/>, or null with the one-line error (<c>file(line,1): error: ...</c>).</summary>
+    private static IReadOnlyList<Payload>? Classify(JsonElement root, string path, int line, out string? error)
+    {
+        error = null;
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("batch", out var batch) && batch.ValueKind == JsonValueKind.Array)
         {
             var events = new List<Payload>();
@@ -87,7 +99,7 @@ internal static class SignalFile
             {
                 if (SignalNormalizer.Detect(e) != SignalSource.Pipelines)
                 {
-                    stderr.WriteLine($"{path}({line},1): error: event {i} of the batch is not a Data Pipelines call (expected \"type\" and \"messageId\" or \"userId\")");
+                    error = $"{path}({line},1): error: event {i} of the batch is not a Data Pipelines call (expected \"type\" and \"messageId\" or \"userId\")";
                     return null;
                 }
                 events.Add(new Payload(SignalSource.Pipelines, e, SignalNormalizer.DeliveryKeyOf(SignalSource.Pipelines, e) ?? $"{Path.GetFileName(path)}:{line}:{i}"));
@@ -97,11 +109,46 @@ internal static class SignalFile
         }
         if (SignalNormalizer.Detect(root) is not { } source)
         {
-            stderr.WriteLine($"{path}({line},1): error: not a Customer.io payload: expected a Journey body (\"event\", \"segment\", \"change\" or \"customer\"), " +
-                "a reporting webhook (\"metric\" and \"object_type\") or a Data Pipelines call (\"type\" and \"messageId\")");
+            error = $"{path}({line},1): error: not a Customer.io payload: expected a Journey body (\"event\", \"segment\", \"change\" or \"customer\"), " +
+                "a reporting webhook (\"metric\" and \"object_type\") or a Data Pipelines call (\"type\" and \"messageId\")";
             return null;
         }
         return [new Payload(source, root, SignalNormalizer.DeliveryKeyOf(source, root) ?? $"{Path.GetFileName(path)}:{line}")];
+    }
+
+    /// <summary>
+    /// A history file read a line at a time (blank lines skipped), for histories too long to hold: each line's payloads, or the
+    /// line's one-line error (<c>file(line,col): error: ...</c>). A payload's JSON lives until the next line is read.
+    /// </summary>
+    public static IEnumerable<HistoryLine> StreamHistory(string path)
+    {
+        var number = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            number++;
+            var line = raw.TrimEnd('\r');
+            if (line.Trim().Length == 0) continue;
+            JsonDocument? doc = null;
+            string? invalid = null;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException ex)
+            {
+                invalid = $"{path}({number + (ex.LineNumber ?? 0)},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}";
+            }
+            if (doc is null)
+            {
+                yield return new HistoryLine(number, null, invalid);
+                continue;
+            }
+            using (doc)
+            {
+                var payloads = Classify(doc.RootElement, path, number, out var error);
+                yield return new HistoryLine(number, payloads, error);
+            }
+        }
     }
 
     private static string? ReadText(string path, TextWriter stderr)
