@@ -52,6 +52,8 @@ internal static class CommandLine
               --compare DIR            replay it through another folder too (the base branch) and print the difference
               --format text|json|github  github: a step summary and a warning on each channel over its budget
               --fail-over-budget       exit 1 when a channel gets more escalations in a day than its daily_budget
+          generate-history             write a plausible month of payloads for the shipped data model (to try simulate)
+              --days N, --customers N, --per-day N, --seed N, --start DATE, --out FILE
           demo                         post every sample payload to a running host, wait for delivery, show /preview
               --url URL                the host (default http://127.0.0.1:5080)
               --secret S               X-Webhook-Secret (default: the Development secret)
@@ -133,6 +135,7 @@ internal static class CommandLine
             DemoCommand.Create(cli),
             ReportCommand.Create(cli),
             SimulateCommand.Create(cli),
+            GenerateHistoryCommand.Create(cli),
         };
         return root;
     }

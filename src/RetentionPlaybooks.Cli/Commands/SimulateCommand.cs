@@ -111,7 +111,9 @@ internal static class SimulateCommand
 
     private static void Text(SimulationReport report, SimulationReport? baseline, string directory, string? compareDirectory, TextWriter stdout)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        // Drawn into a buffer and written without the padding Spectre leaves at the ends of lines (pastes cleanly into a PR).
+        var buffer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(buffer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = 200;
         console.WriteLine(Heading(report, directory));
         var channels = new Table().Border(TableBorder.Simple);
@@ -150,6 +152,7 @@ internal static class SimulateCommand
             console.WriteLine($"compared with {compareDirectory}:");
             foreach (var line in Differences(report, baseline)) console.WriteLine($"  {line}");
         }
+        foreach (var line in buffer.ToString().Split('\n')[..^1]) stdout.WriteLine(line.TrimEnd());
     }
 
     private static string Heading(SimulationReport report, string directory)
