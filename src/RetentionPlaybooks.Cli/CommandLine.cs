@@ -9,7 +9,9 @@ namespace RetentionPlaybooks.Cli;
 /// <summary>What every command writes to and reads the clock from.</summary>
 /// <param name="DrainTimeout">How long <c>demo</c> waits for the host to deliver (shorter in tests).</param>
 /// <param name="Http">For <c>playbooks report</c>: how requests reach the host (a test's in-process host); null for the network.</param>
-internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout, HttpMessageHandler? Http = null);
+/// <param name="Environment">For <c>playbooks doctor</c>: reads the host's configuration keys (a test's values); null for the process environment.</param>
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout, HttpMessageHandler? Http = null,
+    Func<string, string?>? Environment = null);
 
 /// <summary>
 /// Dispatches <c>playbooks &lt;command&gt;</c> through System.CommandLine: each command declares exactly its arguments
@@ -54,6 +56,10 @@ internal static class CommandLine
               --fail-over-budget       exit 1 when a channel gets more escalations in a day than its daily_budget
           generate-history             write a plausible month of payloads for the shipped data model (to try simulate)
               --days N, --customers N, --per-day N, --seed N, --start DATE, --out FILE
+          doctor [DIR]                 the implementation checklist against the live setup (the host's environment
+                                       variables): Slack app, scopes, channels, DM users, secrets, Track API and
+                                       region, every channel and playbook; ✓/✗ with the fix for each ✗
+              --format text|json|github
           demo                         post every sample payload to a running host, wait for delivery, show /preview
               --url URL                the host (default http://127.0.0.1:5080)
               --secret S               X-Webhook-Secret (default: the Development secret)
@@ -136,6 +142,7 @@ internal static class CommandLine
             ReportCommand.Create(cli),
             SimulateCommand.Create(cli),
             GenerateHistoryCommand.Create(cli),
+            DoctorCommand.Create(cli),
         };
         return root;
     }

@@ -77,6 +77,7 @@ internal static class FakeSlackHttp
         }
 
         context.Response.StatusCode = response.Status;
+        if (response.OAuthScopes is { } scopes) context.Response.Headers["x-oauth-scopes"] = scopes;
         if (response.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

@@ -30,6 +30,15 @@ internal sealed class FakeSlackOptions
     /// <summary>Extra posts per channel tolerated in a burst above <see cref="PerChannelRate"/>; the default is 0.</summary>
     public int BurstTolerance { get; init; }
 
+    /// <summary>The bot token's scopes, sent as auth.test's <c>x-oauth-scopes</c> header (by default the app manifest's).</summary>
+    public IReadOnlyCollection<string> Scopes { get; init; } = ["chat:write", "chat:write.public", "channels:history", "groups:history", "im:history", "im:write"];
+
+    /// <summary>User ids users.info answers user_not_found for (every other U… or W… id exists).</summary>
+    public IReadOnlyCollection<string> MissingUsers { get; init; } = [];
+
+    /// <summary>User ids whose account is deactivated (users.info: deleted true).</summary>
+    public IReadOnlyCollection<string> DeactivatedUsers { get; init; } = [];
+
     public string TeamId { get; init; } = "T0FAKETEAM";
 
     public string TeamName { get; init; } = "Fake Workspace";

@@ -5,6 +5,9 @@ namespace RetentionPlaybooks.FakeSlack;
 /// <summary>What the HTTP layer should send for one request: a JSON or plain-text body, plus the injected misbehaviour.</summary>
 internal sealed record FakeSlackResponse(int Status, JsonObject? Json, string? PlainText = null)
 {
+    /// <summary>The x-oauth-scopes header (auth.test).</summary>
+    public string? OAuthScopes { get; init; }
+
     /// <summary>Seconds for the Retry-After header (429s).</summary>
     public int? RetryAfterSeconds { get; init; }
 

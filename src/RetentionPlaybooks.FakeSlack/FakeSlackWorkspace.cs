@@ -240,6 +240,7 @@ internal sealed class FakeSlackWorkspace
             "chat.update" => Authenticate(token) ?? Update(args),
             "auth.test" => Authenticate(token) ?? AuthTest(),
             "conversations.info" => Authenticate(token) ?? Info(args),
+            "users.info" => Authenticate(token) ?? UserInfo(args),
             "conversations.history" => Authenticate(token) ?? History(args),
             "conversations.open" => Authenticate(token) ?? Open(args),
             "conversations.replies" => Authenticate(token) ?? Replies(args),
@@ -344,7 +345,24 @@ internal sealed class FakeSlackWorkspace
         ["user_id"] = _options.BotUserId,
         ["bot_id"] = _options.BotId,
         ["is_enterprise_install"] = false,
-    });
+    }) with { OAuthScopes = string.Join(',', _options.Scopes) };
+
+    private FakeSlackResponse UserInfo(JsonObject args)
+    {
+        var user = Str(args["user"]);
+        if (string.IsNullOrEmpty(user) || user[0] is not ('U' or 'W') || _options.MissingUsers.Contains(user)) return FakeSlackResponse.Error("user_not_found");
+        return FakeSlackResponse.Ok(new JsonObject
+        {
+            ["user"] = new JsonObject
+            {
+                ["id"] = user,
+                ["team_id"] = _options.TeamId,
+                ["name"] = user.ToLowerInvariant(),
+                ["deleted"] = _options.DeactivatedUsers.Contains(user),
+                ["is_bot"] = user == _options.BotUserId,
+            },
+        });
+    }
 
     private FakeSlackResponse Info(JsonObject args)
     {

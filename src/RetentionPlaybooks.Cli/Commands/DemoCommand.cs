@@ -43,7 +43,7 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(string url, string secret, string samples, CliContext cli)
     {
-        var (stdout, stderr, time, drainTimeout, _) = cli;
+        var (stdout, stderr, time, drainTimeout) = (cli.Stdout, cli.Stderr, cli.Time, cli.DrainTimeout);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
             return Usage(stderr, $"--url \"{url}\" is not an http(s) URL, e.g. {DefaultUrl}");

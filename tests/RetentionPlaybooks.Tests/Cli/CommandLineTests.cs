@@ -149,7 +149,7 @@ public sealed partial class CommandLineTests
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
-        Assert.Equal("playbooks: unknown command \"frobnicate\"; the commands are validate, explain, test, render, demo, report, simulate and generate-history (playbooks --help)", OneLine(error));
+        Assert.Equal("playbooks: unknown command \"frobnicate\"; the commands are validate, explain, test, render, demo, report, simulate, generate-history and doctor (playbooks --help)", OneLine(error));
     }
 
     [Fact]

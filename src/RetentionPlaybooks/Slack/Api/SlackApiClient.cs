@@ -49,7 +49,14 @@ internal sealed class SlackApiClient
 
     /// <summary>auth.test: checks the token and says which bot and workspace it belongs to.</summary>
     public Task<SlackCall<AuthTestResult>> AuthTestAsync(CancellationToken ct) =>
-        CallAsync("auth.test", Form([]), ReadAuth, ct);
+        CallAsync("auth.test", Form([]), ReadAuth, ct, (response, auth) => auth with { Scopes = Scopes(response) });
+
+    /// <summary>users.info: does the user exist (user_not_found when not), and has the account been deactivated.</summary>
+    public Task<SlackCall<UserInfo>> UsersInfoAsync(string user, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        return CallAsync("users.info", Form([new("user", user)]), ReadUser, ct);
+    }
 
     /// <summary>conversations.info for a channel id (or a D... DM id).</summary>
     public Task<SlackCall<ConversationInfo>> ConversationInfoAsync(string channel, CancellationToken ct)
@@ -163,15 +170,17 @@ internal sealed class SlackApiClient
     /// which reports the last one without calling Slack itself. Never given a token or a body.</summary>
     public Action<string, SlackCallOutcome, string?>? Observer { get; init; }
 
-    private async Task<SlackCall<T>> CallAsync<T>(string method, Func<HttpContent> content, Func<JsonObject, T?> read, CancellationToken ct)
+    private async Task<SlackCall<T>> CallAsync<T>(string method, Func<HttpContent> content, Func<JsonObject, T?> read, CancellationToken ct,
+        Func<HttpResponseMessage, T, T>? withHeaders = null)
         where T : class
     {
-        var call = await CallOnceAsync(method, content, read, ct);
+        var call = await CallOnceAsync(method, content, read, ct, withHeaders);
         Observer?.Invoke(method, call.Outcome, call.Error);
         return call;
     }
 
-    private async Task<SlackCall<T>> CallOnceAsync<T>(string method, Func<HttpContent> content, Func<JsonObject, T?> read, CancellationToken ct)
+    private async Task<SlackCall<T>> CallOnceAsync<T>(string method, Func<HttpContent> content, Func<JsonObject, T?> read, CancellationToken ct,
+        Func<HttpResponseMessage, T, T>? withHeaders)
         where T : class
     {
         ct.ThrowIfCancellationRequested();
@@ -184,7 +193,8 @@ internal sealed class SlackApiClient
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
             var bytes = await response.Content.ReadAsByteArrayAsync(linked.Token);
-            return Classify(response, bytes, read);
+            var call = Classify(response, bytes, read);
+            return withHeaders is not null && call.Value is { } value ? SlackCall<T>.Success(withHeaders(response, value), call.HttpStatus ?? (int)response.StatusCode) : call;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -280,6 +290,15 @@ internal sealed class SlackApiClient
         Str(json["team_id"]) is { } teamId && Str(json["user_id"]) is { } userId
             ? new AuthTestResult(Str(json["team"]) ?? "", teamId, Str(json["user"]) ?? "", userId, Str(json["bot_id"]), Str(json["url"]))
             : null;
+
+    /// <summary>The scopes Slack says the token has (the <c>x-oauth-scopes</c> header of every Web API answer); null without the header.</summary>
+    private static IReadOnlySet<string>? Scopes(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-oauth-scopes", out var values)
+            ? values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal)
+            : null;
+
+    private static UserInfo? ReadUser(JsonObject json) =>
+        json["user"] is JsonObject u && Str(u["id"]) is { } id ? new UserInfo(id, Str(u["name"]), Bool(u["deleted"]), Bool(u["is_bot"])) : null;
 
     private static ConversationInfo? ReadInfo(JsonObject json) =>
         json["channel"] is JsonObject c && Str(c["id"]) is { } id
