@@ -39,6 +39,8 @@ internal static class CommandLine
           test [DIR]                   run the playbooks' test cases (<id>.tests.yaml) and compare snapshots
               --update                 rewrite the snapshot files instead of failing on a difference
               --format text|github     github adds annotations and a step summary with Block Kit Builder links
+              --compare DIR            list the cases whose message differs from DIR's (the base branch); with
+                                       github, each drawn before and after in the step summary
           render PLAYBOOK --event FILE [DIR]
                                        print one message: Block Kit JSON, a text preview and a Builder link
               --now TIME               render (and judge) at TIME; default: rendered now, judged at the payload's time

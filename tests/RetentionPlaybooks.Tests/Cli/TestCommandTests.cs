@@ -137,6 +137,54 @@ public sealed class TestCommandTests
     }
 
     /// <summary>A temp copy of the playbooks with one test case and its snapshot written.</summary>
+    [Fact]
+    public void Compare_ListsTheCasesWhoseMessageChanges_AndDrawsBeforeAndAfterInTheStepSummary()
+    {
+        using var head = WithSnapshots();
+        using var baseline = WithSnapshots();
+        Assert.Equal(0, CliRunner.Run("test", "--update", head.Path).Exit);
+        Assert.Equal(0, CliRunner.Run("test", "--update", baseline.Path).Exit);
+        head.Replace("vip-cart-abandonment.yaml", "title: \"VIP cart abandoned: {{ event.cart_value | money }}\"", "title: \"VIP cart left: {{ event.cart_value | money }}\"");
+        Assert.Equal(0, CliRunner.Run("test", "--update", head.Path).Exit);
+
+        var text = CliRunner.Run("test", "--compare", baseline.Path, head.Path);
+        var same = CliRunner.Run("test", "--compare", baseline.Path, baseline.Path);
+        var github = CliRunner.Run("test", "--format", "github", "--compare", baseline.Path, head.Path);
+
+        Assert.Equal(0, text.Exit);
+        Assert.Contains($"compared with {baseline.Path}: 1 message(s) change", text.Out, StringComparison.Ordinal);
+        Assert.Contains("changed vip-cart-abandonment › gold VIP with a $184 cart goes to vip-saves", text.Out, StringComparison.Ordinal);
+        Assert.Contains($"compared with {baseline.Path}: 0 message(s) change", same.Out, StringComparison.Ordinal);
+        Assert.Contains("### Messages that change", github.Out, StringComparison.Ordinal);
+        Assert.Contains("#### vip-cart-abandonment › gold VIP with a $184 cart goes to vip-saves (vip-saves)", github.Out, StringComparison.Ordinal);
+        var before = github.Out.IndexOf("Before ([Block Kit Builder](https://app.slack.com/block-kit-builder/#", StringComparison.Ordinal);
+        var after = github.Out.IndexOf("After ([Block Kit Builder](https://app.slack.com/block-kit-builder/#", StringComparison.Ordinal);
+        Assert.True(before > 0 && after > before, github.Out);
+        Assert.Contains("VIP cart abandoned: $184.00", github.Out[before..after], StringComparison.Ordinal);
+        Assert.Contains("VIP cart left: $184.00", github.Out[after..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_ACaseOnlyOnOneSide_IsNewOrGone()
+    {
+        using var head = WithSnapshots();
+        using var baseline = WithSnapshots();
+        File.AppendAllText(head.FilePath("vip-cart-abandonment.tests.yaml"), "\n" + """
+              - name: a second VIP
+                base: samples/vip-cart-abandoned.json
+                now: 2026-11-28T13:42:00Z
+                expect: { outcome: escalate, channel: vip-saves }
+
+            """);
+        Assert.Equal(0, CliRunner.Run("test", "--update", head.Path).Exit);
+
+        var added = CliRunner.Run("test", "--compare", baseline.Path, head.Path);
+        var removed = CliRunner.Run("test", "--compare", head.Path, baseline.Path);
+
+        Assert.Contains("changed vip-cart-abandonment › a second VIP (new)", added.Out, StringComparison.Ordinal);
+        Assert.Contains("changed vip-cart-abandonment › a second VIP (gone)", removed.Out, StringComparison.Ordinal);
+    }
+
     private static TempPlaybooks WithSnapshots()
     {
         var dir = new TempPlaybooks();

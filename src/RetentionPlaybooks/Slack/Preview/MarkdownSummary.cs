@@ -1,4 +1,5 @@
 using System.Text;
+using RetentionPlaybooks.Slack.BlockKit;
 
 namespace RetentionPlaybooks.Slack.Preview;
 
@@ -56,4 +57,46 @@ internal static class MarkdownSummary
 
         return sb.ToString().Trim();
     }
+
+    /// <summary>
+    /// The messages a change alters, for a pull request's step summary: per test case whose message differs from the base
+    /// branch's (or is new, or gone), the message before and after drawn as Slack shows it, each with a Block Kit Builder link.
+    /// </summary>
+    public static string RenderChanges(IReadOnlyList<MessageChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0) return "### Messages that change\n\n_No test case's message changes._\n";
+        var sb = new StringBuilder("### Messages that change\n");
+        foreach (var change in changes)
+        {
+            sb.Append("\n#### ").Append(Cell(change.Playbook)).Append(" › ").Append(Cell(change.Case)).Append(" (").Append(Cell(change.Channel)).Append(")\n\n");
+            Side(sb, change.Before is null ? "Before: no message" : "Before", change.Before);
+            Side(sb, change.After is null ? "After: no message" : "After", change.After);
+        }
+        return sb.ToString();
+    }
+
+    private static void Side(StringBuilder sb, string label, BlockKitMessage? message)
+    {
+        if (message is null)
+        {
+            sb.Append(label).Append("\n\n");
+            return;
+        }
+        var drawn = TerminalPreview.Render(message);
+        // A fence longer than any run of backticks in the message, so that nothing in it can end the block.
+        var longest = 0;
+        var run = 0;
+        foreach (var c in drawn)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+        var fence = new string('`', Math.Max(3, longest + 1));
+        sb.Append(label).Append(" ([Block Kit Builder](").Append(BlockKitBuilderLink.For(message)).Append(")):\n\n")
+            .Append(fence).Append("text\n").Append(drawn.TrimEnd('\n')).Append('\n').Append(fence).Append("\n\n");
+    }
 }
+
+/// <summary>A test case's message on the base branch and on the change (null where the case has none).</summary>
+internal sealed record MessageChange(string Playbook, string Case, string Channel, BlockKitMessage? Before, BlockKitMessage? After);
