@@ -10,8 +10,9 @@ namespace RetentionPlaybooks.Cli;
 /// <param name="DrainTimeout">How long <c>demo</c> waits for the host to deliver (shorter in tests).</param>
 /// <param name="Http">For <c>playbooks report</c>: how requests reach the host (a test's in-process host); null for the network.</param>
 /// <param name="Environment">For <c>playbooks doctor</c>: reads the host's configuration keys (a test's values); null for the process environment.</param>
+/// <param name="Interactive">stderr is a terminal: long runs may draw a progress bar there.</param>
 internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout, HttpMessageHandler? Http = null,
-    Func<string, string?>? Environment = null);
+    Func<string, string?>? Environment = null, bool Interactive = false);
 
 /// <summary>
 /// Dispatches <c>playbooks &lt;command&gt;</c> through System.CommandLine: each command declares exactly its arguments
@@ -74,7 +75,8 @@ internal static class CommandLine
     private static readonly ParserConfiguration Parser = new() { ResponseFileTokenReplacer = null };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
-        RunAsync(args, new CliContext(stdout, stderr, time, DemoCommand.DefaultDrainTimeout)).GetAwaiter().GetResult();
+        RunAsync(args, new CliContext(stdout, stderr, time, DemoCommand.DefaultDrainTimeout,
+            Interactive: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected)).GetAwaiter().GetResult();
 
     internal static async Task<int> RunAsync(string[] args, CliContext cli)
     {

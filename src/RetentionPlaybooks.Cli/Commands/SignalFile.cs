@@ -9,7 +9,8 @@ namespace RetentionPlaybooks.Cli.Commands;
 internal sealed record Payload(SignalSource Source, JsonElement Root, string DeliveryKey);
 
 /// <summary>One line of a history file: its payloads, or why it could not be read.</summary>
-internal sealed record HistoryLine(int Number, IReadOnlyList<Payload>? Payloads, string? Error);
+/// <param name="Size">The line's length with its line break, in characters (for progress).</param>
+internal sealed record HistoryLine(int Number, IReadOnlyList<Payload>? Payloads, string? Error, int Size = 0);
 
 /// <summary>
 /// The payload files explain and render read (<c>--event FILE</c>, <c>--history FILE</c>) and the <c>--now</c> clock.
@@ -128,6 +129,7 @@ internal static class SignalFile
             number++;
             var line = raw.TrimEnd('\r');
             if (line.Trim().Length == 0) continue;
+            var size = raw.Length + 1;
             JsonDocument? doc = null;
             string? invalid = null;
             try
@@ -140,13 +142,13 @@ internal static class SignalFile
             }
             if (doc is null)
             {
-                yield return new HistoryLine(number, null, invalid);
+                yield return new HistoryLine(number, null, invalid, size);
                 continue;
             }
             using (doc)
             {
                 var payloads = Classify(doc.RootElement, path, number, out var error);
-                yield return new HistoryLine(number, payloads, error);
+                yield return new HistoryLine(number, payloads, error, size);
             }
         }
     }

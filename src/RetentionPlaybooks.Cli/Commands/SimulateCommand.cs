@@ -21,6 +21,9 @@ internal static class SimulateCommand
     // Unreadable lines printed one by one, at most; the rest are counted.
     private const int ErrorsShown = 10;
 
+    // Histories from this size up (about 30,000 payloads) get a progress bar in a terminal.
+    internal const long ProgressFrom = 20L * 1024 * 1024;
+
     public static Command Create(CliContext cli)
     {
         var history = new Option<string[]>("--history")
@@ -64,21 +67,43 @@ internal static class SimulateCommand
         var simulation = new HistorySimulation(compilation);
         var before = baseline is null ? null : new HistorySimulation(baseline);
         var errors = 0;
-        foreach (var path in historyPaths)
+        async Task ReplayAsync(Action<int> progressed)
         {
-            foreach (var line in SignalFile.StreamHistory(path))
+            foreach (var path in historyPaths)
             {
-                if (line.Payloads is null)
+                foreach (var line in SignalFile.StreamHistory(path))
                 {
-                    if (++errors <= ErrorsShown) cli.Stderr.WriteLine(line.Error);
-                    continue;
-                }
-                foreach (var payload in line.Payloads)
-                {
-                    await simulation.AddAsync(payload.Source, payload.Root, payload.DeliveryKey, ct).ConfigureAwait(false);
-                    if (before is not null) await before.AddAsync(payload.Source, payload.Root, payload.DeliveryKey, ct).ConfigureAwait(false);
+                    progressed(line.Size);
+                    if (line.Payloads is null)
+                    {
+                        if (++errors <= ErrorsShown) cli.Stderr.WriteLine(line.Error);
+                        continue;
+                    }
+                    foreach (var payload in line.Payloads)
+                    {
+                        await simulation.AddAsync(payload.Source, payload.Root, payload.DeliveryKey, ct).ConfigureAwait(false);
+                        if (before is not null) await before.AddAsync(payload.Source, payload.Root, payload.DeliveryKey, ct).ConfigureAwait(false);
+                    }
                 }
             }
+        }
+        var total = historyPaths.Sum(p => new FileInfo(p).Length);
+        if (cli.Interactive && format == "text" && total >= ProgressFrom)
+        {
+            // A long replay in a terminal: a progress bar on stderr, gone when done (the table is what stays).
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Stderr), Interactive = InteractionSupport.Yes });
+            await console.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("replaying the history", maxValue: total);
+                    await ReplayAsync(size => task.Increment(size)).ConfigureAwait(false);
+                    task.Value = total;
+                }).ConfigureAwait(false);
+        }
+        else
+        {
+            await ReplayAsync(_ => { }).ConfigureAwait(false);
         }
         if (errors > ErrorsShown) cli.Stderr.WriteLine($"playbooks simulate: {errors - ErrorsShown} more line(s) that are not payloads were left out");
         var report = simulation.Report();

@@ -183,4 +183,30 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Equal(2, missing.Exit);
         Assert.Contains("no such file", missing.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ALongHistory_InATerminal_DrawsAProgressBarOnStderr_NotInCiOrInJson()
+    {
+        var history = _dir.FilePath("long.ndjson");
+        Assert.Equal(0, CliRunner.Run("generate-history", "--days", "30", "--per-day", "1300", "--out", history).Exit);
+        Assert.True(new FileInfo(history).Length >= RetentionPlaybooks.Cli.Commands.SimulateCommand.ProgressFrom, "the history is long enough for a progress bar");
+        async Task<(string Out, string Err)> Run(bool interactive, string format)
+        {
+            var (stdout, stderr) = (new StringWriter(), new StringWriter());
+            var exit = await RetentionPlaybooks.Cli.CommandLine.RunAsync(["simulate", "--history", history, "--format", format, _dir.Path],
+                new RetentionPlaybooks.Cli.CliContext(stdout, stderr, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CliRunner.Now), TimeSpan.FromSeconds(5), Interactive: interactive));
+            Assert.Equal(0, exit);
+            return (stdout.ToString(), stderr.ToString());
+        }
+
+        var terminal = await Run(true, "text");
+        var ci = await Run(false, "text");
+        var json = await Run(true, "json");
+
+        Assert.Contains("replaying the history", terminal.Err, StringComparison.Ordinal);
+        Assert.Contains("100%", terminal.Err, StringComparison.Ordinal);
+        Assert.Equal(ci.Out, terminal.Out);
+        Assert.DoesNotContain("replaying", ci.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("replaying", json.Err, StringComparison.Ordinal);
+    }
 }
