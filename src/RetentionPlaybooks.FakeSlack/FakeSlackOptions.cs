@@ -39,6 +39,10 @@ internal sealed class FakeSlackOptions
     /// <summary>User ids whose account is deactivated (users.info: deleted true).</summary>
     public IReadOnlyCollection<string> DeactivatedUsers { get; init; } = [];
 
+    /// <summary>A glitch to test clients against: a history or thread page with more to come says has_more but gives no
+    /// next_cursor.</summary>
+    public bool HasMoreWithoutCursor { get; init; }
+
     public string TeamId { get; init; } = "T0FAKETEAM";
 
     public string TeamName { get; init; } = "Fake Workspace";

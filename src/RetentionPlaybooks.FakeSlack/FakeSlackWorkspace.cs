@@ -424,7 +424,7 @@ internal sealed class FakeSlackWorkspace
             ["pin_count"] = 0,
             ["channel_actions_ts"] = null,
             ["channel_actions_count"] = 0,
-            ["response_metadata"] = new JsonObject { ["next_cursor"] = hasMore ? EncodeCursor(page[^1].Message.Ts) : "" },
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = hasMore && !_options.HasMoreWithoutCursor ? EncodeCursor(page[^1].Message.Ts) : "" },
         });
     }
 
@@ -450,7 +450,7 @@ internal sealed class FakeSlackWorkspace
         {
             ["messages"] = new JsonArray([.. page.Select(x => (JsonNode?)MessageJson(x.Message, metadata))]),
             ["has_more"] = hasMore,
-            ["response_metadata"] = new JsonObject { ["next_cursor"] = hasMore ? EncodeCursor(page[^1].Message.Ts) : "" },
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = hasMore && !_options.HasMoreWithoutCursor ? EncodeCursor(page[^1].Message.Ts) : "" },
         });
     }
 

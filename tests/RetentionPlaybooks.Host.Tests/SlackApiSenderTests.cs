@@ -22,9 +22,12 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
         if (_slack is not null) await _slack.DisposeAsync();
     }
 
-    private async Task<SlackApiSender> SenderAsync(bool acceptAnyChannel = false)
+    private async Task<SlackApiSender> SenderAsync(bool acceptAnyChannel = false, bool hasMoreWithoutCursor = false)
     {
-        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { TimeProvider = _time, Channels = Channels, AcceptAnyChannel = acceptAnyChannel, PerChannelRate = null });
+        _slack = await FakeSlackServer.StartAsync(new FakeSlackOptions
+        {
+            TimeProvider = _time, Channels = Channels, AcceptAnyChannel = acceptAnyChannel, PerChannelRate = null, HasMoreWithoutCursor = hasMoreWithoutCursor,
+        });
         _http = new HttpClient();
         return new SlackApiSender(new SlackApiClient(_http, new SlackApiOptions { BaseUrl = _slack.ApiBaseUrl, BotToken = "xoxb-test" }, _time));
     }
@@ -360,5 +363,65 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
 
         Assert.Equal((true, posted.Ts), (result.Posted, result.Ts));
         Assert.Equal(SlackApiSender.MaxPages, _slack.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_HistorySaysHasMoreWithoutACursor_CannotTellYet_MayRetry_AndNeverReadsTheFirstPageAgainAndAgain()
+    {
+        var sender = await SenderAsync(hasMoreWithoutCursor: true);
+        var item = Item("E1");
+        await sender.SendAsync(item, CancellationToken.None);
+        _slack!.PostByOthers("C07VIPSAVES", SlackApiSender.PageSize + 1);
+
+        var result = await sender.FindAsync(item, CancellationToken.None);
+
+        Assert.Equal((null, true), (result.Posted, result.CanRetry));
+        Assert.Equal("conversations.history said has_more without a next_cursor", result.Error);
+        Assert.Equal(1, _slack.RequestCount("conversations.history"));
+    }
+
+    [Fact]
+    public async Task Find_AHistoryOfExactlyOnePage_WithTheGlitch_IsStillAnAnswer()
+    {
+        // has_more is false on the last page: no cursor is needed, the glitch does not apply.
+        var sender = await SenderAsync(hasMoreWithoutCursor: true);
+        _slack!.PostByOthers("C07VIPSAVES", SlackApiSender.PageSize - 1);
+
+        var result = await sender.FindAsync(Item("E9"), CancellationToken.None);
+
+        Assert.Equal((false, null), (result.Posted, result.Error));
+    }
+
+    [Fact]
+    public async Task Find_AReplyInALongThread_RepliesSayHasMoreWithoutACursor_CannotTellYet_MayRetry()
+    {
+        var sender = await SenderAsync(hasMoreWithoutCursor: true);
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+        for (var i = 0; i < SlackApiSender.PageSize + 1; i++)
+        {
+            var violation = RetentionPlaybooks.Host.Interactivity.CaseMessages.HoldViolation($"V{i}", "E1", "promo", HostApp.Start, HostApp.Start.AddDays(3));
+            await sender.SendAsync(Reply(post, $"V{i}", violation, posted.Channel, posted.Ts), CancellationToken.None);
+        }
+
+        var result = await sender.FindAsync(Reply(post, "R1", Reminder("E1"), posted.Channel, posted.Ts), CancellationToken.None);
+
+        Assert.Equal((null, true), (result.Posted, result.CanRetry));
+        Assert.Equal("conversations.replies said has_more without a next_cursor", result.Error);
+    }
+
+    [Fact]
+    public async Task Find_ADirectMessageToAnEnterpriseGridUser_W_OpensTheConversationFirst()
+    {
+        var sender = await SenderAsync(acceptAnyChannel: true);
+        var item = Item("E5", target: "W07GRIDUSER");
+        var posted = await sender.SendAsync(item, CancellationToken.None);
+
+        var found = await sender.FindAsync(item, CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Sent, posted.Outcome);
+        Assert.True(found.Posted, found.Error);
+        Assert.Equal((posted.Channel, posted.Ts), (found.Channel, found.Ts));
+        Assert.Equal(1, _slack!.RequestCount("conversations.open"));
     }
 }
