@@ -77,4 +77,32 @@ public sealed class TextDiffTests
         Assert.Equal("--- snap.json\n+++ rendered\n x\n+y\n x\n", Diff(Lines("x", "x"), Lines("x", "y", "x")));
         Assert.Equal("--- snap.json\n+++ rendered\n x\n-y\n x\n", Diff(Lines("x", "y", "x"), Lines("x", "x")));
     }
+
+    [Fact]
+    public void WithoutContext_TwoChanges_AreTwoHunks_EvenAtTheFirstLine()
+    {
+        Assert.Equal("--- snap.json\n+++ rendered\n+x\n-1\n@@\n+y\n-6\n", Diff(Lines("1", "2", "3", "4", "5", "6"), Lines("x", "2", "3", "4", "5", "y"), context: 0));
+    }
+
+    [Fact]
+    public void HunksMerge_WhenTheGapIsAtMostTwiceTheContext_AndSplitOneLineFurther()
+    {
+        var lines = Enumerable.Range(1, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        string With(params (int Index, string Text)[] changes)
+        {
+            var copy = (string[])lines.Clone();
+            foreach (var (index, text) in changes) copy[index] = text;
+            return Lines(copy);
+        }
+
+        Assert.Equal("--- snap.json\n+++ rendered\n 2\n+c\n-3\n 4\n 5\n+f\n-6\n 7\n", Diff(Lines(lines), With((2, "c"), (5, "f")), context: 1));
+        Assert.Equal("--- snap.json\n+++ rendered\n 2\n+c\n-3\n 4\n@@\n 6\n+g\n-7\n 8\n", Diff(Lines(lines), With((2, "c"), (6, "g")), context: 1));
+    }
+
+    [Fact]
+    public void TwoLinesSwapped_KeepTheLongestCommonRun()
+    {
+        Assert.Equal("--- snap.json\n+++ rendered\n+b\n a\n-b\n c\n", Diff(Lines("a", "b", "c"), Lines("b", "a", "c")));
+        Assert.Equal("--- snap.json\n+++ rendered\n+x\n+y\n a\n b\n-x\n-y\n", Diff(Lines("a", "b", "x", "y"), Lines("x", "y", "a", "b")));
+    }
 }
