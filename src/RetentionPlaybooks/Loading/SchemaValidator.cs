@@ -207,7 +207,7 @@ internal static class SchemaValidator
         _ => "empty",
     };
 
-    private static string KeyName(string path)
+    internal static string KeyName(string path)
     {
         var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('/'));
         if (IndexStart(path) is var open and >= 0) return KeyName(path[..open]) + path[open..];
@@ -215,14 +215,14 @@ internal static class SchemaValidator
     }
 
     /// <summary>Where a trailing list index such as "[2]" starts, or -1; a key may itself contain "]" ("links]:").</summary>
-    private static int IndexStart(string path)
+    internal static int IndexStart(string path)
     {
         if (!path.EndsWith(']')) return -1;
         var open = path.LastIndexOf('[');
         return open > 0 && path.AsSpan(open + 1, path.Length - open - 2) is { Length: > 0 } digits && !digits.ContainsAnyExceptInRange('0', '9') ? open : -1;
     }
 
-    private static string ParentPath(string path)
+    internal static string ParentPath(string path)
     {
         if (IndexStart(path) is var open and >= 0) return path[..open];
         var cut = path.LastIndexOf('.');
@@ -230,6 +230,6 @@ internal static class SchemaValidator
         return cut <= 1 ? "#" : path[..cut];
     }
 
-    private static string Where(string parentPath) =>
+    internal static string Where(string parentPath) =>
         parentPath is "#" or "#/" ? "the top level" : $"\"{parentPath.TrimStart('#', '/')}\"";
 }

@@ -52,3 +52,47 @@ public sealed class SchemaMessageTests
         ], lines);
     }
 }
+
+/// <summary>The schema error paths (NJsonSchema's "#/route[1].extra" form) turned into the names a diagnostic shows.</summary>
+public sealed class SchemaPathTests
+{
+    [Theory]
+    [InlineData("#/sla", "sla")]
+    [InlineData("#/guardrails.daily_cap", "daily_cap")]
+    [InlineData("#/route[1]", "route[1]")]
+    [InlineData("#/route[1].extra", "extra")]
+    [InlineData("#/message.links[12]", "links[12]")]
+    [InlineData("#/links]", "links]")]
+    [InlineData("#/a[x]", "a[x]")]
+    [InlineData("#/a[]", "a[]")]
+    [InlineData("gates", "gates")]
+    public void KeyName_IsTheLastKey_WithItsIndex(string path, string key) => Assert.Equal(key, RetentionPlaybooks.Loading.SchemaValidator.KeyName(path));
+
+    [Theory]
+    [InlineData("#/route[1]", 7)]
+    [InlineData("#/message.links[12]", 15)]
+    [InlineData("#/links]", -1)]
+    [InlineData("#/a[x]", -1)]
+    [InlineData("#/a[1x]", -1)]
+    [InlineData("#/a[]", -1)]
+    [InlineData("[1]", -1)]
+    [InlineData("#/route", -1)]
+    public void IndexStart_IsWhereATrailingNumericIndexOpens(string path, int start) => Assert.Equal(start, RetentionPlaybooks.Loading.SchemaValidator.IndexStart(path));
+
+    [Theory]
+    [InlineData("#/sla", "#/")]
+    [InlineData("#/sla.within", "#/sla")]
+    [InlineData("#/route[1]", "#/route")]
+    [InlineData("#/route[1].extra", "#/route[1]")]
+    [InlineData("#/message.fields.Cart", "#/message.fields")]
+    [InlineData("sla", "#")]
+    [InlineData("a/b", "a/")]
+    public void ParentPath_IsThePathOfTheEnclosingValue(string path, string parent) => Assert.Equal(parent, RetentionPlaybooks.Loading.SchemaValidator.ParentPath(path));
+
+    [Theory]
+    [InlineData("#", "the top level")]
+    [InlineData("#/", "the top level")]
+    [InlineData("#/sla", "\"sla\"")]
+    [InlineData("#/route[1]", "\"route[1]\"")]
+    public void Where_NamesTheEnclosingValue(string parent, string where) => Assert.Equal(where, RetentionPlaybooks.Loading.SchemaValidator.Where(parent));
+}
