@@ -153,7 +153,7 @@ internal static class YamlGuard
     /// The offset of the outermost "[" or "{" that opens a value before <paramref name="end"/> and is never closed,
     /// or -1. Quotes and comments are skipped; a bracket inside a plain scalar ("a [b") does not open anything.
     /// </summary>
-    private static int UnclosedBracket(string text, int end)
+    internal static int UnclosedBracket(string text, int end)
     {
         var open = new Stack<int>();
         var previous = '\n'; // the last character that was not a space

@@ -34,3 +34,36 @@ public sealed class YamlShapeTests
         Assert.StartsWith("p.yaml(2,1): error RP0004: duplicate key \"description\"", line, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Where a flow list or mapping was opened and never closed, for the "unclosed [" diagnostic: quotes and comments
+/// skipped, a bracket inside a plain scalar not counted, nothing past where the parser stopped.</summary>
+public sealed class UnclosedBracketTests
+{
+    [Theory]
+    [InlineData("[1, 2", 0)]
+    [InlineData("a: [1, 2", 3)]
+    [InlineData("a: [1, [2]", 3)]
+    [InlineData("a: {x: [1]", 3)]
+    [InlineData("a: 'x [' \nb: [1", 13)]
+    [InlineData("a: \"x {\" \nb: {x", 13)]
+    [InlineData("- 'q'\n- [1", 8)]
+    [InlineData("a: [x, 'y]', 2", 3)]
+    [InlineData("# a [comment\nb: [1", 16)]
+    [InlineData("a: 1 # [comment\nb: {x", 19)]
+    [InlineData("a: x#[1\nb: [", 11)]
+    [InlineData("a: b [c\n", -1)]
+    [InlineData("a: [1, 2]\n", -1)]
+    [InlineData("a: 'open [\n", -1)]
+    [InlineData("# only a comment [", -1)]
+    public void UnclosedBracket_IsTheOutermostOpenBracket(string text, int expected) =>
+        Assert.Equal(expected, RetentionPlaybooks.Loading.YamlGuard.UnclosedBracket(text, text.Length));
+
+    [Fact]
+    public void UnclosedBracket_LooksOnlyBeforeWhereTheParserStopped()
+    {
+        const string text = "a: [1]\nb: [2";
+        Assert.Equal(10, RetentionPlaybooks.Loading.YamlGuard.UnclosedBracket(text, text.Length));
+        Assert.Equal(-1, RetentionPlaybooks.Loading.YamlGuard.UnclosedBracket(text, 10));
+        Assert.Equal(3, RetentionPlaybooks.Loading.YamlGuard.UnclosedBracket(text, 5));
+    }
+}
