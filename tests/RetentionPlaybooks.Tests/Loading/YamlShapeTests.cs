@@ -55,6 +55,11 @@ public sealed class UnclosedBracketTests
     [InlineData("a: [1, 2]\n", -1)]
     [InlineData("a: 'open [\n", -1)]
     [InlineData("# only a comment [", -1)]
+    [InlineData("a: [1, [2", 3)]
+    [InlineData("a: ]\nb: [1", 8)]
+    [InlineData("# note\n[1", 7)]
+    [InlineData("a: 1 # note: '\nb: [1", 18)]
+    [InlineData("a: 1\t# note: '\nb: [1", 18)]
     public void UnclosedBracket_IsTheOutermostOpenBracket(string text, int expected) =>
         Assert.Equal(expected, RetentionPlaybooks.Loading.YamlGuard.UnclosedBracket(text, text.Length));
 
