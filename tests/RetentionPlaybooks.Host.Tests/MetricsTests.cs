@@ -86,6 +86,11 @@ public sealed class MetricsTests
         using (var r = await client.SendAsync(Webhooks.Pipelines("{\"type\":\"track\"}", secret: "wrong"))) Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
         using (var r = await client.SendAsync(Webhooks.Journey(cart))) Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         using (var r = await client.SendAsync(Webhooks.Journey(cart))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using (var r = await client.SendAsync(Webhooks.Reporting("{\"event_id\":\"m-r1\",\"metric\":\"sent\",\"object_type\":\"email\",\"timestamp\":1795870800}", app.Time.GetUtcNow())))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        }
+        using (var r = await client.SendAsync(Webhooks.Pipelines("{\"type\":\"track\",\"event\":\"x\",\"messageId\":\"m-p1\",\"userId\":\"u1\"}"))) Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         var text = await ScrapeAsync(app);
 
         Assert.Equal(1, Value(text, "rp_webhooks_refused_total", ("source", "journey"), ("reason", "missing-credential")));
@@ -95,6 +100,8 @@ public sealed class MetricsTests
         Assert.Equal(5, Value(text, "rp_webhooks_refused_total"));
         Assert.Equal(1, Value(text, "rp_webhooks_accepted_total", ("source", "journey")));
         Assert.Equal(1, Value(text, "rp_webhooks_duplicate_total", ("source", "journey")));
+        Assert.Equal(1, Value(text, "rp_webhooks_accepted_total", ("source", "reporting")));
+        Assert.Equal(1, Value(text, "rp_webhooks_accepted_total", ("source", "pipelines")));
         // Another host in the same process counts its own: nothing here.
         var theirs = await ScrapeAsync(neighbour);
         Assert.Equal(0, Value(theirs, "rp_webhooks_refused_total"));

@@ -49,7 +49,7 @@ public sealed class WebhookRefusalTests(WebhookRefusalHosts hosts) : IClassFixtu
 
     public static TheoryData<string> Cases() =>
     [
-        "journey-nul-delivery-id", "journey-control-delivery-id", "pipelines-nul-message-id",
+        "journey-nul-delivery-id", "journey-control-delivery-id", "journey-control-first-delivery-id", "pipelines-nul-message-id",
         "journey-disabled", "journey-no-secret", "journey-wrong-secret", "journey-no-delivery-id", "journey-blank-delivery-id", "journey-long-delivery-id",
         "reporting-disabled", "reporting-no-timestamp", "reporting-no-signature", "reporting-wrong-key", "reporting-not-object", "reporting-no-event-id",
         "reporting-blank-event-id", "reporting-no-metric", "reporting-metric-not-text",
@@ -77,6 +77,8 @@ public sealed class WebhookRefusalTests(WebhookRefusalHosts hosts) : IClassFixtu
             "journey-nul-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = "d\u00001")), unprocessable, "invalid-payload",
                 "\"delivery_id\" holds a control character; send printable text"),
             "journey-control-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = "d\u001f")), unprocessable, "invalid-payload",
+                "\"delivery_id\" holds a control character; send printable text"),
+            "journey-control-first-delivery-id" => (open, Webhooks.Journey(Journey(j => j["delivery_id"] = "\u0001d")), unprocessable, "invalid-payload",
                 "\"delivery_id\" holds a control character; send printable text"),
             "pipelines-nul-message-id" => (open, Webhooks.Pipelines(Json(new { type = "track", messageId = "m\u00004" })), unprocessable, "invalid-payload",
                 "event 0's \"messageId\" holds a control character; send printable text"),
