@@ -170,4 +170,50 @@ public sealed class BlockActionReaderTests
 
         Assert.Equal((true, "T9", 0), (ok, team, actions.Count));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ActionsThatAreMissing_OrNotAList_AreRefused(bool asObject)
+    {
+        var payload = Payload();
+        if (asObject) payload["actions"] = new JsonObject { ["action_id"] = BlockActionReader.SavedId };
+        else payload.Remove("actions");
+
+        Assert.Equal((false, "the payload has no \"actions\" array"), (Read(Form(payload)).Ok, Read(Form(payload)).Error));
+    }
+
+    [Fact]
+    public void APayloadNested64Deep_IsRead_65IsRefused_AsNotJson()
+    {
+        static JsonObject Nested(int depth)
+        {
+            var payload = Payload(Button(BlockActionReader.SavedId, "E1"));
+            JsonNode inner = new JsonObject();
+            // The payload object is level 1 and the extra key's object level 2: (depth - 1) objects under it in all.
+            for (var i = 2; i < depth; i++) inner = new JsonObject { ["x"] = inner };
+            payload["extra"] = inner;
+            return payload;
+        }
+
+        Assert.True(Read(Form(Nested(64))).Ok, Read(Form(Nested(64))).Error);
+        Assert.Equal((false, "\"payload\" is not JSON"), (Read(Form(Nested(65))).Ok, Read(Form(Nested(65))).Error));
+    }
+
+    [Fact]
+    public void ASavedButtonsValueWithABar_IsTheEscalationIdAsItIs_NotAReason()
+    {
+        var (ok, _, actions, error) = Read(Form(Payload(Button(BlockActionReader.SavedId, "E1|price"))));
+
+        Assert.False(ok && actions.Single() is { Reason: not null }, error);
+    }
+
+    [Fact]
+    public void ALostValueStartingWithABar_HasNoEscalationId_AndIsRefused()
+    {
+        var (ok, _, _, error) = Read(Form(Payload(Button(BlockActionReader.LostId, "|price"))));
+
+        Assert.False(ok);
+        Assert.NotNull(error);
+    }
 }
