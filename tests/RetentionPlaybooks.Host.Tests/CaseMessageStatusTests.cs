@@ -82,4 +82,17 @@ public sealed class CaseMessageStatusTests
         Assert.Equal(Playbook("post-purchase-risk").LostReasons, reasons("post-purchase-risk"));
         Assert.Null(reasons("retired-playbook"));
     }
+
+    [Fact]
+    public void AfterAnAcknowledgement_TheLostMenu_OffersThePlaybooksOwnReasons()
+    {
+        var playbook = Playbook("subscription-cancel-save");
+        var acked = Case("U1", At.AddMinutes(3)) with { Playbook = playbook.Id };
+
+        var blocks = JsonNode.Parse(CaseMessages.Update(Post, acked, playbook))!["blocks"]!.AsArray();
+
+        var menu = blocks.Single(b => b!["block_id"]?.GetValue<string>() == "rp_case")!["elements"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "static_select")!;
+        Assert.Equal(playbook.LostReasons.Select(r => $"01E|{r}"), menu["options"]!.AsArray().Select(o => o!["value"]!.GetValue<string>()));
+        Assert.NotEqual(RetentionPlaybooks.Compilation.CompiledPlaybook.DefaultLostReasons, playbook.LostReasons);
+    }
 }
