@@ -46,7 +46,7 @@ public sealed partial class CommandLineTests
         var (exit, _, error) = CliRunner.Run("test", RepoPaths.Playbooks, "--bogus");
 
         Assert.Equal(2, exit);
-        Assert.Equal("playbooks test: unknown option --bogus; test takes --update, --format (playbooks test --help)", OneLine(error));
+        Assert.Equal("playbooks test: unknown option --bogus; test takes --update, --format, --compare (playbooks test --help)", OneLine(error));
     }
 
     [Fact]

@@ -15,7 +15,10 @@ public sealed class SlackApiClientReadTests
         var call = await h.Client.AuthTestAsync(CancellationToken.None);
 
         Assert.True(call.IsSuccess);
-        Assert.Equal(new AuthTestResult("Fake Workspace", "T0FAKETEAM", "retention-bot", "U0FAKEBOT", "B0FAKEBOT", "https://fake-workspace.slack.com/"), call.Value);
+        Assert.Equal(new AuthTestResult("Fake Workspace", "T0FAKETEAM", "retention-bot", "U0FAKEBOT", "B0FAKEBOT", "https://fake-workspace.slack.com/"),
+            call.Value! with { Scopes = null });
+        // The token's scopes, from the x-oauth-scopes header (the fake sends the app manifest's).
+        Assert.Equal(["channels:history", "chat:write", "chat:write.public", "groups:history", "im:history", "im:write"], call.Value!.Scopes!.Order(StringComparer.Ordinal));
     }
 
     [Fact]
