@@ -5,6 +5,7 @@ using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Slack.Api;
+using RetentionPlaybooks.Slack.Preview;
 
 namespace RetentionPlaybooks.Cli.Commands;
 
@@ -237,9 +238,7 @@ internal static class DoctorCommand
     {
         foreach (var c in checks.Where(c => !c.Ok)) stdout.WriteLine($"::error title=doctor: {c.Area} {c.Subject}::{c.Detail}. Fix: {c.Fix}");
         var md = new StringBuilder("### Doctor\n\n| | area | check | result |\n| --- | --- | --- | --- |\n");
-        foreach (var c in checks) md.Append($"| {(c.Ok ? "✓" : "✗")} | {c.Area} | {c.Subject.Replace("|", "\\|", StringComparison.Ordinal)} | {(c.Ok ? c.Detail : $"{c.Detail} — fix: {c.Fix}").Replace("|", "\\|", StringComparison.Ordinal)} |\n");
-        var summary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        if (string.IsNullOrEmpty(summary)) stdout.Write(md.ToString());
-        else File.AppendAllText(summary, md + Environment.NewLine);
+        foreach (var c in checks) md.Append($"| {(c.Ok ? "✓" : "✗")} | {c.Area} | {MarkdownSummary.Cell(c.Subject)} | {MarkdownSummary.Cell(c.Ok ? c.Detail : $"{c.Detail} — fix: {c.Fix}")} |\n");
+        GitHubSummary.Append(md.ToString(), stdout);
     }
 }

@@ -50,18 +50,28 @@ internal static class SignalFile
         return ParseJson(text, path, 1, stderr) is { } root ? Classify(root, path, 1, stderr) : null;
     }
 
-    /// <summary>The payloads of a history file, one JSON payload a line (blank lines skipped), or null after printing why.</summary>
+    /// <summary>The payloads of a history file, one JSON payload a line (blank lines skipped), or null after printing why
+    /// (the first line that is not a payload, or the file that cannot be read).</summary>
     public static IReadOnlyList<Payload>? ReadHistory(string path, TextWriter stderr)
     {
-        if (ReadText(path, stderr) is not { } text) return null;
         var payloads = new List<Payload>();
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        try
         {
-            var line = lines[i].TrimEnd('\r');
-            if (line.Trim().Length == 0) continue;
-            if (ParseJson(line, path, i + 1, stderr) is not { } root || Classify(root, path, i + 1, stderr) is not { } found) return null;
-            payloads.AddRange(found);
+            foreach (var line in StreamHistory(path))
+            {
+                if (line.Payloads is null)
+                {
+                    stderr.WriteLine(line.Error);
+                    return null;
+                }
+                // Kept past the line: StreamHistory frees each line's JSON when it reads the next.
+                payloads.AddRange(line.Payloads.Select(p => p with { Root = p.Root.Clone() }));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine(CannotRead(path, ex));
+            return null;
         }
         return payloads;
     }
@@ -76,7 +86,7 @@ internal static class SignalFile
         }
         catch (JsonException ex)
         {
-            stderr.WriteLine($"{path}({firstLine + (ex.LineNumber ?? 0)},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}");
+            stderr.WriteLine(InvalidJson(path, firstLine, ex));
             return null;
         }
     }
@@ -127,18 +137,18 @@ internal static class SignalFile
         foreach (var raw in File.ReadLines(path))
         {
             number++;
-            var line = raw.TrimEnd('\r');
-            if (line.Trim().Length == 0) continue;
+            // File.ReadLines has taken the line break off already (\n, \r\n or \r).
+            if (string.IsNullOrWhiteSpace(raw)) continue;
             var size = raw.Length + 1;
             JsonDocument? doc = null;
             string? invalid = null;
             try
             {
-                doc = JsonDocument.Parse(line);
+                doc = JsonDocument.Parse(raw);
             }
             catch (JsonException ex)
             {
-                invalid = $"{path}({number + (ex.LineNumber ?? 0)},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}";
+                invalid = InvalidJson(path, number, ex);
             }
             if (doc is null)
             {
@@ -161,8 +171,14 @@ internal static class SignalFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"{path}: error: cannot read the file: {ex.Message}");
+            stderr.WriteLine(CannotRead(path, ex));
             return null;
         }
     }
+
+    private static string CannotRead(string path, Exception ex) => $"{path}: error: cannot read the file: {ex.Message}";
+
+    /// <summary>Where JSON that starts on line <paramref name="firstLine"/> of the file breaks: <c>file(line,col): error: invalid JSON: ...</c>.</summary>
+    private static string InvalidJson(string path, int firstLine, JsonException ex) =>
+        $"{path}({firstLine + (ex.LineNumber ?? 0)},{(ex.BytePositionInLine ?? 0) + 1}): error: invalid JSON: {ex.Message}";
 }

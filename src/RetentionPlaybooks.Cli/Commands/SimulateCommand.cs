@@ -5,6 +5,7 @@ using System.Text.Json;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Simulation;
+using RetentionPlaybooks.Slack.Preview;
 using Spectre.Console;
 
 namespace RetentionPlaybooks.Cli.Commands;
@@ -325,31 +326,27 @@ internal static class SimulateCommand
     {
         var md = new StringBuilder();
         md.AppendLine("### Simulation").AppendLine();
-        md.AppendLine(Escape(Heading(report, directory))).AppendLine();
+        md.AppendLine(MarkdownSummary.Cell(Heading(report, directory))).AppendLine();
         md.AppendLine("| channel | budget | posted | per day | over budget | cooldown | dedupe | daily cap | budget held | inhibited |");
         md.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in report.Channels)
         {
             var s = c.Suppressed;
-            md.AppendLine($"| {Escape(c.Channel.Name)} | {c.Channel.DailyBudget} | {c.Posted} | {c.PostedPerDay.ToString("0.0", CultureInfo.InvariantCulture)} | " +
+            md.AppendLine($"| {MarkdownSummary.Cell(c.Channel.Name)} | {c.Channel.DailyBudget} | {c.Posted} | {c.PostedPerDay.ToString("0.0", CultureInfo.InvariantCulture)} | " +
                 $"{(c.DaysOverBudget == 0 ? "-" : $"{c.DaysOverBudget} of {report.DayCount} days")} | {s.Cooldown} | {s.Dedupe} | {s.DailyCap} | {s.ChannelBudget} | {s.Inhibited} |");
         }
         if (baseline is not null)
         {
-            md.AppendLine().AppendLine($"Compared with `{Escape(compareDirectory ?? "")}`:").AppendLine();
-            foreach (var line in Differences(report, baseline)) md.AppendLine($"- {Escape(line)}");
+            md.AppendLine().AppendLine($"Compared with {MarkdownSummary.Cell(compareDirectory ?? "")}:").AppendLine();
+            foreach (var line in Differences(report, baseline)) md.AppendLine($"- {MarkdownSummary.Cell(line)}");
         }
-        var summary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        if (string.IsNullOrEmpty(summary)) stdout.Write(md.ToString());
-        else File.AppendAllText(summary, md + Environment.NewLine);
+        GitHubSummary.Append(md.ToString(), stdout);
         foreach (var c in report.Channels.Where(c => c.DaysOverBudget > 0))
         {
             var at = c.Channel.Location;
             stdout.WriteLine($"::warning file={at.File},line={at.Line},col={at.Column},title=over budget::{c.Channel.Name} gets more escalations than its daily_budget of {c.Channel.DailyBudget} on {c.DaysOverBudget} of {report.DayCount} day(s) of the history");
         }
     }
-
-    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string N(int n) => n.ToString("#,0", CultureInfo.InvariantCulture);
 }

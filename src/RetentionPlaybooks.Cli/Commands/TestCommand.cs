@@ -91,10 +91,7 @@ internal static class TestCommand
             stdout.WriteLine($"changed {c.Playbook} › {c.Case}{(c.Before is null ? " (new)" : c.After is null ? " (gone)" : "")}");
         }
         if (format != "github") return;
-        var markdown = MarkdownSummary.RenderChanges(changes);
-        var path = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        if (string.IsNullOrEmpty(path)) stdout.WriteLine(markdown);
-        else File.AppendAllText(path, markdown + Environment.NewLine);
+        GitHubSummary.Append(MarkdownSummary.RenderChanges(changes), stdout);
     }
 
     private static bool Same(BlockKitMessage? a, BlockKitMessage? b) =>

@@ -84,14 +84,14 @@ internal sealed class HistorySimulation
     private void Count(PlaybookOutcome outcome, DateTimeOffset at)
     {
         if (outcome.Playbook is not { } playbook || outcome.Channel is not { } channel) return;
-        var day = Day(channel.Name, DateOnly.FromDateTime(at.UtcDateTime));
+        var date = DateOnly.FromDateTime(at.UtcDateTime);
+        var day = Day(channel.Name, date);
         switch (outcome.Outcome)
         {
             case Outcome.Escalated:
                 day.Posted++;
                 day.ByHour[at.UtcDateTime.Hour]++;
                 if (!_owners.TryGetValue(playbook.Owner.Name, out var days)) _owners[playbook.Owner.Name] = days = [];
-                var date = DateOnly.FromDateTime(at.UtcDateTime);
                 days[date] = days.GetValueOrDefault(date) + 1;
                 break;
             case Outcome.Inhibited:
