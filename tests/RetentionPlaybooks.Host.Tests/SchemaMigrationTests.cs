@@ -156,6 +156,10 @@ public sealed class SchemaMigrationTests : IDisposable
         Execute("""
             DROP TABLE decision_counts;
             ALTER TABLE deliveries DROP COLUMN purpose;
+            DROP INDEX escalations_digest;
+            DROP INDEX deliveries_open_digest;
+            ALTER TABLE escalations DROP COLUMN digest_line;
+            ALTER TABLE escalations DROP COLUMN digest_id;
             DELETE FROM schema_version WHERE version >= 10;
             INSERT INTO decisions (inbox_id, playbook, outcome, reason, channel, escalation_id, created_at, kind) VALUES
                 (1, 'vip', 'escalated', 'r', 'vip-saves', 'E1', 7200000, NULL),
@@ -186,6 +190,10 @@ public sealed class SchemaMigrationTests : IDisposable
         // escalation, a PUT queued later (an outcome ending the hold), an event.
         Execute("""
             ALTER TABLE deliveries DROP COLUMN purpose;
+            DROP INDEX escalations_digest;
+            DROP INDEX deliveries_open_digest;
+            ALTER TABLE escalations DROP COLUMN digest_line;
+            ALTER TABLE escalations DROP COLUMN digest_id;
             DELETE FROM schema_version WHERE version >= 11;
             INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, created_at, evaluated_at)
                 VALUES ('E1', 1, 'vip', 'cus_1', 'vip-saves', 'C07VIPSAVES', 1000, 1000);

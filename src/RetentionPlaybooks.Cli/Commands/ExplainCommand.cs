@@ -113,6 +113,7 @@ internal static class ExplainCommand
         var verdict = outcome.Outcome switch
         {
             Outcome.Escalated => "ESCALATE",
+            Outcome.Digested => "DIGEST",
             Outcome.Suppressed => "SUPPRESSED",
             Outcome.Inhibited => "INHIBITED",
             Outcome.Disabled => "disabled",
@@ -132,7 +133,7 @@ internal static class ExplainCommand
             var reason = check.Kind == CheckKind.Exclusion ? $"{(check.Result ? "excluded" : "not excluded")}: {check.Reason}" : check.Reason;
             if (!string.IsNullOrEmpty(check.Reason)) stdout.WriteLine($"                   {reason}");
         }
-        if (outcome.Outcome is Outcome.Escalated or Outcome.Suppressed or Outcome.Inhibited && playbook.InhibitedBy is { } rule)
+        if (outcome.Outcome is Outcome.Escalated or Outcome.Digested or Outcome.Suppressed or Outcome.Inhibited && playbook.InhibitedBy is { } rule)
         {
             stdout.WriteLine($"  {"inhibit",-7} {(outcome.Inhibition is null ? "pass" : "HELD"),-8} inhibited_by {string.Join(", ", rule.Playbooks)} (within {DurationSyntax.Format(rule.Within)})");
             if (outcome.Inhibition is { } inhibition) stdout.WriteLine($"                   {inhibition.Detail}");
@@ -140,10 +141,10 @@ internal static class ExplainCommand
                 ? "                   no open case of these playbooks for this customer"
                 : "                   against no earlier escalations (give --history FILE to replay earlier payloads)");
         }
-        if (outcome.Outcome is Outcome.Escalated or Outcome.Suppressed)
+        if (outcome.Outcome is Outcome.Escalated or Outcome.Digested or Outcome.Suppressed)
         {
             var held = outcome.Suppression is { } s;
-            stdout.WriteLine($"  {"guard",-7} {(held ? "HELD" : "pass"),-8} {Guardrails(playbook, outcome.Channel!, outcome.Escalation?.DedupeKey)}");
+            stdout.WriteLine($"  {"guard",-7} {(outcome.Outcome == Outcome.Digested ? "DIGEST" : held ? "HELD" : "pass"),-8} {Guardrails(playbook, outcome.Channel!, outcome.Escalation?.DedupeKey)}");
             if (outcome.Suppression is { } suppression) stdout.WriteLine($"                   {suppression.Detail}");
             else if (!withHistory) stdout.WriteLine("                   against no earlier escalations (give --history FILE to replay earlier payloads)");
         }
@@ -151,9 +152,10 @@ internal static class ExplainCommand
         {
             Outcome.Suppressed => $"  => suppressed ({decision.Reason}, then held by the guardrail)",
             Outcome.Inhibited => $"  => inhibited ({decision.Reason}, then held by an open case)",
+            Outcome.Digested => $"  => digested ({decision.Reason}, then rolled into the channel's digest: {outcome.Channel!.Digest})",
             _ => $"  => {outcome.Reason}",
         });
-        if (outcome.Outcome == Outcome.Escalated)
+        if (outcome.Outcome is Outcome.Escalated or Outcome.Digested)
         {
             stdout.WriteLine($"     channel {outcome.Channel!.Name} ({outcome.Channel.SlackTarget}), owner {playbook.Owner.Name}, sla {DurationSyntax.Format(playbook.Sla)}");
         }
@@ -167,6 +169,7 @@ internal static class ExplainCommand
         else if (playbook.Guardrails.DedupeKey is not null) parts.Add("dedupe key");
         if (playbook.Guardrails.DailyCap is { } cap) parts.Add($"daily cap {cap}");
         parts.Add($"channel budget {channel.DailyBudget} ({channel.Name})");
+        if (channel.Digest is { AfterCount: { } n, AfterWindow: { } w }) parts.Add($"burst {n} in {DurationSyntax.Format(w)}");
         return string.Join(", ", parts);
     }
 

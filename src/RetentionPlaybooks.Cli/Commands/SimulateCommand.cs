@@ -143,7 +143,7 @@ internal static class SimulateCommand
         console.Profile.Width = 200;
         console.WriteLine(Heading(report, directory));
         var channels = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "channel", "budget", "posted", "per day", "over budget", "cooldown", "dedupe", "daily cap", "budget held", "inhibited", "peak hour (UTC)" })
+        foreach (var column in new[] { "channel", "budget", "posted", "per day", "digested", "digests", "over budget", "cooldown", "dedupe", "daily cap", "budget held", "inhibited", "peak hour (UTC)" })
         {
             channels.AddColumn(new TableColumn(column) { Alignment = column is "channel" or "over budget" or "peak hour (UTC)" ? Justify.Left : Justify.Right });
         }
@@ -151,7 +151,7 @@ internal static class SimulateCommand
         {
             var s = c.Suppressed;
             channels.AddRow(Markup.Escape(c.Channel.Name), N(c.Channel.DailyBudget), N(c.Posted), c.PostedPerDay.ToString("0.0", CultureInfo.InvariantCulture),
-                c.DaysOverBudget == 0 ? "-" : $"{c.DaysOverBudget} of {report.DayCount} days", N(s.Cooldown), N(s.Dedupe), N(s.DailyCap), N(s.ChannelBudget), N(s.Inhibited),
+                c.Channel.Digest is null ? "-" : N(c.Digested), c.Channel.Digest is null ? "-" : N(c.Digests), c.DaysOverBudget == 0 ? "-" : $"{c.DaysOverBudget} of {report.DayCount} days", N(s.Cooldown), N(s.Dedupe), N(s.DailyCap), N(s.ChannelBudget), N(s.Inhibited),
                 c.PeakHour is { } p ? $"{p.Date:yyyy-MM-dd} {p.Hour:00}:00 ({p.Posted})" : "-");
         }
         console.Write(channels);
@@ -212,6 +212,10 @@ internal static class SimulateCommand
                 _ => $"no change in messages to {c.Channel.Name}",
             };
             var posted = old is null ? $"new channel, {c.Posted} posted" : $"{old.Posted} → {c.Posted} posted";
+            if (c.Digested > 0 || old?.Digested > 0)
+            {
+                posted += old is null ? $", {c.Digested} in {c.Digests} digest(s)" : $", {old.Digested} → {c.Digested} rolled into digests ({old.Digests} → {c.Digests} digest messages)";
+            }
             lines.Add($"{verb} ({posted}; {budget})");
         }
         foreach (var gone in baseline.Channels.Where(c => report.Channels.All(n => n.Channel.Name != c.Channel.Name)))
@@ -263,9 +267,8 @@ internal static class SimulateCommand
             json.WriteNumber("budget", c.Channel.DailyBudget);
             json.WriteNumber("posted", c.Posted);
             json.WriteNumber("posted_per_day", Math.Round(c.PostedPerDay, 2));
-            // Digests are not built yet: nothing is rolled into one, so both stay 0 (issue #12, item 3).
-            json.WriteNumber("digested", 0);
-            json.WriteNumber("digests", 0);
+            json.WriteNumber("digested", c.Digested);
+            json.WriteNumber("digests", c.Digests);
             WriteSuppressed(json, c.Suppressed);
             json.WriteNumber("days_over_budget", c.DaysOverBudget);
             if (c.PeakHour is { } p)
@@ -285,8 +288,8 @@ internal static class SimulateCommand
                 json.WriteStartObject();
                 json.WriteString("date", d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 json.WriteNumber("posted", d.Posted);
-                json.WriteNumber("digested", 0);
-                json.WriteNumber("digests", 0);
+                json.WriteNumber("digested", d.Digested);
+                json.WriteNumber("digests", d.Digests);
                 WriteSuppressed(json, d.Suppressed);
                 json.WriteBoolean("over_budget", d.OverBudget);
                 if (d.PeakHour is { } h) json.WriteNumber("peak_hour", h);
@@ -327,12 +330,13 @@ internal static class SimulateCommand
         var md = new StringBuilder();
         md.AppendLine("### Simulation").AppendLine();
         md.AppendLine(MarkdownSummary.Cell(Heading(report, directory))).AppendLine();
-        md.AppendLine("| channel | budget | posted | per day | over budget | cooldown | dedupe | daily cap | budget held | inhibited |");
-        md.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| channel | budget | posted | per day | digested | digests | over budget | cooldown | dedupe | daily cap | budget held | inhibited |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in report.Channels)
         {
             var s = c.Suppressed;
             md.AppendLine($"| {MarkdownSummary.Cell(c.Channel.Name)} | {c.Channel.DailyBudget} | {c.Posted} | {c.PostedPerDay.ToString("0.0", CultureInfo.InvariantCulture)} | " +
+                $"{(c.Channel.Digest is null ? "-" : c.Digested)} | {(c.Channel.Digest is null ? "-" : c.Digests)} | " +
                 $"{(c.DaysOverBudget == 0 ? "-" : $"{c.DaysOverBudget} of {report.DayCount} days")} | {s.Cooldown} | {s.Dedupe} | {s.DailyCap} | {s.ChannelBudget} | {s.Inhibited} |");
         }
         if (baseline is not null)

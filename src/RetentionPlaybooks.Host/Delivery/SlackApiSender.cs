@@ -29,7 +29,7 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
     /// <summary>auth.test: which workspace and bot user the token belongs to.</summary>
     public Task<SlackCall<AuthTestResult>> CheckAsync(CancellationToken ct) => client.AuthTestAsync(ct);
 
-    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward;
+    public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward or DeliveryKind.Digest;
 
     public async Task<SendResult> SendAsync(DeliveryItem item, CancellationToken ct)
     {
@@ -58,13 +58,14 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
             if (!link.IsSuccess) return Failed(link.Outcome, link.Error, link.RetryAfter, inDoubt: false);
             body = WithPermalink(item.Body, link.Value);
         }
-        else if (item.Kind != DeliveryKind.Post && !ToPostedMessage(item, out body, out var waiting))
+        else if (item.Kind is not (DeliveryKind.Post or DeliveryKind.Digest) && !ToPostedMessage(item, out body, out var waiting))
         {
             return waiting;
         }
         var call = item.Kind switch
         {
-            DeliveryKind.Post => await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false),
+            // A digest's body was put together from its lines when it was claimed.
+            DeliveryKind.Post or DeliveryKind.Digest => await client.PostMessageAsync(item.Body, ct).ConfigureAwait(false),
             DeliveryKind.Forward => await client.PostMessageAsync(body, ct).ConfigureAwait(false),
             DeliveryKind.Update => await client.UpdateMessageAsync(body, ct).ConfigureAwait(false),
             _ => await client.PostMessageAsync(body, ct).ConfigureAwait(false),
@@ -156,7 +157,12 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
         var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
         var conversation = item.Target;
         // The escalation's post, or its forward to the SLA's target (tagged apart: the target may be the same channel).
-        var eventType = item.Kind == DeliveryKind.Forward ? Interactivity.CaseMessages.ForwardEventType : MessageRenderer.MetadataEventType;
+        var eventType = item.Kind switch
+        {
+            DeliveryKind.Forward => Interactivity.CaseMessages.ForwardEventType,
+            DeliveryKind.Digest => DigestMessage.MetadataEventType,
+            _ => MessageRenderer.MetadataEventType,
+        };
         if (conversation[0] is 'U' or 'W')
         {
             // A DM was posted to a user id; its history lives under the DM channel's own id.

@@ -21,7 +21,7 @@ internal sealed record BlockAction(string TeamId, string UserId, CaseAction Acti
 
 /// <summary>
 /// Reads Slack's interactivity request: a form with one <c>payload</c> field holding JSON. Only <c>block_actions</c> on
-/// our own action ids (<c>rp_acknowledge</c>, <c>rp_saved</c>, <c>rp_lost</c>) become actions; other interactions and
+/// our own action ids (<c>rp_acknowledge</c>, <c>rp_saved</c>, <c>rp_lost</c>, and a digest line's <c>rp_case_menu</c>) become actions; other interactions and
 /// other apps' elements are ignored. A payload that is not what Slack sends is refused with the reason.
 /// </summary>
 internal static class BlockActionReader
@@ -29,6 +29,7 @@ internal static class BlockActionReader
     public const string AcknowledgeId = Slack.MessageRenderer.CaseAcknowledgeId;
     public const string SavedId = Slack.MessageRenderer.CaseSavedId;
     public const string LostId = Slack.MessageRenderer.CaseLostId;
+    public const string CaseMenuId = Slack.DigestMessage.CaseMenuId;
 
     /// <summary>Escalation ids are ULIDs; anything longer in a button value is not ours.</summary>
     private const int MaxIdLength = 64;
@@ -130,13 +131,30 @@ internal static class BlockActionReader
                 return false;
             }
             var id = Text(element, "action_id");
-            var kind = id switch
+            var menu = id == CaseMenuId;
+            // A digest line's menu carries "ack|<id>", "saved|<id>" or "lost|<id>|<reason>" in the chosen option.
+            var chosen = menu ? Text(element, "selected_option", "value") ?? "" : null;
+            var verb = chosen is null ? "" : chosen[..Math.Max(0, chosen.IndexOf('|', StringComparison.Ordinal))];
+            var kind = menu
+                ? verb switch
+                {
+                    "ack" => CaseAction.Acknowledge,
+                    "saved" => CaseAction.Saved,
+                    "lost" => CaseAction.Lost,
+                    _ => (CaseAction?)null,
+                }
+                : id switch
+                {
+                    AcknowledgeId => CaseAction.Acknowledge,
+                    SavedId => CaseAction.Saved,
+                    LostId => CaseAction.Lost,
+                    _ => (CaseAction?)null,
+                };
+            if (menu && kind is null)
             {
-                AcknowledgeId => CaseAction.Acknowledge,
-                SavedId => CaseAction.Saved,
-                LostId => CaseAction.Lost,
-                _ => (CaseAction?)null,
-            };
+                error = $"the {id} action's option is not one of ours";
+                return false;
+            }
             // Another app's element: not an error.
             if (kind is null) continue;
             var action = kind.Value;
@@ -147,7 +165,8 @@ internal static class BlockActionReader
                 return false;
             }
             // A button carries the escalation id; the Lost select carries "<escalation id>|<reason>" in the chosen option.
-            var value = action == CaseAction.Lost ? Text(element, "selected_option", "value") ?? Text(element, "value") : Text(element, "value");
+            var value = menu ? chosen![(verb.Length + 1)..]
+                : action == CaseAction.Lost ? Text(element, "selected_option", "value") ?? Text(element, "value") : Text(element, "value");
             string? reason = null;
             var bar = value?.IndexOf('|', StringComparison.Ordinal) ?? -1;
             if (action == CaseAction.Lost && bar >= 0)

@@ -24,6 +24,14 @@ internal static class CaseMessages
     public static IReadOnlyList<NewDelivery> For(CaseTransition transition, CompilationResult playbooks, DateTimeOffset now)
     {
         var action = transition.Action.Action;
+        if (transition.Result == CaseResult.Applied && transition.After is { DigestId: not null } digested)
+        {
+            // A case in a digest: the digest lists many, so its status goes in the digest's thread instead of an update.
+            var playbook = playbooks.Playbooks.FirstOrDefault(p => p.Id == digested.Playbook);
+            var id = Ulid.New(now);
+            var reply = new NewDelivery(id, digested.EscalationId, DeliveryKind.ThreadReply, digested.Target, DigestStatus(id, digested, playbook), now);
+            return action.Action == CaseAction.Acknowledge ? [reply] : [reply, .. Delivery.WriteBack.OnOutcome(digested, playbook, now)];
+        }
         if (transition.Result == CaseResult.Applied && transition.After is { PostBody: { } body } after)
         {
             var playbook = playbooks.Playbooks.FirstOrDefault(p => p.Id == after.Playbook);
@@ -70,6 +78,62 @@ internal static class CaseMessages
             list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.Forward, to.SlackTarget, Forward(escalationId, playbook, channel, to), schedule.DueAt, SlaClocks.Escalate));
         }
         return list;
+    }
+
+    /// <summary>Message metadata of a digested case's status reply in the digest's thread (keyed by its delivery: a case may get two).</summary>
+    public const string DigestStatusEventType = "retention_case_status";
+
+    /// <summary>Message metadata of a digested case's "SLA missed" reply in the digest's thread.</summary>
+    public const string DigestBreachEventType = "retention_sla_breach";
+
+    /// <summary>A case as named in its digest's thread: its playbook, value and when it was raised (the playbook's words and the
+    /// value only, as its digest line shows them).</summary>
+    internal static string DigestCase(string playbook, decimal? value, DateTimeOffset createdAt) =>
+        $"the *{Mrkdwn.Escape(playbook)}* case{(value is { } v ? " of " + Mrkdwn.Escape(MarketerFilters.FormatMoney(v, MarketerFilters.DefaultCurrency)) : "")} raised {Date(createdAt)}";
+
+    /// <summary>The status of a digested case after a click, as a reply in the digest's thread.</summary>
+    internal static byte[] DigestStatus(string deliveryId, CaseState state, CompiledPlaybook? playbook) =>
+        ThreadMessage($"{Capital(DigestCase(state.Playbook, state.Value, state.CreatedAt))}: {Status(state, playbook)}", DigestStatusEventType,
+            new JsonObject { ["escalation_id"] = state.EscalationId, ["delivery_id"] = deliveryId });
+
+    /// <summary>
+    /// The SLA clocks of a case rolled into a digest: the reminder and the "SLA missed" notice as replies in the digest's thread
+    /// (naming the case: the thread holds several), and the escalation to the SLA's target as for any case.
+    /// </summary>
+    public static IReadOnlyList<NewDelivery> DigestClocks(string escalationId, CompiledPlaybook playbook, string channel, string target, decimal? value, SlaSchedule schedule, DateTimeOffset createdAt)
+    {
+        if (schedule.DueAt == DateTimeOffset.MaxValue) return [];
+        var list = new List<NewDelivery>(3);
+        var named = DigestCase(playbook.Id, value, createdAt);
+        var payload = new JsonObject { ["escalation_id"] = escalationId, ["playbook"] = playbook.Id };
+        if (schedule.RemindAt < schedule.DueAt)
+        {
+            var text = $":alarm_clock: <@{playbook.Owner.SlackUser}> nobody has acknowledged {named} in this digest yet; its SLA ({DurationSyntax.Format(playbook.Sla)}) ends {Date(schedule.DueAt)}.";
+            list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.ThreadReply, target, ThreadMessage(text, ReminderEventType, payload.DeepClone().AsObject()), schedule.RemindAt, SlaClocks.Remind));
+        }
+        var missed = $":alarm_clock: {Capital(named)} in this digest was not acknowledged within its SLA ({DurationSyntax.Format(playbook.Sla)})"
+            + (playbook.SlaEscalateTo is { } to ? $"; escalated to {(to.Channel is { } c ? Mrkdwn.Escape(c.Name) : Mention(to.Owner!.SlackUser))}." : ".");
+        list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.ThreadReply, target, ThreadMessage(missed, DigestBreachEventType, payload.DeepClone().AsObject()), schedule.DueAt, SlaClocks.Breach));
+        if (playbook.SlaEscalateTo is { } escalateTo)
+        {
+            list.Add(new NewDelivery(Ulid.New(createdAt), escalationId, DeliveryKind.Forward, escalateTo.SlackTarget, Forward(escalationId, playbook, channel, escalateTo), schedule.DueAt, SlaClocks.Escalate));
+        }
+        return list;
+    }
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>A reply in a thread (the sender sets channel and thread_ts), tagged with metadata so an in-doubt one is found again.</summary>
+    private static byte[] ThreadMessage(string text, string eventType, JsonObject payload)
+    {
+        var message = new JsonObject
+        {
+            ["text"] = text,
+            ["unfurl_links"] = false,
+            ["unfurl_media"] = false,
+            ["metadata"] = new JsonObject { ["event_type"] = eventType, ["event_payload"] = payload },
+        };
+        return Encoding.UTF8.GetBytes(message.ToJsonString());
     }
 
     /// <summary>The reminder in the thread: the owner's mention, how long the case has waited, when the SLA ends (Slack shows it

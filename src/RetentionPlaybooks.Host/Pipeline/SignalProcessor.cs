@@ -3,6 +3,7 @@ using RetentionPlaybooks.Host.Interactivity;
 using RetentionPlaybooks.Host.Playbooks;
 using RetentionPlaybooks.Host.Storage;
 using RetentionPlaybooks.Pipeline;
+using RetentionPlaybooks.Slack;
 
 namespace RetentionPlaybooks.Host.Pipeline;
 
@@ -49,13 +50,20 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                     var body = e.Message.Body.ToArray();
                     var schedule = SlaSchedule.For(o.Playbook!, playbooks.Workspace?.BusinessHours, now);
                     DateTimeOffset? holdUntil = o.Playbook!.HoldPromotions is { } hold ? SlaSchedule.Later(now, hold) : null;
+                    var writeBack = WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt, holdUntil);
+                    // On a channel with a digest, how the case is filed if it rolls in — now, or when the store's recheck finds the
+                    // budget or burst spent by another host meanwhile.
+                    var digest = e.Channel.Digest is { } policy
+                        ? new DigestFiling(e.Digested, DigestMessage.LineJson(e, o.Playbook!), DigestMessage.Head(e.Channel), policy.Every,
+                            [.. CaseMessages.DigestClocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, e.Value, schedule, now), .. writeBack])
+                        : null;
                     escalations.Add(new NewEscalation(e.Id, inbox.Id, e.Playbook, e.CustomerId, e.Channel.Name, e.Channel.SlackTarget, e.DedupeKey,
                         body, now, e.EvaluatedAt, new GuardrailRecheck(o.Playbook!, e.Channel),
                         schedule.DueAt == DateTimeOffset.MaxValue ? null : schedule.DueAt,
-                        [.. CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now),
-                            .. WriteBack.OnEscalation(e.Id, o.Playbook!, e.CustomerId, e.Channel.Name, now, schedule.DueAt, holdUntil)],
+                        [.. CaseMessages.Clocks(e.Id, o.Playbook!, e.Channel.Name, e.Channel.SlackTarget, body, schedule, now), .. writeBack],
                         e.Value,
-                        holdUntil));
+                        holdUntil,
+                        digest));
                 }
             }
             results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates(),

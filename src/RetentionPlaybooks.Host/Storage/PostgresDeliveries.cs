@@ -77,7 +77,8 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
             await claim.ExecuteNonQueryAsync().ConfigureAwait(false);
             await using var read = Command(connection, transaction, $"{Select} WHERE d.id = @id");
             Bind(read, ("id", id));
-            return (await ReadAsync(read).ConfigureAwait(false)).Single();
+            var item = (await ReadAsync(read).ConfigureAwait(false)).Single();
+            return item.Kind == DeliveryKind.Digest ? Digests.Assembled(item, await LinesAsync(connection, transaction, item.Id).ConfigureAwait(false)) : item;
         }, ct);
 
     public Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null) => db.ReadAsync(async connection =>
@@ -123,9 +124,12 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
                 Bind(after, ("t", Ms(at)), ("e", escalation));
                 await after.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
-            if (kind == nameof(DeliveryKind.Post))
+            if (kind is nameof(DeliveryKind.Post) or nameof(DeliveryKind.Digest))
             {
-                after.CommandText = "UPDATE escalations SET slack_channel = @c, slack_ts = @ts, sent_at = @t WHERE id = @e";
+                // A digest's landing place is each of its escalations' (their replies go in its thread).
+                after.CommandText = kind == nameof(DeliveryKind.Post)
+                    ? "UPDATE escalations SET slack_channel = @c, slack_ts = @ts, sent_at = @t WHERE id = @e"
+                    : "UPDATE escalations SET slack_channel = @c, slack_ts = @ts, sent_at = @t WHERE digest_id = @e";
                 Bind(after, ("c", slackChannel), ("ts", slackTs), ("t", Ms(at)), ("e", escalation));
                 await after.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
@@ -170,9 +174,69 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
             await free.ExecuteNonQueryAsync().ConfigureAwait(false);
             await CancelClocksAsync(connection, transaction, escalation, "the escalation's message was never posted", at).ConfigureAwait(false);
         }
+        else if (kind == nameof(DeliveryKind.Digest))
+        {
+            // Nor do the escalations of a digest that never reached Slack.
+            await using var free = Command(connection, transaction, "UPDATE escalations SET dead_at = @t WHERE digest_id = @e RETURNING id");
+            Bind(free, ("t", Ms(at)), ("e", escalation));
+            var ids = new List<string>();
+            await using (var reader = await free.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false)) ids.Add(reader.GetString(0));
+            }
+            foreach (var each in ids) await CancelClocksAsync(connection, transaction, each, "the digest holding the escalation was never posted", at).ConfigureAwait(false);
+        }
         await ReleaseAsync(connection, transaction, target!, owner, destinationFreeAt).ConfigureAwait(false);
         return true;
     }, ct);
+
+    /// <summary>The lines of a digest's escalations, oldest first, as many as one message holds.</summary>
+    private static async Task<List<byte[]>> LinesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string digestId)
+    {
+        await using var query = Command(connection, transaction, "SELECT digest_line FROM escalations WHERE digest_id = @d ORDER BY evaluated_at, id LIMIT @l");
+        Bind(query, ("d", digestId), ("l", RetentionPlaybooks.Workspace.DigestPolicy.MaxLines));
+        await using var reader = await query.ExecuteReaderAsync().ConfigureAwait(false);
+        var lines = new List<byte[]>();
+        while (await reader.ReadAsync().ConfigureAwait(false)) lines.Add((byte[])reader[0]);
+        return lines;
+    }
+
+    /// <summary>
+    /// As <see cref="SqliteDeliveries.FileDigest"/>: the channel's open digest (not yet tried, locked so a claim skips it until this
+    /// transaction ends) while it has room; after a full one, another due at the same time; otherwise a new one, one interval on.
+    /// </summary>
+    internal static async Task<string> FileDigestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, byte[] head, TimeSpan every, DateTimeOffset at)
+    {
+        await using var open = Command(connection, transaction,
+            """
+            SELECT d.id, d.due_at, (SELECT COUNT(*) FROM escalations x WHERE x.digest_id = d.id) FROM deliveries d
+            WHERE d.kind = 'Digest' AND d.target = @t AND d.state = 'Pending' AND d.attempts = 0
+            ORDER BY d.due_at DESC, d.id DESC LIMIT 1
+            FOR UPDATE OF d
+            """);
+        Bind(open, ("t", target));
+        DateTimeOffset? due = null;
+        await using (var reader = await open.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                if (reader.GetInt64(2) < RetentionPlaybooks.Workspace.DigestPolicy.MaxLines) return reader.GetString(0);
+                due = At(reader.GetInt64(1));
+            }
+        }
+        var id = RetentionPlaybooks.Pipeline.Ulid.New(at);
+        await InsertAsync(connection, transaction, new NewDelivery(id, id, DeliveryKind.Digest, target, head, due ?? at + every), at).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Removes a digest opened for an escalation that was then not inserted, when no other line is filed into it.</summary>
+    internal static async Task DropEmptyDigestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string digestId)
+    {
+        await using var drop = Command(connection, transaction,
+            "DELETE FROM deliveries WHERE id = @d AND kind = 'Digest' AND NOT EXISTS (SELECT 1 FROM escalations WHERE digest_id = @d)");
+        Bind(drop, ("d", digestId));
+        await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
 
     /// <summary>The case's SLA clocks that have not fired yet no longer apply; a clock being sent right now goes out.</summary>
     internal static async Task<int> CancelClocksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string escalationId, string why, DateTimeOffset at)

@@ -155,6 +155,13 @@ internal static class PostgresSchema
             UPDATE deliveries SET purpose = 'hold_end'
             WHERE kind = 'CustomerIo' AND purpose IS NULL AND substring(body FROM 1 FOR 15) = convert_to('{"method":"PUT"', 'UTF8');
             """),
+        (3, "digests: an escalation rolled into its channel's digest names the digest (a delivery of kind Digest) and keeps its line until the digest is sent",
+            """
+            ALTER TABLE escalations ADD COLUMN digest_id text;
+            ALTER TABLE escalations ADD COLUMN digest_line bytea;
+            CREATE INDEX escalations_digest ON escalations (digest_id) WHERE digest_id IS NOT NULL;
+            CREATE INDEX deliveries_open_digest ON deliveries (target, due_at) WHERE kind = 'Digest' AND state = 'Pending' AND attempts = 0;
+            """),
     ];
 
     /// <summary>The schema version this code writes.</summary>

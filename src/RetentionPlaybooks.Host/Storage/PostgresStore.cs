@@ -176,7 +176,7 @@ internal sealed class PostgresInbox(PostgresDatabase db, PostgresEscalations esc
             foreach (var d in result.Decisions)
             {
                 var record = d.EscalationId is { } id && heldBack is not null && heldBack.TryGetValue(id, out var h)
-                    ? d with { Outcome = OutcomeText.Of(h.Outcome), Reason = h.Reason, EscalationId = null, Kind = h.Kind is { } kind ? OutcomeText.Of(kind) : null }
+                    ? d with { Outcome = OutcomeText.Of(h.Outcome), Reason = h.Reason, EscalationId = h.Outcome == Outcome.Digested ? id : null, Kind = h.Kind is { } kind ? OutcomeText.Of(kind) : null }
                     : d;
                 // The report's counts, by the hour the decision was written (a signal no playbook takes is not counted).
                 Bind(decision, ("i", record.InboxId), ("p", record.Playbook), ("o", record.Outcome), ("r", record.Reason), ("c", record.Channel), ("e", record.EscalationId),
@@ -271,6 +271,9 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
     public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) =>
         new(db.ReadAsync(c => Count(c, null, target, playbook, since), ct));
 
+    public ValueTask<int> PostsSinceAsync(string target, DateTimeOffset since, CancellationToken ct) =>
+        new(db.ReadAsync(c => Posts(c, null, target, since), ct));
+
     public ValueTask<OpenCase?> OpenCaseAsync(IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since, CancellationToken ct) =>
         new(db.ReadAsync(c => Open(c, null, playbooks, customerId, since), ct));
 
@@ -310,6 +313,14 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
         return (int)(long)(await query.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 
+    private static async Task<int> Posts(NpgsqlConnection connection, NpgsqlTransaction? transaction, string target, DateTimeOffset since)
+    {
+        await using var query = Command(connection, transaction,
+            "SELECT COUNT(*) FROM escalations WHERE target = @t AND evaluated_at >= @s AND digest_id IS NULL AND dead_at IS NULL");
+        Bind(query, ("t", target), ("s", Ms(since)));
+        return (int)(long)(await query.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
     /// <summary>Takes the advisory locks the re-checks of these escalations read under (their customers and targets), sorted.</summary>
     internal static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NewEscalation> escalations)
     {
@@ -333,20 +344,28 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
     /// and says what holds it back.</summary>
     internal async Task<HeldBack?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewEscalation e)
     {
-        if (await EscalationRecheck.JudgeAsync(new InTransaction(connection, transaction), e).ConfigureAwait(false) is { } held) return held;
+        var (insert, digested, note) = Digests.Judge(e, await EscalationRecheck.JudgeAsync(new InTransaction(connection, transaction), e).ConfigureAwait(false));
+        if (!insert) return note;
+        // The target's guardrail lock (LockAsync) is held: no other host files into this channel's digest meanwhile.
+        var digestId = digested ? await PostgresDeliveries.FileDigestAsync(connection, transaction, e.Target, e.Digest!.Head, e.Digest.Every, e.CreatedAt).ConfigureAwait(false) : null;
         await using var escalation = Command(connection, transaction,
             """
-            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until)
-            VALUES (@id, @i, @p, @cust, @c, @target, @d, @t, @e, @sla, @v, @hold)
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until, digest_id, digest_line)
+            VALUES (@id, @i, @p, @cust, @c, @target, @d, @t, @e, @sla, @v, @hold, @digest, @line)
             ON CONFLICT DO NOTHING
             """);
         Bind(escalation, ("id", e.Id), ("i", e.InboxId), ("p", e.Playbook), ("cust", e.CustomerId), ("c", e.Channel), ("target", e.Target),
             ("d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("t", Ms(e.CreatedAt)), ("e", Ms(e.EvaluatedAt)), ("sla", Long(Ms(e.SlaDueAt))),
-            ("v", new Typed(e.Value is { } v ? (double)v : null, NpgsqlDbType.Double)), ("hold", Long(Ms(e.HoldUntil))));
-        if (await escalation.ExecuteNonQueryAsync().ConfigureAwait(false) == 0) return EscalationRecheck.Duplicate(e);
-        await PostgresDeliveries.InsertAsync(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt).ConfigureAwait(false);
-        foreach (var clock in e.Clocks ?? []) await PostgresDeliveries.InsertAsync(connection, transaction, clock, e.CreatedAt).ConfigureAwait(false);
-        return null;
+            ("v", new Typed(e.Value is { } v ? (double)v : null, NpgsqlDbType.Double)), ("hold", Long(Ms(e.HoldUntil))),
+            ("digest", new Typed(digestId, NpgsqlDbType.Text)), ("line", new Typed(digested ? e.Digest!.Line : null, NpgsqlDbType.Bytea)));
+        if (await escalation.ExecuteNonQueryAsync().ConfigureAwait(false) == 0)
+        {
+            if (digestId is not null) await PostgresDeliveries.DropEmptyDigestAsync(connection, transaction, digestId).ConfigureAwait(false);
+            return EscalationRecheck.Duplicate(e);
+        }
+        if (!digested) await PostgresDeliveries.InsertAsync(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt).ConfigureAwait(false);
+        foreach (var clock in (digested ? e.Digest!.Clocks : e.Clocks) ?? []) await PostgresDeliveries.InsertAsync(connection, transaction, clock, e.CreatedAt).ConfigureAwait(false);
+        return note;
     }
 
     /// <summary>The history as the write transaction sees it (the escalations inserted before in the same transaction included).</summary>
@@ -357,6 +376,8 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
         public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(KeyUsed(connection, transaction, playbook, dedupeKey));
 
         public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(Count(connection, transaction, target, playbook, since));
+
+        public ValueTask<int> PostsSinceAsync(string target, DateTimeOffset since, CancellationToken ct) => new(Posts(connection, transaction, target, since));
 
         public ValueTask<OpenCase?> OpenCaseAsync(IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since, CancellationToken ct) =>
             new(Open(connection, transaction, playbooks, customerId, since));
@@ -449,7 +470,7 @@ internal sealed class PostgresActions(PostgresDatabase db) : IActionStore
         """
         SELECT e.id, e.playbook, e.target, e.created_at, e.acknowledged_by, e.acknowledged_at, e.outcome, e.outcome_reason, e.outcome_by, e.outcome_at,
                (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at, d.seq LIMIT 1), e.slack_channel, e.slack_ts,
-               e.sla_due_at, e.sla_missed_at, e.customer_id, e.value
+               e.sla_due_at, e.sla_missed_at, e.customer_id, e.value, e.digest_id
         FROM escalations e WHERE e.id = @e
         """;
 
@@ -461,7 +482,7 @@ internal sealed class PostgresActions(PostgresDatabase db) : IActionStore
         if (!await reader.ReadAsync().ConfigureAwait(false)) return null;
         return new CaseState(reader.GetString(0), reader.GetString(1), reader.GetString(2), At(reader.GetInt64(3)), TextOf(reader, 4), At(reader, 5),
             TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12),
-            At(reader, 13), At(reader, 14), TextOf(reader, 15), reader.IsDBNull(16) ? null : Math.Round((decimal)reader.GetDouble(16), 2));
+            At(reader, 13), At(reader, 14), TextOf(reader, 15), reader.IsDBNull(16) ? null : Math.Round((decimal)reader.GetDouble(16), 2), TextOf(reader, 17));
     }
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.ReadAsync(connection => ReadCase(connection, null, escalationId), ct);

@@ -82,8 +82,56 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
             reserve.ExecuteNonQuery();
             using var read = Command(connection, transaction, $"{Select} WHERE d.id = $id");
             Bind(read, ("$id", id));
-            return Read(read).Single();
+            var item = Read(read).Single();
+            return item.Kind == DeliveryKind.Digest ? Digests.Assembled(item, Lines(connection, transaction, item.Id)) : item;
         }, ct);
+
+    /// <summary>The lines of a digest's escalations, oldest first, as many as one message holds.</summary>
+    private static List<byte[]> Lines(SqliteConnection connection, SqliteTransaction transaction, string digestId)
+    {
+        using var query = Command(connection, transaction, "SELECT digest_line FROM escalations WHERE digest_id = $d ORDER BY evaluated_at, id LIMIT $l");
+        Bind(query, ("$d", digestId), ("$l", RetentionPlaybooks.Workspace.DigestPolicy.MaxLines));
+        using var reader = query.ExecuteReader();
+        var lines = new List<byte[]>();
+        while (reader.Read()) lines.Add((byte[])reader[0]);
+        return lines;
+    }
+
+    /// <summary>
+    /// The digest an escalation rolled in on <paramref name="target"/> is filed into: the channel's open one (not yet tried) while
+    /// it has room; after a full one, another due at the same time; otherwise a new one, due one interval on.
+    /// </summary>
+    internal static string FileDigest(SqliteConnection connection, SqliteTransaction transaction, string target, byte[] head, TimeSpan every, DateTimeOffset at)
+    {
+        using var open = Command(connection, transaction,
+            """
+            SELECT d.id, d.due_at, (SELECT COUNT(*) FROM escalations x WHERE x.digest_id = d.id) FROM deliveries d
+            WHERE d.kind = 'Digest' AND d.target = $t AND d.state = 'Pending' AND d.attempts = 0
+            ORDER BY d.due_at DESC, d.id DESC LIMIT 1
+            """);
+        Bind(open, ("$t", target));
+        DateTimeOffset? due = null;
+        using (var reader = open.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                if (reader.GetInt64(2) < RetentionPlaybooks.Workspace.DigestPolicy.MaxLines) return reader.GetString(0);
+                due = At(reader.GetInt64(1));
+            }
+        }
+        var id = RetentionPlaybooks.Pipeline.Ulid.New(at);
+        Insert(connection, transaction, new NewDelivery(id, id, DeliveryKind.Digest, target, head, due ?? at + every), at);
+        return id;
+    }
+
+    /// <summary>Removes a digest opened for an escalation that was then not inserted, when no other line is filed into it.</summary>
+    internal static void DropEmptyDigest(SqliteConnection connection, SqliteTransaction transaction, string digestId)
+    {
+        using var drop = Command(connection, transaction,
+            "DELETE FROM deliveries WHERE id = $d AND kind = 'Digest' AND NOT EXISTS (SELECT 1 FROM escalations WHERE digest_id = $d)");
+        Bind(drop, ("$d", digestId));
+        drop.ExecuteNonQuery();
+    }
 
     public Task<DateTimeOffset?> NextClaimAsync(CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null) => db.Read(connection =>
     {
@@ -128,10 +176,13 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
                 Bind(missed, ("$t", Ms(at)), ("$e", escalation));
                 missed.ExecuteNonQuery();
             }
-            if (kind == nameof(DeliveryKind.Post))
+            if (kind is nameof(DeliveryKind.Post) or nameof(DeliveryKind.Digest))
             {
-                // Where the post landed is the escalation's: its updates and thread replies go there.
-                using var landed = Command(connection, transaction, "UPDATE escalations SET slack_channel = $c, slack_ts = $ts, sent_at = $t WHERE id = $e");
+                // Where the post landed is the escalation's: its updates and thread replies go there. A digest's is each of its
+                // escalations': their replies go in the digest's thread.
+                using var landed = Command(connection, transaction, kind == nameof(DeliveryKind.Post)
+                    ? "UPDATE escalations SET slack_channel = $c, slack_ts = $ts, sent_at = $t WHERE id = $e"
+                    : "UPDATE escalations SET slack_channel = $c, slack_ts = $ts, sent_at = $t WHERE digest_id = $e");
                 Bind(landed, ("$c", slackChannel), ("$ts", slackTs), ("$t", Ms(at)), ("$e", escalation));
                 landed.ExecuteNonQuery();
             }
@@ -175,6 +226,18 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
             Bind(free, ("$t", Ms(at)), ("$e", escalation));
             free.ExecuteNonQuery();
             CancelClocks(connection, transaction, escalation, "the escalation's message was never posted", at);
+        }
+        else if (kind == nameof(DeliveryKind.Digest))
+        {
+            // Nor do the escalations of a digest that never reached Slack.
+            using var free = Command(connection, transaction, "UPDATE escalations SET dead_at = $t WHERE digest_id = $e RETURNING id");
+            Bind(free, ("$t", Ms(at)), ("$e", escalation));
+            var ids = new List<string>();
+            using (var reader = free.ExecuteReader())
+            {
+                while (reader.Read()) ids.Add(reader.GetString(0));
+            }
+            foreach (var id2 in ids) CancelClocks(connection, transaction, id2, "the digest holding the escalation was never posted", at);
         }
         Release(connection, transaction, target!, owner, destinationFreeAt);
         return true;

@@ -244,6 +244,16 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }),
+        (12, "digests: an escalation rolled into its channel's digest names the digest (a delivery of kind Digest) and keeps its line until the digest is sent", command =>
+        {
+            command.CommandText = """
+                ALTER TABLE escalations ADD COLUMN digest_id TEXT;
+                ALTER TABLE escalations ADD COLUMN digest_line BLOB;
+                CREATE INDEX escalations_digest ON escalations (digest_id) WHERE digest_id IS NOT NULL;
+                CREATE INDEX deliveries_open_digest ON deliveries (target, due_at) WHERE kind = 'Digest' AND state = 'Pending' AND attempts = 0;
+                """;
+            command.ExecuteNonQuery();
+        }),
     ];
 
     /// <summary>The schema version this code writes.</summary>

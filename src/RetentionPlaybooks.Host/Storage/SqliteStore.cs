@@ -141,7 +141,7 @@ internal sealed class SqliteInbox(SqliteDatabase db, SqliteEscalations escalatio
             foreach (var d in result.Decisions)
             {
                 var record = d.EscalationId is { } id && heldBack is not null && heldBack.TryGetValue(id, out var h)
-                    ? d with { Outcome = OutcomeText.Of(h.Outcome), Reason = h.Reason, EscalationId = null, Kind = h.Kind is { } kind ? OutcomeText.Of(kind) : null }
+                    ? d with { Outcome = OutcomeText.Of(h.Outcome), Reason = h.Reason, EscalationId = h.Outcome == Outcome.Digested ? id : null, Kind = h.Kind is { } kind ? OutcomeText.Of(kind) : null }
                     : d;
                 Bind(decision, ("$i", record.InboxId), ("$p", record.Playbook), ("$o", record.Outcome), ("$r", record.Reason), ("$c", record.Channel), ("$e", record.EscalationId), ("$t", now), ("$k", record.Kind));
                 decision.ExecuteNonQuery();
@@ -205,6 +205,8 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
 
     public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(db.Read(c => Count(c, null, target, playbook, since)));
 
+    public ValueTask<int> PostsSinceAsync(string target, DateTimeOffset since, CancellationToken ct) => new(db.Read(c => Posts(c, null, target, since)));
+
     public ValueTask<OpenCase?> OpenCaseAsync(IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since, CancellationToken ct) =>
         new(db.Read(c => Open(c, null, playbooks, customerId, since)));
 
@@ -246,26 +248,43 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         return (int)(long)query.ExecuteScalar()!;
     }
 
-    /// <summary>Inserts the escalation and its post, in the caller's transaction; or, when a case opened meanwhile inhibits it, its
-    /// guardrails no longer pass, or the dedupe key was taken meanwhile, inserts nothing and says what holds it back.</summary>
+    private static int Posts(SqliteConnection connection, SqliteTransaction? transaction, string target, DateTimeOffset since)
+    {
+        using var query = Command(connection, transaction,
+            "SELECT COUNT(*) FROM escalations WHERE target = $t AND evaluated_at >= $s AND digest_id IS NULL AND dead_at IS NULL");
+        Bind(query, ("$t", target), ("$s", Ms(since)));
+        return (int)(long)query.ExecuteScalar()!;
+    }
+
+    /// <summary>Inserts the escalation and its post — or, rolled into its channel's digest, its line filed into the digest — in the
+    /// caller's transaction; or, when a case opened meanwhile inhibits it, its guardrails no longer pass, or the dedupe key was
+    /// taken meanwhile, inserts nothing and says what holds it back. A <see cref="HeldBack"/> whose outcome is
+    /// <see cref="Outcome.Digested"/> means inserted, but rolled into the digest by the recheck: its decision says so.</summary>
     internal HeldBack? Insert(SqliteConnection connection, SqliteTransaction transaction, NewEscalation e)
     {
         // The transaction sees every escalation committed before it, by any host, and those inserted earlier in this commit;
         // the checkers' batch list is empty because they are here.
-        if (Completed(EscalationRecheck.JudgeAsync(new InTransaction(connection, transaction), e)) is { } held) return held;
+        var (insert, digested, note) = Digests.Judge(e, Completed(EscalationRecheck.JudgeAsync(new InTransaction(connection, transaction), e)));
+        if (!insert) return note;
+        var digestId = digested ? SqliteDeliveries.FileDigest(connection, transaction, e.Target, e.Digest!.Head, e.Digest.Every, e.CreatedAt) : null;
         using var escalation = Command(connection, transaction,
             """
-            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until)
-            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla, $v, $hold)
+            INSERT INTO escalations (id, inbox_id, playbook, customer_id, channel, target, dedupe_key, created_at, evaluated_at, sla_due_at, value, hold_until, digest_id, digest_line)
+            VALUES ($id, $i, $p, $cust, $c, $target, $d, $t, $e, $sla, $v, $hold, $digest, $line)
             ON CONFLICT DO NOTHING
             """);
         Bind(escalation, ("$id", e.Id), ("$i", e.InboxId), ("$p", e.Playbook), ("$cust", e.CustomerId), ("$c", e.Channel), ("$target", e.Target),
             ("$d", e.DedupeKey is { Length: > 0 } ? e.DedupeKey : null), ("$t", Ms(e.CreatedAt)), ("$e", Ms(e.EvaluatedAt)), ("$sla", e.SlaDueAt is { } due ? Ms(due) : null), ("$v", e.Value is { } v ? (double)v : null),
-            ("$hold", e.HoldUntil is { } hold ? Ms(hold) : null));
-        if (escalation.ExecuteNonQuery() == 0) return EscalationRecheck.Duplicate(e);
-        SqliteDeliveries.Insert(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt);
-        foreach (var clock in e.Clocks ?? []) SqliteDeliveries.Insert(connection, transaction, clock, e.CreatedAt);
-        return null;
+            ("$hold", e.HoldUntil is { } hold ? Ms(hold) : null), ("$digest", digestId), ("$line", digested ? e.Digest!.Line : null));
+        // A replayed result (or a dedupe key taken meanwhile) inserts nothing: a digest opened for it alone goes too.
+        if (escalation.ExecuteNonQuery() == 0)
+        {
+            if (digestId is not null) SqliteDeliveries.DropEmptyDigest(connection, transaction, digestId);
+            return EscalationRecheck.Duplicate(e);
+        }
+        if (!digested) SqliteDeliveries.Insert(connection, transaction, new NewDelivery(e.Id, e.Id, DeliveryKind.Post, e.Target, e.Body, e.CreatedAt), e.CreatedAt);
+        foreach (var clock in (digested ? e.Digest!.Clocks : e.Clocks) ?? []) SqliteDeliveries.Insert(connection, transaction, clock, e.CreatedAt);
+        return note;
     }
 
     /// <summary>The history as the write transaction sees it (the escalations inserted before in the same commit included).</summary>
@@ -276,6 +295,8 @@ internal sealed class SqliteEscalations(SqliteDatabase db) : IEscalationHistory
         public ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct) => new(KeyUsed(connection, transaction, playbook, dedupeKey));
 
         public ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct) => new(Count(connection, transaction, target, playbook, since));
+
+        public ValueTask<int> PostsSinceAsync(string target, DateTimeOffset since, CancellationToken ct) => new(Posts(connection, transaction, target, since));
 
         public ValueTask<OpenCase?> OpenCaseAsync(IReadOnlyCollection<string> playbooks, string customerId, DateTimeOffset since, CancellationToken ct) =>
             new(Open(connection, transaction, playbooks, customerId, since));
@@ -370,7 +391,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         """
         SELECT e.id, e.playbook, e.target, e.created_at, e.acknowledged_by, e.acknowledged_at, e.outcome, e.outcome_reason, e.outcome_by, e.outcome_at,
                (SELECT d.body FROM deliveries d WHERE d.escalation_id = e.id AND d.kind = 'Post' ORDER BY d.created_at LIMIT 1), e.slack_channel, e.slack_ts,
-               e.sla_due_at, e.sla_missed_at, e.customer_id, e.value
+               e.sla_due_at, e.sla_missed_at, e.customer_id, e.value, e.digest_id
         FROM escalations e WHERE e.id = $e
         """;
 
@@ -382,7 +403,7 @@ internal sealed class SqliteActions(SqliteDatabase db) : IActionStore
         if (!reader.Read()) return null;
         return new CaseState(reader.GetString(0), reader.GetString(1), reader.GetString(2), At(reader.GetInt64(3)), TextOf(reader, 4), At(reader, 5),
             TextOf(reader, 6), TextOf(reader, 7), TextOf(reader, 8), At(reader, 9), reader.IsDBNull(10) ? null : (byte[])reader[10], TextOf(reader, 11), TextOf(reader, 12),
-            At(reader, 13), At(reader, 14), TextOf(reader, 15), reader.IsDBNull(16) ? null : Math.Round((decimal)reader.GetDouble(16), 2));
+            At(reader, 13), At(reader, 14), TextOf(reader, 15), reader.IsDBNull(16) ? null : Math.Round((decimal)reader.GetDouble(16), 2), TextOf(reader, 17));
     }
 
     public Task<CaseState?> CaseAsync(string escalationId, CancellationToken ct) => db.Read(connection => ReadCase(connection, null, escalationId));

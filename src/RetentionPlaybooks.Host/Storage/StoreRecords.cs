@@ -35,7 +35,15 @@ internal sealed record NewEscalation(
     DateTimeOffset? SlaDueAt = null,
     IReadOnlyList<NewDelivery>? Clocks = null,
     decimal? Value = null,
-    DateTimeOffset? HoldUntil = null);
+    DateTimeOffset? HoldUntil = null,
+    DigestFiling? Digest = null);
+
+/// <summary>
+/// How an escalation on a channel with a digest is filed when it is rolled in — by the pipeline (<paramref name="Digested"/>), or
+/// by the store's recheck (another host spent the budget first): its line, the digest's head (<see cref="Slack.DigestMessage.Head"/>)
+/// and interval, and the SLA clocks it gets instead of the posted message's (replies in the digest's thread, not updates of it).
+/// </summary>
+internal sealed record DigestFiling(bool Digested, byte[] Line, byte[] Head, TimeSpan Every, IReadOnlyList<NewDelivery> Clocks);
 
 /// <summary>What the store needs to judge an escalation's inhibit rule and guardrails again when it inserts it.</summary>
 internal sealed record GuardrailRecheck(RetentionPlaybooks.Compilation.CompiledPlaybook Playbook, RetentionPlaybooks.Workspace.ChannelSymbol Channel);
@@ -100,6 +108,11 @@ internal enum DeliveryKind
     /// <summary>chat.postMessage to another destination (the SLA's escalation target) linking the escalation's message,
     /// whose permalink is looked up when it is sent; looked up by its own metadata when in doubt.</summary>
     Forward,
+
+    /// <summary>chat.postMessage of a channel's digest: its escalation id is the digest's id, its stored body the digest's head,
+    /// and the body claimed is the message put together from the lines of the escalations filed into it; looked up by its
+    /// metadata when in doubt. Once sent, where it landed is each of its escalations' message.</summary>
+    Digest,
 }
 
 /// <summary>Which worker claims a delivery: Slack's (posts, updates, replies, forwards, ephemeral replies) or Customer.io's
@@ -223,7 +236,8 @@ internal sealed record CaseState(
     DateTimeOffset? SlaDueAt = null,
     DateTimeOffset? SlaMissedAt = null,
     string? CustomerId = null,
-    decimal? Value = null);
+    decimal? Value = null,
+    string? DigestId = null);
 
 /// <summary>What applying an action did.</summary>
 internal enum CaseResult

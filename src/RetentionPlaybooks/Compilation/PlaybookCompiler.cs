@@ -191,11 +191,13 @@ internal static class PlaybookCompiler
         return null;
     }
 
-    /// <summary>Playbooks sharing a channel must fit its daily budget; one without a cap counts as the whole budget.</summary>
+    /// <summary>Playbooks sharing a channel must fit its daily budget; one without a cap counts as the whole budget. A channel
+    /// with a digest is not flooded past its budget (the rest roll into the digest), so it is not warned about.</summary>
     private static void CheckChannelBudgets(WorkspaceSymbols workspace, List<CompiledPlaybook> playbooks, DiagnosticBag diagnostics)
     {
         foreach (var channel in workspace.Channels.Values)
         {
+            if (channel.Digest is not null) continue;
             var users = playbooks.Where(p => p.Enabled && p.Channels.Contains(channel)).ToList();
             if (users.Count < 2) continue;
             var total = users.Sum(p => (long)(p.Guardrails.DailyCap ?? channel.DailyBudget));

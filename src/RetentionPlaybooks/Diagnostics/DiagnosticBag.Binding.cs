@@ -20,6 +20,12 @@ internal sealed partial class DiagnosticBag
     public void ReportBusinessHoursEmpty(SourceLocation at, string open, string close) =>
         Error("RP0311", at, $"business_hours close {close} is not after open {open}: no time would ever count toward an SLA");
 
+    public void ReportDigestEvery(SourceLocation at, string channel, string every) =>
+        Error("RP0316", at, $"digest of channel \"{channel}\": every {every} is not between 1m and 24h; one digest message per interval, e.g. every: 30m");
+
+    public void ReportDigestAfter(SourceLocation at, string channel, string after) =>
+        Error("RP0317", at, $"digest of channel \"{channel}\": after \"{after}\" needs a count of at least 1 and a window between 1s and 24h, e.g. after: 5 in 10m");
+
     public void ReportHoldEndsWithoutHold(SourceLocation at) =>
         Error("RP0312", at, "hold_ends_on without hold_promotions: there is no hold to end; add hold_promotions (e.g. 72h) or remove hold_ends_on");
 

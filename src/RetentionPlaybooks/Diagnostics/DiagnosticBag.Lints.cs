@@ -24,7 +24,10 @@ internal sealed partial class DiagnosticBag
         Warning("RP0506", at, $"message of playbook \"{playbook}\" has no links: give the owner a way to the customer (e.g. {{{{ links.customerio_profile }}}})");
 
     public void ReportChannelOverBudget(SourceLocation at, string channel, int budget, string breakdown, int total) =>
-        Warning("RP0507", at, $"channel \"{channel}\" has a daily budget of {budget}, but {breakdown} may post {total} a day; lower their daily_cap or raise the budget");
+        Warning("RP0507", at, $"channel \"{channel}\" has a daily budget of {budget}, but {breakdown} may post {total} a day; lower their daily_cap, raise the budget, or give the channel a digest so the rest roll into it");
+
+    public void ReportDigestAfterOverBudget(SourceLocation at, string channel, int count, int budget) =>
+        Warning("RP0510", at, $"digest of channel \"{channel}\": after {count} is not below its daily_budget {budget}, so the budget always rolls escalations in first and the burst rule never applies; lower the count");
 
     public void ReportNoSchemaLine(SourceLocation at, string schema) =>
         Warning("RP0509", at, $"the file does not start with \"# yaml-language-server: $schema=.../{schema}\"; add it so editors check the file as you type");

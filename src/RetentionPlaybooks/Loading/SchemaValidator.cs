@@ -187,6 +187,8 @@ internal static class SchemaValidator
         ValidationErrorKind.NumberTooSmall => $"must be at least {error.Schema?.ActualSchema.Minimum}",
         ValidationErrorKind.PatternMismatch when error.Schema?.ActualSchema.Pattern == "^[a-z][a-z0-9_]{0,39}$" =>
             "write a lower-case key: a letter, then letters, digits or _, at most 40 characters (e.g. out_of_stock)",
+        ValidationErrorKind.PatternMismatch when error.Schema?.ActualSchema.Pattern == RetentionPlaybooks.Workspace.DigestPolicy.AfterPattern =>
+            "write a count, \"in\" and a duration, e.g. \"5 in 10m\": after 5 messages within 10 minutes, the rest roll into the digest",
         ValidationErrorKind.PatternMismatch => $"must match {error.Schema?.ActualSchema.Pattern}",
         ValidationErrorKind.TooFewItems => "the list must not be empty",
         ValidationErrorKind.TooManyItems => $"the list may hold at most {error.Schema?.ActualSchema.MaxItems} items",

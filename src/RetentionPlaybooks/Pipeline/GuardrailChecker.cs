@@ -5,8 +5,10 @@ using RetentionPlaybooks.Workspace;
 namespace RetentionPlaybooks.Pipeline;
 
 /// <summary>
-/// The guardrail stage, in order: cooldown per customer, dedupe key, the playbook's daily cap, the channel's daily
-/// budget. Counts what the history holds plus what this batch has escalated but not yet stored; windows end at the
+/// The guardrail stage, in order: cooldown per customer, dedupe key, the playbook's daily cap (its cases, digested ones
+/// included), the channel's daily budget and, with a digest's <c>after</c>, its burst (both count the channel's messages:
+/// posts, not escalations rolled into a digest; with a digest, what they hold back rolls into it — see
+/// <see cref="Suppression.RollsIntoDigest"/>). Counts what the history holds plus what this batch has escalated but not yet stored; windows end at the
 /// signal's evaluation time.
 /// </summary>
 internal sealed class GuardrailChecker(IEscalationHistory history)
@@ -55,11 +57,22 @@ internal sealed class GuardrailChecker(IEscalationHistory history)
                 + await history.CountSinceAsync(channel.SlackTarget, playbook.Id, since, ct).ConfigureAwait(false);
             if (count >= cap) return new(SuppressionKind.DailyCap, $"daily cap: {count} escalation(s) to {channel.Name} in the last 24 h (daily_cap {cap})");
         }
-        var total = _batch.Count(e => e.Escalation.Channel.SlackTarget == channel.SlackTarget && e.Escalation.EvaluatedAt >= since)
-            + await history.CountSinceAsync(channel.SlackTarget, null, since, ct).ConfigureAwait(false);
+        // The budget and the burst count the channel's messages: an escalation rolled into a digest is not one of them.
+        var total = Posts(channel, since) + await history.PostsSinceAsync(channel.SlackTarget, since, ct).ConfigureAwait(false);
         if (total >= channel.DailyBudget) return new(SuppressionKind.ChannelBudget, $"channel budget: {total} message(s) to {channel.Name} in the last 24 h (daily_budget {channel.DailyBudget})");
+        if (channel.Digest is { AfterCount: { } burst, AfterWindow: { } window })
+        {
+            var recent = Posts(channel, now - window) + await history.PostsSinceAsync(channel.SlackTarget, now - window, ct).ConfigureAwait(false);
+            if (recent >= burst)
+            {
+                return new(SuppressionKind.Burst, $"burst: {recent} message(s) to {channel.Name} in the last {DurationSyntax.Format(window)} (digest after {burst} in {DurationSyntax.Format(window)})");
+            }
+        }
         return null;
     }
+
+    private int Posts(ChannelSymbol channel, DateTimeOffset since) =>
+        _batch.Count(e => !e.Escalation.Digested && e.Escalation.Channel.SlackTarget == channel.SlackTarget && e.Escalation.EvaluatedAt >= since);
 
     private DateTimeOffset? Latest(string playbook, string customerId)
     {

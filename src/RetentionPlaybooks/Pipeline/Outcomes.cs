@@ -16,6 +16,11 @@ internal enum Outcome
     Excluded,
     /// <summary>A guardrail held it back (see <see cref="SuppressionKind"/>).</summary>
     Suppressed,
+    /// <summary>
+    /// Past the channel's budget or in a burst, with the channel's <c>digest:</c> declared: a case like an escalated one,
+    /// whose line goes into the channel's next digest message instead of a message of its own.
+    /// </summary>
+    Digested,
     /// <summary>A case for the customer is open in a playbook this one is inhibited by (see <see cref="Pipeline.Inhibition"/>).</summary>
     Inhibited,
     /// <summary>The playbook is switched off (enabled: false).</summary>
@@ -37,10 +42,20 @@ internal enum SuppressionKind
     DailyCap,
     /// <summary>The channel's daily budget is spent (last 24 h, all playbooks).</summary>
     ChannelBudget,
+    /// <summary>The channel's digest <c>after</c>: that many messages went there within its window (only with a digest).</summary>
+    Burst,
 }
 
 /// <summary>A guardrail that held an escalation back, and the figures it judged by, in words.</summary>
-internal sealed record Suppression(SuppressionKind Kind, string Detail);
+internal sealed record Suppression(SuppressionKind Kind, string Detail)
+{
+    /// <summary>Whether the escalation rolls into the channel's digest instead of being held back: the channel's budget or
+    /// burst, on a channel that declares a digest.</summary>
+    public bool RollsIntoDigest(ChannelSymbol channel) => channel.Digest is not null && Kind is SuppressionKind.ChannelBudget or SuppressionKind.Burst;
+
+    /// <summary>The reason of a digested escalation: what held it back, and where it goes instead.</summary>
+    public string DigestReason(ChannelSymbol channel) => $"{Detail}; rolled into the digest ({channel.Digest})";
+}
 
 /// <summary>A case that is open: its escalation id, its playbook, and when it was escalated (the signal's evaluation time).</summary>
 internal sealed record OpenCase(string EscalationId, string Playbook, DateTimeOffset EscalatedAt)
@@ -66,6 +81,10 @@ internal sealed record Escalation(
 {
     /// <summary>What the case is worth (the playbook's value field), or null.</summary>
     public decimal? Value { get; init; }
+
+    /// <summary>Rolled into the channel's digest: its line goes into the next digest message; <see cref="Message"/> is kept
+    /// for the line (its title and first link), never posted on its own.</summary>
+    public bool Digested { get; init; }
 }
 
 /// <summary>
@@ -94,6 +113,7 @@ internal static class OutcomeText
         Outcome.Excluded => "excluded",
         Outcome.Suppressed => "suppressed",
         Outcome.Inhibited => "inhibited",
+        Outcome.Digested => "digested",
         Outcome.Disabled => "disabled",
         Outcome.NoTrigger => "no_trigger",
         _ => "unreadable",
@@ -104,6 +124,7 @@ internal static class OutcomeText
         SuppressionKind.Cooldown => "cooldown",
         SuppressionKind.Dedupe => "dedupe",
         SuppressionKind.DailyCap => "daily_cap",
+        SuppressionKind.Burst => "burst",
         _ => "channel_budget",
     };
 }

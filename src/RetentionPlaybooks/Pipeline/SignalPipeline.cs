@@ -112,16 +112,20 @@ internal sealed class SignalPipeline
         var context = _renderer.Prepare(playbook, channel, input, record, renderedAt);
         var dedupeKey = playbook.Guardrails.DedupeKey is { } template ? MessageRenderer.RenderPlain(template, context) : null;
         Stage = $"checking the guardrails of playbook {playbook.Id}";
-        if (await Guardrails.CheckAsync(playbook, channel, signal.CustomerId, dedupeKey, at, ct).ConfigureAwait(false) is { } suppression)
+        var suppression = await Guardrails.CheckAsync(playbook, channel, signal.CustomerId, dedupeKey, at, ct).ConfigureAwait(false);
+        var digested = suppression is not null && suppression.RollsIntoDigest(channel);
+        if (suppression is not null && !digested)
         {
             return new(playbook, Outcome.Suppressed, suppression.Detail, channel, suppression, decision);
         }
         Stage = $"rendering playbook {playbook.Id}";
         var id = Ulid.New(renderedAt);
         var message = _renderer.Render(playbook, channel, input, renderedAt, context, id);
-        var escalation = new Escalation(id, playbook.Id, signal.CustomerId, channel, dedupeKey, message, at) { Value = playbook.ValueOf(record) };
+        var escalation = new Escalation(id, playbook.Id, signal.CustomerId, channel, dedupeKey, message, at) { Value = playbook.ValueOf(record), Digested = digested };
         Guardrails.Add(source, escalation);
-        return new(playbook, Outcome.Escalated, decision.Reason, channel, null, decision, escalation);
+        return digested
+            ? new(playbook, Outcome.Digested, suppression!.DigestReason(channel), channel, suppression, decision, escalation)
+            : new(playbook, Outcome.Escalated, decision.Reason, channel, null, decision, escalation);
     }
 
     /// <summary>Drops what one payload added to the batch's state (its escalations, its attribute changes): it was set aside.</summary>

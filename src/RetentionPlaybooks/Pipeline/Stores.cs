@@ -8,8 +8,13 @@ internal interface IEscalationHistory
 
     ValueTask<bool> DedupeKeyUsedAsync(string playbook, string dedupeKey, CancellationToken ct);
 
-    /// <summary>Escalations to a Slack target evaluated at or after <paramref name="since"/>, for one playbook or (null) all.</summary>
+    /// <summary>Escalations to a Slack target evaluated at or after <paramref name="since"/>, for one playbook or (null) all;
+    /// digested ones included (they are cases: a playbook's daily cap counts them).</summary>
     ValueTask<int> CountSinceAsync(string target, string? playbook, DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>Escalations posted to a Slack target on their own (not rolled into a digest) evaluated at or after
+    /// <paramref name="since"/>: the channel's messages, which its budget and burst count.</summary>
+    ValueTask<int> PostsSinceAsync(string target, DateTimeOffset since, CancellationToken ct);
 
     /// <summary>
     /// The customer's latest open case in one of <paramref name="playbooks"/> — no outcome marked, its post not a dead letter,
@@ -32,7 +37,7 @@ internal sealed class InMemoryEscalationHistory : IEscalationHistory
 {
     private readonly Dictionary<(string Playbook, string Customer), DateTimeOffset> _last = [];
     private readonly HashSet<(string Playbook, string Key)> _keys = [];
-    private readonly Dictionary<string, List<(string Playbook, DateTimeOffset At)>> _byTarget = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Playbook, DateTimeOffset At, bool Digested)>> _byTarget = new(StringComparer.Ordinal);
     private readonly List<(OpenCase Case, string Customer)> _cases = [];
     private readonly HashSet<string> _closed = new(StringComparer.Ordinal);
 
@@ -44,7 +49,7 @@ internal sealed class InMemoryEscalationHistory : IEscalationHistory
         if (escalation.DedupeKey is { Length: > 0 } dedupe) _keys.Add((escalation.Playbook, dedupe));
         var target = escalation.Channel.SlackTarget;
         if (!_byTarget.TryGetValue(target, out var list)) _byTarget[target] = list = [];
-        list.Add((escalation.Playbook, escalation.EvaluatedAt));
+        list.Add((escalation.Playbook, escalation.EvaluatedAt, escalation.Digested));
     }
 
     /// <summary>Records a case on its own (a fixture's open case), open until <see cref="Close"/>.</summary>
@@ -73,9 +78,20 @@ internal sealed class InMemoryEscalationHistory : IEscalationHistory
     {
         if (!_byTarget.TryGetValue(target, out var list)) return ValueTask.FromResult(0);
         var count = 0;
-        foreach (var (p, at) in list)
+        foreach (var (p, at, _) in list)
         {
             if (at >= since && (playbook is null || p == playbook)) count++;
+        }
+        return ValueTask.FromResult(count);
+    }
+
+    public ValueTask<int> PostsSinceAsync(string target, DateTimeOffset since, CancellationToken ct)
+    {
+        if (!_byTarget.TryGetValue(target, out var list)) return ValueTask.FromResult(0);
+        var count = 0;
+        foreach (var (_, at, digested) in list)
+        {
+            if (at >= since && !digested) count++;
         }
         return ValueTask.FromResult(count);
     }

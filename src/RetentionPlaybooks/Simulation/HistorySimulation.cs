@@ -18,11 +18,13 @@ internal sealed class HistorySimulation
     private readonly SignalPipeline _pipeline;
     private readonly Dictionary<string, Dictionary<DateOnly, ChannelDay>> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<DateOnly, int>> _owners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset DueAt, int Lines)> _openDigests = new(StringComparer.Ordinal);
     private readonly List<PlaybookOutcome> _outcomes = [];
     private long _index;
     private DateTimeOffset? _first;
     private DateTimeOffset? _last;
     private DateTimeOffset? _latest;
+    private DateTimeOffset? _lastDigest;
 
     public HistorySimulation(CompilationResult compilation)
     {
@@ -91,8 +93,13 @@ internal sealed class HistorySimulation
             case Outcome.Escalated:
                 day.Posted++;
                 day.ByHour[at.UtcDateTime.Hour]++;
-                if (!_owners.TryGetValue(playbook.Owner.Name, out var days)) _owners[playbook.Owner.Name] = days = [];
-                days[date] = days.GetValueOrDefault(date) + 1;
+                CountCase(playbook, date);
+                break;
+            case Outcome.Digested:
+                day.Digested++;
+                if (outcome.Suppression?.Kind == SuppressionKind.ChannelBudget) day.BudgetDigested++;
+                CountCase(playbook, date);
+                Digest(channel, at);
                 break;
             case Outcome.Inhibited:
                 day.Inhibited++;
@@ -109,6 +116,31 @@ internal sealed class HistorySimulation
         }
     }
 
+    private void CountCase(CompiledPlaybook playbook, DateOnly date)
+    {
+        if (!_owners.TryGetValue(playbook.Owner.Name, out var days)) _owners[playbook.Owner.Name] = days = [];
+        days[date] = days.GetValueOrDefault(date) + 1;
+    }
+
+    /// <summary>
+    /// A line for the channel's digest, as the host's store files it: into the open digest while it is not yet due and has
+    /// room; a full one is followed by another due at the same time; otherwise a new digest, due one interval on. A digest
+    /// message is counted on the UTC day it is due.
+    /// </summary>
+    private void Digest(ChannelSymbol channel, DateTimeOffset at)
+    {
+        var every = channel.Digest!.Every;
+        if (_openDigests.TryGetValue(channel.Name, out var open) && open.DueAt > at && open.Lines < DigestPolicy.MaxLines)
+        {
+            _openDigests[channel.Name] = (open.DueAt, open.Lines + 1);
+            return;
+        }
+        var due = _openDigests.ContainsKey(channel.Name) && open.DueAt > at ? open.DueAt : at + every;
+        _openDigests[channel.Name] = (due, 1);
+        if (_lastDigest is null || due > _lastDigest) _lastDigest = due;
+        Day(channel.Name, DateOnly.FromDateTime(due.UtcDateTime)).Digests++;
+    }
+
     private ChannelDay Day(string channel, DateOnly date)
     {
         if (!_channels.TryGetValue(channel, out var days)) _channels[channel] = days = [];
@@ -121,7 +153,8 @@ internal sealed class HistorySimulation
     public SimulationReport Report()
     {
         var first = DateOnly.FromDateTime((_first ?? DateTimeOffset.UnixEpoch).UtcDateTime);
-        var last = DateOnly.FromDateTime((_last ?? DateTimeOffset.UnixEpoch).UtcDateTime);
+        // A digest due after the last signal is still sent: its day is part of the figures.
+        var last = DateOnly.FromDateTime((_lastDigest > _last ? _lastDigest : _last ?? DateTimeOffset.UnixEpoch)!.Value.UtcDateTime);
         var dates = new List<DateOnly>();
         for (var d = first; d <= last; d = d.AddDays(1)) dates.Add(d);
         var channels = new List<ChannelFigures>();
@@ -141,6 +174,9 @@ internal sealed class HistorySimulation
     private sealed class ChannelDay
     {
         public int Posted;
+        public int Digested;
+        public int BudgetDigested;
+        public int Digests;
         public int Cooldown;
         public int Dedupe;
         public int DailyCap;
@@ -152,7 +188,12 @@ internal sealed class HistorySimulation
         {
             var peak = 0;
             for (var h = 1; h < 24; h++) if (ByHour[h] > ByHour[peak]) peak = h;
-            return new DayFigures(date, Posted, new Suppressed(Cooldown, Dedupe, DailyCap, ChannelBudget, Inhibited), ByHour[peak] == 0 ? null : peak, ByHour[peak]);
+            return new DayFigures(date, Posted, new Suppressed(Cooldown, Dedupe, DailyCap, ChannelBudget, Inhibited), ByHour[peak] == 0 ? null : peak, ByHour[peak])
+            {
+                Digested = Digested,
+                BudgetDigested = BudgetDigested,
+                Digests = Digests,
+            };
         }
     }
 }
@@ -168,12 +209,23 @@ internal sealed record Suppressed(int Cooldown, int Dedupe, int DailyCap, int Ch
         ChannelBudget + other.ChannelBudget, Inhibited + other.Inhibited);
 }
 
-/// <summary>One channel's UTC day: messages posted, escalations held back by kind, and the hour (UTC) with the most posts.</summary>
+/// <summary>One channel's UTC day: messages posted, escalations held back by kind, and the hour (UTC) with the most posts;
+/// with a digest, the escalations rolled into one and the digest messages due that day.</summary>
 internal sealed record DayFigures(DateOnly Date, int Posted, Suppressed Suppressed, int? PeakHour, int PeakHourPosted)
 {
     public static DayFigures Empty(DateOnly date) => new(date, 0, Suppressed.None, null, 0);
 
-    /// <summary>More escalations wanted the channel than its budget let through.</summary>
+    /// <summary>Escalations rolled into a digest (past the budget or in a burst): cases, listed in a digest message.</summary>
+    public int Digested { get; init; }
+
+    /// <summary>Of <see cref="Digested"/>, those past the daily budget (the rest came in a burst).</summary>
+    public int BudgetDigested { get; init; }
+
+    /// <summary>Digest messages due this day.</summary>
+    public int Digests { get; init; }
+
+    /// <summary>More escalations wanted the channel than its budget let through, and some were held back (a channel with a
+    /// digest rolls them into it instead: <see cref="BudgetDigested"/>).</summary>
     public bool OverBudget => Suppressed.ChannelBudget > 0;
 }
 
@@ -181,6 +233,10 @@ internal sealed record DayFigures(DateOnly Date, int Posted, Suppressed Suppress
 internal sealed record ChannelFigures(ChannelSymbol Channel, IReadOnlyList<DayFigures> Days)
 {
     public int Posted => Days.Sum(d => d.Posted);
+
+    public int Digested => Days.Sum(d => d.Digested);
+
+    public int Digests => Days.Sum(d => d.Digests);
 
     public Suppressed Suppressed => Days.Aggregate(Suppressed.None, (s, d) => s.Plus(d.Suppressed));
 

@@ -33,30 +33,12 @@ internal static class BlockKitValidator
                     if (fields.Count > BlockKitLimits.SectionFields) problems.Add($"{where}: {fields.Count} fields, more than {BlockKitLimits.SectionFields}");
                     for (var f = 0; f < fields.Count; f++) Check(problems, $"{where}.fields[{f}]", fields[f].Text, BlockKitLimits.FieldText);
                     if (section.Text is null && fields.Count == 0) problems.Add($"{where}: a section needs text or fields");
+                    if (section.Accessory is { } accessory) CheckElement(problems, where + ".accessory", accessory);
                     break;
                 case ActionsBlock actions:
                     var elements = actions.Elements;
                     if (elements.Count is 0 or > BlockKitLimits.ActionElements) problems.Add($"{where}: {elements.Count} elements; actions need 1 to {BlockKitLimits.ActionElements}");
-                    for (var e = 0; e < elements.Count; e++)
-                    {
-                        var at = $"{where}.elements[{e}]";
-                        Check(problems, at + ".action_id", elements[e].ActionId, BlockKitLimits.ActionId);
-                        if (elements[e] is ButtonElement el)
-                        {
-                            Check(problems, at + ".text", el.Text.Text, BlockKitLimits.ButtonText);
-                            Check(problems, at + ".url", el.Url, BlockKitLimits.ButtonUrl);
-                            Check(problems, at + ".value", el.Value, BlockKitLimits.ButtonValue);
-                            continue;
-                        }
-                        var select = (StaticSelectElement)elements[e];
-                        Check(problems, at + ".placeholder", select.Placeholder.Text, BlockKitLimits.SelectPlaceholder);
-                        if (select.Options.Count is 0 or > BlockKitLimits.SelectOptions) problems.Add($"{at}: {select.Options.Count} options; a select needs 1 to {BlockKitLimits.SelectOptions}");
-                        for (var o = 0; o < select.Options.Count; o++)
-                        {
-                            Check(problems, $"{at}.options[{o}].text", select.Options[o].Text.Text, BlockKitLimits.OptionText);
-                            Check(problems, $"{at}.options[{o}].value", select.Options[o].Value, BlockKitLimits.OptionValue);
-                        }
-                    }
+                    for (var e = 0; e < elements.Count; e++) CheckElement(problems, $"{where}.elements[{e}]", elements[e]);
                     break;
                 case ContextBlock context:
                     var items = context.Elements;
@@ -72,6 +54,26 @@ internal static class BlockKitValidator
             }
         }
         return problems;
+    }
+
+    private static void CheckElement(List<string> problems, string at, ActionElement element)
+    {
+        Check(problems, at + ".action_id", element.ActionId, BlockKitLimits.ActionId);
+        if (element is ButtonElement el)
+        {
+            Check(problems, at + ".text", el.Text.Text, BlockKitLimits.ButtonText);
+            Check(problems, at + ".url", el.Url, BlockKitLimits.ButtonUrl);
+            Check(problems, at + ".value", el.Value, BlockKitLimits.ButtonValue);
+            return;
+        }
+        var select = (StaticSelectElement)element;
+        Check(problems, at + ".placeholder", select.Placeholder.Text, BlockKitLimits.SelectPlaceholder);
+        if (select.Options.Count is 0 or > BlockKitLimits.SelectOptions) problems.Add($"{at}: {select.Options.Count} options; a select needs 1 to {BlockKitLimits.SelectOptions}");
+        for (var o = 0; o < select.Options.Count; o++)
+        {
+            Check(problems, $"{at}.options[{o}].text", select.Options[o].Text.Text, BlockKitLimits.OptionText);
+            Check(problems, $"{at}.options[{o}].value", select.Options[o].Value, BlockKitLimits.OptionValue);
+        }
     }
 
     private static void Check(List<string> problems, string where, string? text, int limit)

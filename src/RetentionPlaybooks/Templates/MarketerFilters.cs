@@ -14,7 +14,7 @@ internal static class MarketerFilters
     /// <summary>The <see cref="TemplateContext.AmbientValues"/> key holding the render's "now" as a <see cref="DateTimeOffset"/>.</summary>
     public const string NowKey = "retention_playbooks.now";
 
-    private const string DefaultCurrency = "USD";
+    internal const string DefaultCurrency = "USD";
 
     // Symbol and decimals per ISO 4217 code; other codes are written as a prefix ("CHF 1,234.50").
     private static readonly Dictionary<string, (string Symbol, int Decimals)> Currencies = new(StringComparer.OrdinalIgnoreCase)

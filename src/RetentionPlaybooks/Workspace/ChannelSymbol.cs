@@ -10,7 +10,8 @@ internal sealed record ChannelSymbol(
     string Purpose,
     int DailyBudget,
     IReadOnlySet<string> AllowedPii,
-    SourceLocation Location)
+    SourceLocation Location,
+    DigestPolicy? Digest = null)
 {
     /// <summary>The id to pass as chat.postMessage's <c>channel</c>: the channel id, or the user id for a DM.</summary>
     public string SlackTarget => SlackChannel ?? DmUser ?? "";

@@ -1,4 +1,5 @@
 using RetentionPlaybooks.Diagnostics;
+using RetentionPlaybooks.Evaluation;
 using RetentionPlaybooks.Loading;
 using YamlDotNet.RepresentationModel;
 
@@ -26,7 +27,8 @@ internal static class WorkspaceBinder
             {
                 if (item is YamlScalarNode s && s.Value is { } v) pii.Add(v);
             }
-            channels[key.Value!] = new ChannelSymbol(key.Value!, slack, dm, file.Scalar(map, "purpose")?.Value ?? "", budget, pii, file.Location(key));
+            channels[key.Value!] = new ChannelSymbol(key.Value!, slack, dm, file.Scalar(map, "purpose")?.Value ?? "", budget, pii, file.Location(key),
+                BindDigest(file, file.Mapping(map, "digest"), key.Value!, budget, diagnostics));
         }
         var owners = new Dictionary<string, OwnerSymbol>(StringComparer.Ordinal);
         foreach (var (key, value) in file.Entries(file.Mapping(root, "owners")))
@@ -53,6 +55,33 @@ internal static class WorkspaceBinder
             }
         }
         return new WorkspaceSymbols { Channels = channels, Owners = owners, Links = links, BusinessHours = BindBusinessHours(file, root, diagnostics), Promotions = promotions };
+    }
+
+    /// <summary>
+    /// A channel's digest: <c>every</c> between a minute and a day; <c>after</c> a count of at least one within a window of
+    /// at most a day (the schema checked the shapes). A burst count at or over the daily budget is a warning: the budget
+    /// always rolls escalations in first, so the burst rule would never apply.
+    /// </summary>
+    private static DigestPolicy? BindDigest(YamlFile file, YamlMappingNode? map, string channel, int budget, DiagnosticBag diagnostics)
+    {
+        if (map is null || file.IsInvalid(map) || file.Scalar(map, "every") is not { Value: { } everyText } everyNode) return null;
+        if (!DurationSyntax.TryParse(everyText, out var every) || every < DigestPolicy.MinEvery || every > DigestPolicy.MaxEvery)
+        {
+            diagnostics.ReportDigestEvery(file.Location(everyNode), channel, everyText);
+            return null;
+        }
+        if (file.Scalar(map, "after") is not { Value: { } afterText } afterNode || file.IsInvalid(afterNode)) return new DigestPolicy(every);
+        var parts = afterText.Split(" in ", 2, StringSplitOptions.None);
+        var countOk = int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= 1;
+        var windowOk = parts.Length == 2 && DurationSyntax.TryParse(parts[1], out var window) && window > TimeSpan.Zero && window <= DigestPolicy.MaxEvery;
+        if (!countOk || !windowOk || parts.Length != 2)
+        {
+            diagnostics.ReportDigestAfter(file.Location(afterNode), channel, afterText);
+            return new DigestPolicy(every);
+        }
+        DurationSyntax.TryParse(parts[1], out window);
+        if (count >= budget) diagnostics.ReportDigestAfterOverBudget(file.Location(afterNode), channel, count, budget);
+        return new DigestPolicy(every, count, window);
     }
 
     private static readonly string[] DayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];

@@ -103,7 +103,7 @@ public sealed class SimulateCommandTests : IDisposable
         var line = File.ReadAllLines(_dir.FilePath("workspace.yaml")).Select((text, i) => (text, i)).First(l => l.text.Contains("vip-saves:", StringComparison.Ordinal)).i + 1;
         Assert.Contains($"::warning file={_dir.FilePath("workspace.yaml")},line={line},", github.Out, StringComparison.Ordinal);
         Assert.Contains("vip-saves gets more escalations than its daily_budget of 5 on 1 of 1 day(s)", github.Out, StringComparison.Ordinal);
-        Assert.Contains("| vip-saves | 5 | 5 | 5.0 | 1 of 1 days | 0 | 0 | 0 | 2 | 0 |", github.Out, StringComparison.Ordinal);
+        Assert.Contains("| vip-saves | 5 | 5 | 5.0 | - | - | 1 of 1 days | 0 | 0 | 0 | 2 | 0 |", github.Out, StringComparison.Ordinal);
         Assert.Equal(0, github.Exit);
         Assert.Equal(1, failing.Exit);
         Assert.Contains("playbooks simulate: over budget: vip-saves (budget 5) on 1 of 1 day(s)", failing.Err, StringComparison.Ordinal);
@@ -168,7 +168,7 @@ public sealed class SimulateCommandTests : IDisposable
 
         Assert.True(exit == 0, err);
         Assert.Contains($"simulate {_dir.Path}: 2 payload(s), 2 signal(s), 2026-11-02 – 2026-11-04 UTC, 3 day(s)", output, StringComparison.Ordinal);
-        Assert.Matches(@"vip-saves\s+25\s+1\s+0\.3\s+-\s+0\s+0\s+0\s+0\s+0\s+2026-11-02 09:00 \(1\)", output);
+        Assert.Matches(@"vip-saves\s+25\s+1\s+0\.3\s+-\s+-\s+-\s+0\s+0\s+0\s+0\s+0\s+2026-11-02 09:00 \(1\)", output);
         Assert.Matches(@"retention-lead-dm\s+\d+\s+1\s+0\.3\s+-", output);
         Assert.Matches(@"retention-lead\s+2\s+0\.7\s+1\s+2h", output);
         Assert.DoesNotContain("maria", output, StringComparison.OrdinalIgnoreCase);

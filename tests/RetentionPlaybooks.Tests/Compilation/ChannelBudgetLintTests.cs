@@ -33,7 +33,7 @@ public sealed class ChannelBudgetLintTests
         Assert.False(d.IsError);
         Assert.Equal(SourceFile.WorkspaceFileName, Path.GetFileName(d.Location.File));
         Assert.Equal((14, 3), (d.Location.Line, d.Location.Column)); // the channel's key in workspace.yaml
-        Assert.Equal("channel \"vip-saves\" has a daily budget of 25, but playbooks \"post-purchase-risk\" (cap 18), \"vip-cart-abandonment\" (cap 8) may post 26 a day; lower their daily_cap or raise the budget", d.Message);
+        Assert.Equal("channel \"vip-saves\" has a daily budget of 25, but playbooks \"post-purchase-risk\" (cap 18), \"vip-cart-abandonment\" (cap 8) may post 26 a day; lower their daily_cap, raise the budget, or give the channel a digest so the rest roll into it", d.Message);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal static class BlockKitReader
         Block read = type switch
         {
             "header" when Text(block["text"]) is { } text => new HeaderBlock(text),
-            "section" => new SectionBlock(Text(block["text"]), Texts(block, "fields")),
+            "section" => new SectionBlock(Text(block["text"]), Texts(block, "fields")) { Accessory = block["accessory"] is JsonObject accessory ? Element(accessory) : null },
             "actions" => new ActionsBlock(Buttons(block)),
             "context" => new ContextBlock(Texts(block, "elements")),
             "divider" => new DividerBlock(),
@@ -48,17 +48,19 @@ internal static class BlockKitReader
         Objects(block, name).Select(Text).OfType<TextObject>().ToList();
 
     private static List<ActionElement> Buttons(JsonObject block) =>
-        Objects(block, "elements")
-            .Select(e => String(e, "type") switch
-            {
-                "button" when Text(e["text"]) is { } label =>
-                    new ButtonElement(label, String(e, "url"), String(e, "action_id")) { Style = String(e, "style"), Value = String(e, "value") },
-                "static_select" when Text(e["placeholder"]) is { } placeholder => new StaticSelectElement(placeholder, String(e, "action_id"),
-                    Objects(e, "options").Select(o => Text(o["text"]) is { } text && String(o, "value") is { } value ? new SelectOption(text, value) : null).OfType<SelectOption>().ToList()),
-                _ => (ActionElement?)null,
-            })
-            .OfType<ActionElement>()
-            .ToList();
+        Objects(block, "elements").Select(Element).OfType<ActionElement>().ToList();
+
+    private static ActionElement? Element(JsonObject e) => String(e, "type") switch
+    {
+        "button" when Text(e["text"]) is { } label =>
+            new ButtonElement(label, String(e, "url"), String(e, "action_id")) { Style = String(e, "style"), Value = String(e, "value") },
+        "static_select" when Text(e["placeholder"]) is { } placeholder => new StaticSelectElement(placeholder, String(e, "action_id"),
+            Objects(e, "options").Select(o => Text(o["text"]) is { } text && String(o, "value") is { } value ? new SelectOption(text, value) : null).OfType<SelectOption>().ToList()),
+        _ => null,
+    };
+
+    /// <summary>One block from its JSON (a digest line as kept by the store).</summary>
+    public static Block Block(JsonObject block) => ReadBlock(block);
 
     private static EscalationMetadata? ReadMetadata(JsonObject? metadata) =>
         metadata is not null && String(metadata, "event_type") is { } eventType && metadata["event_payload"] is JsonObject payload

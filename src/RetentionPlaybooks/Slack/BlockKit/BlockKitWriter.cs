@@ -110,15 +110,16 @@ internal static class BlockKitWriter
                         foreach (var field in section.Fields) WriteText(json, null, field);
                         json.WriteEndArray();
                     }
+                    if (section.Accessory is { } accessory)
+                    {
+                        json.WritePropertyName("accessory");
+                        WriteElement(json, accessory);
+                    }
                     break;
                 case ActionsBlock actions:
                     WriteHead(json, "actions", block);
                     json.WriteStartArray("elements");
-                    foreach (var element in actions.Elements)
-                    {
-                        if (element is ButtonElement button) WriteButton(json, button);
-                        else WriteSelect(json, (StaticSelectElement)element);
-                    }
+                    foreach (var element in actions.Elements) WriteElement(json, element);
                     json.WriteEndArray();
                     break;
                 case ContextBlock context:
@@ -136,6 +137,26 @@ internal static class BlockKitWriter
             json.WriteEndObject();
         }
         json.WriteEndArray();
+    }
+
+    private static void WriteElement(Utf8JsonWriter json, ActionElement element)
+    {
+        if (element is ButtonElement button) WriteButton(json, button);
+        else WriteSelect(json, (StaticSelectElement)element);
+    }
+
+    /// <summary>One block alone, as compact UTF-8 JSON (a digest line, kept until its digest is assembled).</summary>
+    public static byte[] SerializeBlock(Block block)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            WriteBlocks(json, [block]);
+            json.WriteEndObject();
+        }
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(buffer.WrittenSpan)!["blocks"]![0]!;
+        return Encoding.UTF8.GetBytes(doc.ToJsonString());
     }
 
     private static void WriteHead(Utf8JsonWriter json, string type, Block block)

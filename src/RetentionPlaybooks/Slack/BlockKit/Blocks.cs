@@ -13,7 +13,11 @@ internal abstract record Block
 internal sealed record HeaderBlock(TextObject Text) : Block;
 
 /// <summary>A <c>section</c> block: optional text, then fields (shown in two columns). A section without fields has an empty list.</summary>
-internal sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject> Fields) : Block;
+internal sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject> Fields) : Block
+{
+    /// <summary>The element beside the text (a digest line's case menu), or null.</summary>
+    public ActionElement? Accessory { get; init; }
+}
 
 /// <summary>An <c>actions</c> block of buttons and selects.</summary>
 internal sealed record ActionsBlock(IReadOnlyList<ActionElement> Elements) : Block;
