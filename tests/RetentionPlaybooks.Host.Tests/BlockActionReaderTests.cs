@@ -44,6 +44,47 @@ public sealed class BlockActionReaderTests
         ], actions);
     }
 
+    private static JsonObject Menu(string? chosen, string ts = "2.1")
+    {
+        var menu = new JsonObject { ["action_id"] = BlockActionReader.CaseMenuId, ["action_ts"] = ts, ["type"] = "static_select" };
+        if (chosen is not null) menu["selected_option"] = new JsonObject { ["value"] = chosen };
+        return menu;
+    }
+
+    [Fact]
+    public void ADigestLinesMenu_ReadsEachOption_AsItsAction()
+    {
+        var (ok, _, actions, error) = Read(Form(Payload(Menu("ack|E1", "2.1"), Menu("saved|E2", "2.2"), Menu("lost|E3|out_of_stock", "2.3"), Menu("lost|E4", "2.4"))));
+
+        Assert.True(ok, error);
+        Assert.Equal([
+            new BlockAction("T1", "U1", CaseAction.Acknowledge, "E1", null, "2.1", "https://hooks.slack.com/actions/T1/1/x"),
+            new BlockAction("T1", "U1", CaseAction.Saved, "E2", null, "2.2", "https://hooks.slack.com/actions/T1/1/x"),
+            new BlockAction("T1", "U1", CaseAction.Lost, "E3", "out_of_stock", "2.3", "https://hooks.slack.com/actions/T1/1/x"),
+            // Lost without a reason is read; the case rules then refuse it (UnknownReason) and tell whoever clicked.
+            new BlockAction("T1", "U1", CaseAction.Lost, "E4", null, "2.4", "https://hooks.slack.com/actions/T1/1/x"),
+        ], actions);
+    }
+
+    [Theory]
+    [InlineData(null, "the rp_case_menu action's option is not one of ours")]
+    [InlineData("", "the rp_case_menu action's option is not one of ours")]
+    [InlineData("E1", "the rp_case_menu action's option is not one of ours")]
+    [InlineData("delete|E1", "the rp_case_menu action's option is not one of ours")]
+    [InlineData("|E1", "the rp_case_menu action's option is not one of ours")]
+    [InlineData("ack|", "the rp_case_menu action's value is not an escalation id")]
+    [InlineData("ack|E1|price", "the rp_case_menu action's value is not an escalation id")]
+    [InlineData("saved|E1 <!channel>", "the rp_case_menu action's value is not an escalation id")]
+    [InlineData("lost|E1|Price!", "the rp_case_menu action's reason is not a reason key")]
+    public void ADigestLinesMenu_WithAnOptionThatIsNotOurs_IsRefusedWithTheReason(string? chosen, string expected)
+    {
+        var (ok, _, actions, error) = Read(Form(Payload(Menu(chosen))));
+
+        Assert.False(ok);
+        Assert.Empty(actions);
+        Assert.Equal(expected, error);
+    }
+
     [Fact]
     public void Lost_FromASelect_ReadsTheChosenOption_OverTheElementsValue()
     {

@@ -89,7 +89,7 @@ internal sealed class CaseHost : IAsyncDisposable
     /// <summary>A click as Slack sends it (signed), answered 200, then applied and its deliveries sent.</summary>
     public async Task ClickAsync(string channel, string ts, string actionId, string value, string user, string? actionTs = null)
     {
-        var click = new FakeSlackClick(channel, ts, actionId, value, user, IsSelect: actionId == BlockActionReader.LostId) { ActionTs = actionTs };
+        var click = new FakeSlackClick(channel, ts, actionId, value, user, IsSelect: actionId is BlockActionReader.LostId or BlockActionReader.CaseMenuId) { ActionTs = actionTs };
         using var response = await Slack.ClickAsync(Client, new Uri(Client.BaseAddress!, "/slack/interactivity"), click, Secret);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         for (var i = 0; i < 2000 && (await Store.Actions.PendingAsync(1, CancellationToken.None)).Count > 0; i++) await Task.Delay(5);

@@ -21,7 +21,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
     public IReadOnlyList<PreviewEntry> Messages => _messages.ToArray();
 
     public bool Delivers(DeliveryKind kind) => kind is DeliveryKind.Post or DeliveryKind.Update or DeliveryKind.ThreadReply or DeliveryKind.Ephemeral or DeliveryKind.Forward
-        or DeliveryKind.CustomerIo;
+        or DeliveryKind.CustomerIo or DeliveryKind.Digest;
 
     private readonly ConcurrentQueue<JsonObject> _writeBacks = new();
 
@@ -46,7 +46,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
             lock (console) console.WriteLine($"[preview] Customer.io ← {call["method"]} {what} (escalation {item.EscalationId}); no Track API credentials set");
             return Task.FromResult(SendResult.Posted(WriteBack.Target, "-"));
         }
-        if (item.Kind != DeliveryKind.Post && (item.PostChannel is null || item.PostTs is null))
+        if (item.Kind is not (DeliveryKind.Post or DeliveryKind.Digest) && (item.PostChannel is null || item.PostTs is null))
         {
             return Task.FromResult(new SendResult(SendOutcome.Transient, Error: "waiting for the escalation's message to be posted first"));
         }
@@ -61,7 +61,7 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
         while (_messages.Count > Keep) _messages.TryDequeue(out _);
         lock (console)
         {
-            var what = item.Kind switch { DeliveryKind.Update => "update of ", DeliveryKind.ThreadReply => "thread reply to ", DeliveryKind.Forward => "SLA escalation of ", _ => "" };
+            var what = item.Kind switch { DeliveryKind.Update => "update of ", DeliveryKind.ThreadReply => "thread reply to ", DeliveryKind.Forward => "SLA escalation of ", DeliveryKind.Digest => "digest ", _ => "" };
             console.WriteLine($"[preview] #{item.Channel} ← {item.Playbook} ({what}escalation {item.EscalationId}); no Slack token set, see /preview");
             console.WriteLine(TerminalPreview.Render(model));
             console.WriteLine();

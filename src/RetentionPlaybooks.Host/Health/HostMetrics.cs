@@ -92,6 +92,7 @@ internal sealed class HostMetrics
         DeliveryKind.Forward => "forward",
         DeliveryKind.Ephemeral => "ephemeral",
         DeliveryKind.CustomerIo => "customer_io",
+        DeliveryKind.Digest => "digest",
         _ => "other",
     };
 

@@ -419,16 +419,16 @@ internal sealed class PostgresStoreHealth(PostgresDatabase db) : IStoreHealth
         await using var query = Command(connection, null,
             """
             SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), (SELECT COUNT(*) FROM inbox),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND kind <> 'CustomerIo' AND (clock IS NULL OR due_at <= @n)),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND kind <> 'CustomerIo' AND ((clock IS NULL AND kind <> 'Digest') OR due_at <= @n)),
                    (SELECT COUNT(*) FROM deliveries WHERE state = 'Sending' AND kind <> 'CustomerIo'),
                    (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent' AND kind <> 'CustomerIo'), (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead'),
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL),
                    (SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL),
-                   (SELECT MIN(CASE WHEN clock IS NULL THEN created_at ELSE due_at END) FROM deliveries WHERE state IN ('Pending', 'Sending') AND (clock IS NULL OR due_at <= @n)),
+                   (SELECT MIN(CASE WHEN clock IS NULL AND kind <> 'Digest' THEN created_at ELSE due_at END) FROM deliveries WHERE state IN ('Pending', 'Sending') AND ((clock IS NULL AND kind <> 'Digest') OR due_at <= @n)),
                    (SELECT COUNT(*) FROM deliveries WHERE state IN ('Pending', 'Sending') AND attempts >= @f AND last_error IS NOT NULL),
                    (SELECT COUNT(*) FROM inbox WHERE quarantine_reason IS NOT NULL AND processed_at >= @r),
                    (SELECT COUNT(*) FROM deliveries WHERE state = 'Dead' AND COALESCE(dead_at, created_at) >= @r),
-                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND clock IS NOT NULL AND due_at > @n),
+                   (SELECT COUNT(*) FROM deliveries WHERE state = 'Pending' AND (clock IS NOT NULL OR kind = 'Digest') AND due_at > @n),
                    (SELECT COUNT(*) FROM deliveries WHERE state IN ('Pending', 'Sending') AND kind = 'CustomerIo'),
                    (SELECT COUNT(*) FROM deliveries WHERE state = 'Sent' AND kind = 'CustomerIo')
             """);

@@ -190,7 +190,8 @@ internal static class DeliveryPurposes
 /// <param name="RecentDead">Deliveries parked as dead letters since <c>recentSince</c>.</param>
 /// <param name="Pending">Slack deliveries due and waiting (write-back is counted apart: <paramref name="WriteBackPending"/>).</param>
 /// <param name="WriteBackPending">Customer.io calls waiting or being sent; <paramref name="WriteBackSent"/>: made.</param>
-/// <param name="Scheduled">SLA clocks (reminders, breaches) waiting for their time; <paramref name="Pending"/> counts those that are due.</param>
+/// <param name="Scheduled">SLA clocks (reminders, breaches) and digests waiting for their time; <paramref name="Pending"/> counts those that
+/// are due (an undelivered one's age counts from when it was due).</param>
 internal sealed record StoreStats(
     long InboxPending,
     long InboxTotal,

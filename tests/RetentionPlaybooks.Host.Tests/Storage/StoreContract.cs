@@ -82,6 +82,161 @@ public abstract class StoreContract : IAsyncLifetime
         return (await store.Decisions.DecisionsAsync(id, CancellationToken.None)).Single();
     }
 
+    // ---- Digests -------------------------------------------------------------------------------------------------------
+
+    private static readonly TimeSpan Every = TimeSpan.FromMinutes(30);
+
+    /// <summary>vip-saves with a budget of <paramref name="budget"/> and a digest every 30 minutes.</summary>
+    private static RetentionPlaybooks.Workspace.ChannelSymbol DigestingVipSaves(int budget) =>
+        VipSaves with { DailyBudget = budget, Digest = new RetentionPlaybooks.Workspace.DigestPolicy(Every) };
+
+    /// <summary>An escalation of vip-saves (budget <paramref name="budget"/>, digest every 30m), rolled in by the pipeline when
+    /// <paramref name="digested"/>; its line names it.</summary>
+    private NewEscalation DigestCase(string id, long inbox, bool digested, int budget = 25, bool recheck = true) =>
+        Escalation(id, inbox, customer: "cus_" + id) with
+        {
+            Recheck = recheck ? new GuardrailRecheck(VipCart.Value, DigestingVipSaves(budget)) : null,
+            Digest = new DigestFiling(digested, System.Text.Encoding.UTF8.GetBytes("{\"type\":\"section\",\"block_id\":\"rp_line_" + id + "\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"line " + id + "\"}}"),
+                RetentionPlaybooks.Slack.DigestMessage.Head(DigestingVipSaves(budget)), Every,
+                [new NewDelivery("clock-" + id, id, DeliveryKind.ThreadReply, "C07VIPSAVES", System.Text.Encoding.UTF8.GetBytes("{\"text\":\"remind\"}"), Now + TimeSpan.FromHours(1), SlaClocks.Remind)]),
+        };
+
+    private async Task<DeliveryItem?> ClaimDeliveryAsync(IStore store, string owner = A) =>
+        await store.Deliveries.ClaimAsync(owner, Now, Now + Lease, CancellationToken.None);
+
+    [Fact]
+    public async Task Digested_FiledIntoOneDigestDueAnIntervalOn_NoPostOfItsOwn_TheDigestClaimedAsTheMessageOfItsLines()
+    {
+        var opened = Now;
+        await EscalateAsync(Store, A, inbox => DigestCase("E1", inbox, digested: true));
+        Time.Advance(TimeSpan.FromMinutes(10));
+        var second = await EscalateAsync(Store, A, inbox => DigestCase("E2", inbox, digested: true));
+
+        Assert.Equal(("escalated", "E2"), (second.Outcome, second.EscalationId));
+        Assert.DoesNotContain(await Store.Deliveries.OfEscalationAsync("E1", CancellationToken.None), d => d.Kind == DeliveryKind.Post);
+        Assert.Contains(await Store.Deliveries.OfEscalationAsync("E1", CancellationToken.None), d => d.Id == "clock-E1");
+        // Nothing is due before the interval has passed since the digest opened.
+        Assert.Equal(opened + Every, await Store.Deliveries.NextClaimAsync(CancellationToken.None) is { } next && next <= opened + Every ? await FirstDigestDueAsync() : null);
+        Time.SetUtcNow(opened + Every - TimeSpan.FromMilliseconds(1));
+        Assert.Null(await ClaimDeliveryAsync(Store));
+        Time.SetUtcNow(opened + Every);
+        var digest = await ClaimDeliveryAsync(Store);
+
+        Assert.Equal(DeliveryKind.Digest, digest?.Kind);
+        Assert.Equal(digest!.Id, digest.EscalationId);
+        var message = System.Text.Json.Nodes.JsonNode.Parse(digest.Body)!;
+        Assert.Equal("C07VIPSAVES", message["channel"]!.GetValue<string>());
+        Assert.Equal("Digest: 2 escalations for vip-saves", message["text"]!.GetValue<string>());
+        Assert.Equal(["rp_line_E1", "rp_line_E2"], message["blocks"]!.AsArray().Skip(2).Select(b => b!["block_id"]!.GetValue<string>()));
+        Assert.Equal(digest.Id, message["metadata"]!["event_payload"]!["escalation_id"]!.GetValue<string>());
+        Assert.Equal(1, await Store.Escalations.CountSinceAsync("C07VIPSAVES", null, opened, CancellationToken.None) - 1);
+        Assert.Equal(0, await Store.Escalations.PostsSinceAsync("C07VIPSAVES", opened, CancellationToken.None));
+    }
+
+    private async Task<DateTimeOffset?> FirstDigestDueAsync() => await Store.Deliveries.NextClaimAsync(CancellationToken.None);
+
+    [Fact]
+    public async Task Digest_OnceTried_TakesNoMoreLines_TheNextOpensAnIntervalAfterIt_AndItsLandingPlaceIsItsCases()
+    {
+        await EscalateAsync(Store, A, inbox => DigestCase("E1", inbox, digested: true));
+        Time.Advance(Every);
+        var first = (await ClaimDeliveryAsync(Store))!;
+        await EscalateAsync(Store, A, inbox => DigestCase("E2", inbox, digested: true));
+        await Store.Deliveries.MarkSentAsync(A, first.Id, "C07VIPSAVES", "1700000000.000100", Now, Now + TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        var e1 = await Store.Actions.CaseAsync("E1", CancellationToken.None);
+        var e2 = await Store.Actions.CaseAsync("E2", CancellationToken.None);
+        Assert.Equal((first.Id, "C07VIPSAVES", "1700000000.000100"), (e1!.DigestId, e1.PostChannel, e1.PostTs));
+        Assert.NotEqual(first.Id, e2!.DigestId);
+        Assert.Null(e2.PostTs);
+        Assert.Equal(Now + Every, await Store.Deliveries.NextClaimAsync(CancellationToken.None));
+        // The case's reminder goes into the digest's thread.
+        var clock = (await Store.Deliveries.OfEscalationAsync("E1", CancellationToken.None)).Single(d => d.Id == "clock-E1");
+        Assert.Equal(("C07VIPSAVES", "1700000000.000100"), (clock.PostChannel, clock.PostTs));
+    }
+
+    [Fact]
+    public async Task Digest_Full_TheNextLineOpensAnotherDueAtTheSameTime()
+    {
+        var opened = Now;
+        for (var i = 0; i < RetentionPlaybooks.Workspace.DigestPolicy.MaxLines + 1; i++)
+        {
+            var id = $"E{i:00}";
+            // Rolled in by the pipeline, no recheck (the playbook's daily cap of 8 would hold the ninth back).
+            await EscalateAsync(Store, A, inbox => DigestCase(id, inbox, digested: true, recheck: false));
+            Time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var first = await Store.Actions.CaseAsync("E00", CancellationToken.None);
+        var last = await Store.Actions.CaseAsync($"E{RetentionPlaybooks.Workspace.DigestPolicy.MaxLines:00}", CancellationToken.None);
+        var beforeLast = await Store.Actions.CaseAsync($"E{RetentionPlaybooks.Workspace.DigestPolicy.MaxLines - 1:00}", CancellationToken.None);
+        Assert.Equal(first!.DigestId, beforeLast!.DigestId);
+        Assert.NotEqual(first.DigestId, last!.DigestId);
+        Assert.Equal((opened + Every, opened + Every), ((await Store.Deliveries.GetAsync(first.DigestId!, CancellationToken.None))!.DueAt, (await Store.Deliveries.GetAsync(last.DigestId!, CancellationToken.None))!.DueAt));
+        Time.SetUtcNow(opened + Every);
+        var claimed = (await ClaimDeliveryAsync(Store))!;
+        Assert.Equal(first.DigestId, claimed.Id);
+        Assert.Equal($"Digest: {RetentionPlaybooks.Workspace.DigestPolicy.MaxLines} escalations for vip-saves", System.Text.Json.Nodes.JsonNode.Parse(claimed.Body)!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Recheck_BudgetSpentByAnotherHostMeanwhile_RollsTheEscalationIntoTheDigest_AndItsDecisionSaysSo()
+    {
+        var other = await AnotherAsync();
+        await EscalateAsync(other, B, inbox => DigestCase("E1", inbox, digested: false, budget: 1));
+
+        var decision = await EscalateAsync(Store, A, inbox => DigestCase("E2", inbox, digested: false, budget: 1));
+
+        Assert.Equal(("digested", "E2"), (decision.Outcome, decision.EscalationId));
+        Assert.Equal("channel budget: 1 message(s) to vip-saves in the last 24 h (daily_budget 1); rolled into the digest (every 30m)", decision.Reason);
+        Assert.NotNull((await Store.Actions.CaseAsync("E2", CancellationToken.None))!.DigestId);
+        Assert.DoesNotContain(await Store.Deliveries.OfEscalationAsync("E2", CancellationToken.None), d => d.Kind == DeliveryKind.Post);
+        Assert.Null((await Store.Actions.CaseAsync("E1", CancellationToken.None))!.DigestId);
+    }
+
+    [Fact]
+    public async Task Digest_Dead_FreesItsCasesGuardrails_AndCancelsTheirClocks()
+    {
+        await EscalateAsync(Store, A, inbox => DigestCase("E1", inbox, digested: true));
+        Time.Advance(Every);
+        var digest = (await ClaimDeliveryAsync(Store))!;
+
+        await Store.Deliveries.MarkDeadAsync(A, digest.Id, "channel_not_found", Now, Now, CancellationToken.None);
+
+        Assert.Null(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_E1", CancellationToken.None));
+        Assert.Equal(DeliveryState.Cancelled, (await Store.Deliveries.GetAsync("clock-E1", CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Digested_Replayed_InsertsNothingTwice_AndLeavesNoEmptyDigest()
+    {
+        var id = (await Store.Inbox.AcceptAsync([Item("replayed")], CancellationToken.None)).Ids.Single();
+        await ClaimAsync(Store, A);
+        var result = Escalated(id, DigestCase("E1", id, digested: true));
+        Assert.Equal(1, await Store.Inbox.CompleteAsync(A, [result], Now, CancellationToken.None));
+        Time.Advance(Every);
+        var digest = (await ClaimDeliveryAsync(Store))!;
+        await Store.Deliveries.MarkSentAsync(A, digest.Id, "C07VIPSAVES", "1.1", Now, Now, CancellationToken.None);
+
+        // The same result again (a host that completed it, lost the answer, and was given the record back): the escalation
+        // exists, so nothing is inserted — and the digest that would have been opened for it is not left behind empty.
+        // (Without a recheck, which would hold it back by the cooldown before any insert.)
+        Time.Advance(TimeSpan.FromMinutes(5));
+        var again = await Store.Inbox.AcceptAsync([Item("replayed-2")], CancellationToken.None);
+        await ClaimAsync(Store, A);
+        await Store.Inbox.CompleteAsync(A, [Escalated(again.Ids.Single(), DigestCase("E1", id, digested: true, recheck: false))], Now, CancellationToken.None);
+
+        // Only the case's reminder waits (due an hour after it was raised); no digest due an interval from now.
+        Time.Advance(TimeSpan.FromHours(2));
+        var left = new List<DeliveryItem>();
+        while (await ClaimDeliveryAsync(Store) is { } item)
+        {
+            left.Add(item);
+            await Store.Deliveries.MarkSentAsync(A, item.Id, "C07VIPSAVES", "2.2", Now, Now, CancellationToken.None);
+        }
+        Assert.Equal(["clock-E1"], left.Select(d => d.Id));
+    }
+
     // ---- Inbox ---------------------------------------------------------------------------------------------------------
 
     [Fact]

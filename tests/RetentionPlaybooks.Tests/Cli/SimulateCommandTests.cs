@@ -89,6 +89,61 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void AChannelWithADigest_PastItsBudget_RollsTheRestIntoDigests_OnePerInterval_NothingHeldBack_NotOverBudget()
+    {
+        _dir.Replace("workspace.yaml", "    daily_budget: 25\n", "    daily_budget: 2\n    digest:\n      every: 30m\n");
+        // Seven customers: two posted, then five rolled in — four within the first digest's 30 minutes (09:02–09:05), the
+        // fifth at 09:40, after that digest was due (09:32), so a second digest, due 10:10.
+        var at = new[] { 0, 1, 2, 3, 4, 5, 40 };
+        var history = History("digest.ndjson", at.Select((m, i) => Cart($"cus_{i}", Day1.AddMinutes(m), $"chk_{i}")));
+
+        var json = CliRunner.Run("simulate", "--history", history, "--format", "json", "--fail-over-budget", _dir.Path);
+        var text = CliRunner.Run("simulate", "--history", history, _dir.Path);
+
+        Assert.True(json.Exit == 0, json.Err);
+        var vip = Channel(json.Out, "vip-saves");
+        Assert.Equal((2, 5, 2), (vip.GetProperty("posted").GetInt32(), vip.GetProperty("digested").GetInt32(), vip.GetProperty("digests").GetInt32()));
+        Assert.Equal(0, vip.GetProperty("suppressed").GetProperty("channel_budget").GetInt32());
+        Assert.Equal(0, vip.GetProperty("days_over_budget").GetInt32());
+        var day = Assert.Single(vip.GetProperty("days").EnumerateArray());
+        Assert.Equal((5, 2), (day.GetProperty("digested").GetInt32(), day.GetProperty("digests").GetInt32()));
+        // Digested cases are cases: the owner has all seven.
+        Assert.Equal(7, JsonDocument.Parse(json.Out).RootElement.GetProperty("owners").GetProperty("retention-lead").GetProperty("cases").GetInt32());
+        Assert.Matches(@"vip-saves\s+2\s+2\s+2\.0\s+5\s+2\s+-", text.Out);
+        Assert.Matches(@"retention-lead-dm\s+\d+\s+0\s+0\.0\s+-\s+-\s+-", text.Out);
+    }
+
+    [Fact]
+    public void AChannelWithADigestsAfter_RollsABurstIn_AndPostsAgainOnceTheWindowHasRoom()
+    {
+        _dir.Replace("workspace.yaml", "    daily_budget: 25\n", "    daily_budget: 25\n    digest:\n      after: 2 in 10m\n      every: 15m\n");
+        // Posts at 09:00 and 09:01 fill the window; 09:02–09:04 roll in (one digest, due 09:17); at 09:10 the 09:00 post has
+        // left the window: posted; 09:11 is then at the count again (09:01 and 09:10): rolled into the still-open digest.
+        var at = new[] { 0, 1, 2, 3, 4, 10, 11 };
+        var history = History("burst.ndjson", at.Select((m, i) => Cart($"cus_{i}", Day1.AddMinutes(m), $"chk_{i}")));
+
+        var (exit, output, err) = CliRunner.Run("simulate", "--history", history, "--format", "json", _dir.Path);
+
+        Assert.True(exit == 0, err);
+        var vip = Channel(output, "vip-saves");
+        Assert.Equal((3, 4, 1), (vip.GetProperty("posted").GetInt32(), vip.GetProperty("digested").GetInt32(), vip.GetProperty("digests").GetInt32()));
+    }
+
+    [Fact]
+    public void Compare_SaysWhatADigestChanges()
+    {
+        using var before = new TempPlaybooks();
+        before.Replace("workspace.yaml", "daily_budget: 25", "daily_budget: 2");
+        _dir.Replace("workspace.yaml", "    daily_budget: 25\n", "    daily_budget: 2\n    digest:\n      every: 30m\n");
+        var history = History("compare-digest.ndjson", Enumerable.Range(0, 5).Select(i => Cart($"cus_{i}", Day1.AddMinutes(i), $"chk_{i}")));
+
+        var (exit, output, err) = CliRunner.Run("simulate", "--history", history, "--compare", before.Path, _dir.Path);
+
+        Assert.True(exit == 0, err);
+        Assert.Contains("no change in messages to vip-saves (2 → 2 posted, 0 → 3 rolled into digests (0 → 1 digest messages); budget 2: never exceeded, before on 1)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AChannelOverItsBudget_IsCountedPerDay_AnnotatedOnItsLineInWorkspaceYaml_AndFailsWithFailOverBudget()
     {
         _dir.Replace("workspace.yaml", "daily_budget: 25", "daily_budget: 5");

@@ -168,12 +168,12 @@ public sealed class SlaBindingTests
     }
 
     [Theory]
-    [InlineData("time_zone: America/New_York", "time_zone: America/NewYork", "RP0310", 40, 14, "unknown time zone \"America/NewYork\": use an IANA name such as America/New_York or Europe/Berlin; did you mean \"America/New_York\"?")]
-    [InlineData("time_zone: America/New_York", "time_zone: Eastern Standard Time", "RP0310", 40, 14, null)]
-    [InlineData("close: \"17:00\"", "close: \"09:00\"", "RP0311", 43, 10, "business_hours close 09:00 is not after open 09:00: no time would ever count toward an SLA")]
-    [InlineData("close: \"17:00\"", "close: \"25:00\"", "RP0104", 43, 10, null)]
-    [InlineData("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fry]", "RP0104", 41, 30, null)]
-    [InlineData("days: [mon, tue, wed, thu, fri]", "days: []", "RP0104", 41, 9, null)]
+    [InlineData("time_zone: America/New_York", "time_zone: America/NewYork", "RP0310", 46, 14, "unknown time zone \"America/NewYork\": use an IANA name such as America/New_York or Europe/Berlin; did you mean \"America/New_York\"?")]
+    [InlineData("time_zone: America/New_York", "time_zone: Eastern Standard Time", "RP0310", 46, 14, null)]
+    [InlineData("close: \"17:00\"", "close: \"09:00\"", "RP0311", 49, 10, "business_hours close 09:00 is not after open 09:00: no time would ever count toward an SLA")]
+    [InlineData("close: \"17:00\"", "close: \"25:00\"", "RP0104", 49, 10, null)]
+    [InlineData("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fry]", "RP0104", 47, 30, null)]
+    [InlineData("days: [mon, tue, wed, thu, fri]", "days: []", "RP0104", 47, 9, null)]
     public void BusinessHoursMistakes_AreOneErrorAtTheValue(string oldText, string newText, string code, int line, int column, string? message)
     {
         var result = Compile(dir => dir.Replace("workspace.yaml", "owners:\n", Hours.Replace(oldText, newText, StringComparison.Ordinal) + "owners:\n"));

@@ -29,27 +29,8 @@ public sealed class DigestGuardrailTests
     private static Escalation Escalation(string customer, DateTimeOffset at, ChannelSymbol channel, bool digested = false) =>
         new("01" + Guid.NewGuid().ToString("N"), Vip.Id, customer, channel, null, new SlackMessage(new RetentionPlaybooks.Slack.BlockKit.BlockKitMessage("C", "t", [])), at) { Digested = digested };
 
-    /// <summary>The VIP playbook with other guardrails (the same triggers, gates and routes).</summary>
-    private static CompiledPlaybook VipWith(int? dailyCap) => new()
-    {
-        Id = Vip.Id,
-        File = Vip.File,
-        Description = Vip.Description,
-        Enabled = Vip.Enabled,
-        Trigger = Vip.Trigger,
-        Gates = Vip.Gates,
-        Excludes = Vip.Excludes,
-        Routes = Vip.Routes,
-        Owner = Vip.Owner,
-        Sla = Vip.Sla,
-        Guardrails = new Guardrails(null, null, dailyCap),
-        HoldPromotions = Vip.HoldPromotions,
-        Pii = Vip.Pii,
-        Message = Vip.Message,
-    };
-
     private ValueTask<Suppression?> Check(string customer, DateTimeOffset now, ChannelSymbol channel) =>
-        _checker.CheckAsync(VipWith(null), channel, customer, null, now, CancellationToken.None);
+        _checker.CheckAsync(GuardrailEdgeTests.VipWith(), channel, customer, null, now, CancellationToken.None);
 
     [Fact]
     public async Task Budget_CountsPostsOnly_DigestedEscalationsInTheHistoryOrTheBatchDoNotSpendIt()
@@ -112,7 +93,7 @@ public sealed class DigestGuardrailTests
     [Fact]
     public async Task DailyCap_CountsDigestedCasesToo()
     {
-        var capped = VipWith(2);
+        var capped = GuardrailEdgeTests.VipWith(dailyCap: 2);
         _history.Record(Escalation("cus_1", T0.AddHours(-2), BudgetOnly));
         _history.Record(Escalation("cus_2", T0.AddHours(-1), BudgetOnly, digested: true));
 

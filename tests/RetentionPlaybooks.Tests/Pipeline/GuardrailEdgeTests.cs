@@ -30,7 +30,7 @@ public sealed class GuardrailEdgeTests
         new("01" + Guid.NewGuid().ToString("N"), playbook, customer, channel ?? VipSaves, dedupe, new SlackMessage(new RetentionPlaybooks.Slack.BlockKit.BlockKitMessage("C", "t", [])), at);
 
     /// <summary>The VIP playbook with other guardrails (the same triggers, gates and routes).</summary>
-    private static CompiledPlaybook VipWith(TimeSpan? cooldown = null, int? dailyCap = null) => new()
+    internal static CompiledPlaybook VipWith(TimeSpan? cooldown = null, int? dailyCap = null) => new()
     {
         Id = Vip.Id,
         File = Vip.File,
