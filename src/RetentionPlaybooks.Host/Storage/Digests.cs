@@ -27,5 +27,5 @@ internal static class Digests
 
     /// <summary>A digest delivery as claimed: its body the chat.postMessage of its lines (oldest first) under its stored head.</summary>
     public static DeliveryItem Assembled(DeliveryItem digest, IReadOnlyList<byte[]> lines) =>
-        digest with { Body = DigestMessage.Assemble(digest.EscalationId, digest.Body, lines).Body.ToArray() };
+        digest with { Body = DigestMessage.Assemble(digest.EscalationId, digest.Body, lines, digest.Target).Body.ToArray() };
 }

@@ -325,8 +325,11 @@ internal sealed class PostgresEscalations(PostgresDatabase db) : IEscalationHist
     internal static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NewEscalation> escalations)
     {
         // The target the guardrails count by is the re-checked channel's (GuardrailChecker), so that is the one locked.
+        // An escalation that may roll into its channel's digest files its line under the target's lock too, so two hosts never
+        // open two digests for one channel at once.
         var keys = escalations.Where(e => e.Recheck is not null)
             .SelectMany(e => new[] { GuardrailLock("customer", e.CustomerId), GuardrailLock("target", e.Recheck!.Channel.SlackTarget) })
+            .Concat(escalations.Where(e => e.Digest is not null).Select(e => GuardrailLock("target", e.Target)))
             .Distinct().Order().ToArray();
         if (keys.Length == 0) return;
         await using var lockAll = Command(connection, transaction, "SELECT pg_advisory_xact_lock(k) FROM unnest(@k) WITH ORDINALITY AS u(k, n) ORDER BY n");

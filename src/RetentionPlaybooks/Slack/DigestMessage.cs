@@ -73,16 +73,17 @@ internal static class DigestMessage
     /// the lines (oldest first; at most <see cref="DigestPolicy.MaxLines"/>, a line that is not a block is left out) and the
     /// digest's id as message metadata.
     /// </summary>
-    public static SlackMessage Assemble(string digestId, byte[] head, IReadOnlyList<byte[]> lines)
+    public static SlackMessage Assemble(string digestId, byte[] head, IReadOnlyList<byte[]> lines, string? fallbackTarget = null)
     {
-        var h = JsonNode.Parse(head)!.AsObject();
-        var target = h["channel"]!.GetValue<string>();
-        var name = h["name"]?.GetValue<string>() ?? target;
-        var policy = h["policy"]?.GetValue<string>() ?? "";
+        // What the store kept is ours, but a digest must never wedge its lane: a head or line that does not read is left out.
+        var h = Parse(head) ?? new JsonObject();
+        var target = Text(h, "channel") ?? fallbackTarget ?? "";
+        var name = Text(h, "name") ?? target;
+        var policy = Text(h, "policy") ?? "";
         var blocks = new List<Block>(lines.Count + 2);
         foreach (var line in lines.Take(DigestPolicy.MaxLines))
         {
-            if (JsonNode.Parse(line) is JsonObject o && BlockKitReader.Block(o) is SectionBlock section) blocks.Add(section);
+            if (Parse(line) is { } o && BlockKitReader.Block(o) is SectionBlock { Text: not null } section) blocks.Add(section);
         }
         var count = blocks.Count;
         var noun = count == 1 ? "escalation" : "escalations";
@@ -97,6 +98,20 @@ internal static class DigestMessage
             Metadata = new EscalationMetadata(MetadataEventType, digestId, MetadataPlaybook),
         });
     }
+
+    private static JsonObject? Parse(byte[] json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>The digest as it would be sent for these escalations (previews, snapshots, simulate).</summary>
     public static SlackMessage Render(string digestId, ChannelSymbol channel, IEnumerable<(Escalation Escalation, CompiledPlaybook Playbook)> escalations) =>

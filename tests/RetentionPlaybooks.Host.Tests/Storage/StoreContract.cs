@@ -156,6 +156,24 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Digest_TwoHostsFilingAtOnce_FileIntoOneDigest()
+    {
+        var other = await AnotherAsync();
+        await AcceptAsync(Store, 30, "digest");
+        var mine = await ClaimAsync(Store, A, 15);
+        var theirs = await ClaimAsync(other, B, 15);
+        var work = mine.Select(r => (Store: Store, Owner: A, r.Id)).Concat(theirs.Select(r => (Store: other, Owner: B, r.Id)))
+            .Select((w, i) => Task.Run(() => w.Store.Inbox.CompleteAsync(w.Owner, [Escalated(w.Id, DigestCase($"E{i:00}", w.Id, digested: true, recheck: false))], Now, CancellationToken.None)));
+
+        Assert.All(await Task.WhenAll(work), completed => Assert.Equal(1, completed));
+
+        var digests = new HashSet<string?>();
+        for (var i = 0; i < 30; i++) digests.Add((await Store.Actions.CaseAsync($"E{i:00}", CancellationToken.None))!.DigestId);
+        Assert.Single(digests);
+        Assert.NotNull(digests.Single());
+    }
+
+    [Fact]
     public async Task Digest_Full_TheNextLineOpensAnotherDueAtTheSameTime()
     {
         var opened = Now;

@@ -138,11 +138,25 @@ public sealed class DigestMessageTests
         var good = DigestMessage.LineJson(Escalation("01JDIGESTLINE0000000000040", 184m, At), Vip);
         var notASection = System.Text.Encoding.UTF8.GetBytes("""{"type":"divider"}""");
         var notAnObject = System.Text.Encoding.UTF8.GetBytes("[1,2]");
+        var notJson = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"section\",");
+        var noText = System.Text.Encoding.UTF8.GetBytes("""{"type":"section"}""");
 
-        var message = DigestMessage.Assemble("01JDIGEST00000000000000004", DigestMessage.Head(VipSaves), [notASection, good, notAnObject]);
+        var message = DigestMessage.Assemble("01JDIGEST00000000000000004", DigestMessage.Head(VipSaves), [notASection, good, notAnObject, notJson, noText, [0xff, 0xfe]]);
 
         Assert.Equal("Digest: 1 escalation for vip-saves", message.Text);
         Assert.Equal(3, message.Model.Blocks.Count);
+        Assert.Empty(BlockKitValidator.Violations(message.Model));
+    }
+
+    [Fact]
+    public void Assemble_AHeadThatDoesNotRead_FallsBackToTheDeliverysTarget_NeverThrows()
+    {
+        var good = DigestMessage.LineJson(Escalation("01JDIGESTLINE0000000000041", 184m, At), Vip);
+
+        var message = DigestMessage.Assemble("01JDIGEST00000000000000006", System.Text.Encoding.UTF8.GetBytes("not json"), [good], "C07VIPSAVES");
+
+        Assert.Equal("C07VIPSAVES", message.Channel);
+        Assert.Equal("Digest: 1 escalation for C07VIPSAVES", message.Text);
     }
 
     [Fact]
