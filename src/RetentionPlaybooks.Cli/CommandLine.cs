@@ -11,8 +11,9 @@ namespace RetentionPlaybooks.Cli;
 /// <param name="Http">For <c>playbooks report</c>: how requests reach the host (a test's in-process host); null for the network.</param>
 /// <param name="Environment">For <c>playbooks doctor</c>: reads the host's configuration keys (a test's values); null for the process environment.</param>
 /// <param name="Interactive">stderr is a terminal: long runs may draw a progress bar there.</param>
+/// <param name="Terminal">stdout is a terminal: tables are drawn with borders and bold headings (<see cref="Commands.CliTable"/>).</param>
 internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, TimeProvider Time, TimeSpan DrainTimeout, HttpMessageHandler? Http = null,
-    Func<string, string?>? Environment = null, bool Interactive = false);
+    Func<string, string?>? Environment = null, bool Interactive = false, bool Terminal = false);
 
 /// <summary>
 /// Dispatches <c>playbooks &lt;command&gt;</c> through System.CommandLine: each command declares exactly its arguments
@@ -32,6 +33,8 @@ internal static class CommandLine
           validate [DIR]               check every playbook in DIR (default: playbooks)
               --format text|github|json  output style (github prints Actions annotations)
               --warnaserror            treat warnings as errors
+              --summary                a table of the playbooks (trigger, channels, owner, SLA, guardrails, status)
+                                       and of the channels (budget, digest, playbooks, caps); github: in the step summary
           explain --event FILE [DIR]   run one Customer.io payload through the host's pipeline and show every step:
                                        gates, exclusions, route, guardrails (a Journey body, a reporting webhook,
                                        or a Data Pipelines call or batch)
@@ -76,7 +79,8 @@ internal static class CommandLine
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time) =>
         RunAsync(args, new CliContext(stdout, stderr, time, DemoCommand.DefaultDrainTimeout,
-            Interactive: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected)).GetAwaiter().GetResult();
+            Interactive: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected,
+            Terminal: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected)).GetAwaiter().GetResult();
 
     internal static async Task<int> RunAsync(string[] args, CliContext cli)
     {

@@ -69,7 +69,7 @@ internal static class ReportCommand
                 cli.Stdout.Write(body);
                 return CommandLine.Ok;
             }
-            Table(JsonDocument.Parse(body).RootElement, cli.Stdout);
+            Table(JsonDocument.Parse(body).RootElement, cli.Stdout, cli.Terminal);
             return CommandLine.Ok;
         }
     }
@@ -87,23 +87,20 @@ internal static class ReportCommand
     }
 
     /// <summary>The rows and the totals as a table (Spectre.Console), plain text so it pipes and pastes cleanly.</summary>
-    internal static void Table(JsonElement report, TextWriter stdout)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 200;
-        console.WriteLine($"Outcome report {report.GetProperty("from").GetString()} – {report.GetProperty("to").GetString()}");
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "playbook", "channel", "owner", "signals", "escalated", "suppressed", "ack %", "median ack", "p90 ack", "SLA met %", "saved", "lost", "open", "value saved" })
+    internal static void Table(JsonElement report, TextWriter stdout, bool terminal = false) =>
+        CliTable.Write(stdout, terminal, console =>
         {
-            table.AddColumn(new TableColumn(column) { Alignment = column is "playbook" or "channel" or "owner" ? Justify.Left : Justify.Right });
-        }
-        foreach (var row in report.GetProperty("rows").EnumerateArray())
-        {
-            table.AddRow(Cells(row.GetProperty("playbook").GetString()!, row.GetProperty("channel").GetString()!, row.GetProperty("owner").GetString()!, row.GetProperty("figures")));
-        }
-        table.AddRow(Cells("TOTAL", "", "", report.GetProperty("totals")));
-        console.Write(table);
-    }
+            console.WriteLine($"Outcome report {report.GetProperty("from").GetString()} – {report.GetProperty("to").GetString()}");
+            var table = CliTable.Create(terminal,
+                ["playbook", "channel", "owner", "signals", "escalated", "suppressed", "ack %", "median ack", "p90 ack", "SLA met %", "saved", "lost", "open", "value saved"],
+                "playbook", "channel", "owner");
+            foreach (var row in report.GetProperty("rows").EnumerateArray())
+            {
+                table.AddRow(Cells(row.GetProperty("playbook").GetString()!, row.GetProperty("channel").GetString()!, row.GetProperty("owner").GetString()!, row.GetProperty("figures")));
+            }
+            table.AddRow(Cells("TOTAL", "", "", report.GetProperty("totals")));
+            console.Write(table);
+        });
 
     private static string[] Cells(string playbook, string channel, string owner, JsonElement f) =>
     [

@@ -123,7 +123,7 @@ internal static class SimulateCommand
                 GitHub(report, baseReport, directory, compareDirectory, cli.Stdout);
                 break;
             default:
-                Text(report, baseReport, directory, compareDirectory, cli.Stdout);
+                Text(report, baseReport, directory, compareDirectory, cli.Stdout, cli.Terminal);
                 break;
         }
         var over = report.Channels.Where(c => c.DaysOverBudget > 0).ToList();
@@ -135,51 +135,42 @@ internal static class SimulateCommand
         return CommandLine.Ok;
     }
 
-    private static void Text(SimulationReport report, SimulationReport? baseline, string directory, string? compareDirectory, TextWriter stdout)
-    {
-        // Drawn into a buffer and written without the padding Spectre leaves at the ends of lines (pastes cleanly into a PR).
-        var buffer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(buffer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 200;
-        console.WriteLine(Heading(report, directory));
-        var channels = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "channel", "budget", "posted", "per day", "digested", "digests", "over budget", "cooldown", "dedupe", "daily cap", "budget held", "inhibited", "peak hour (UTC)" })
+    private static void Text(SimulationReport report, SimulationReport? baseline, string directory, string? compareDirectory, TextWriter stdout, bool terminal) =>
+        CliTable.Write(stdout, terminal, console =>
         {
-            channels.AddColumn(new TableColumn(column) { Alignment = column is "channel" or "over budget" or "peak hour (UTC)" ? Justify.Left : Justify.Right });
-        }
-        foreach (var c in report.Channels)
-        {
-            var s = c.Suppressed;
-            channels.AddRow(Markup.Escape(c.Channel.Name), N(c.Channel.DailyBudget), N(c.Posted), c.PostedPerDay.ToString("0.0", CultureInfo.InvariantCulture),
-                c.Channel.Digest is null ? "-" : N(c.Digested), c.Channel.Digest is null ? "-" : N(c.Digests), c.DaysOverBudget == 0 ? "-" : $"{c.DaysOverBudget} of {report.DayCount} days", N(s.Cooldown), N(s.Dedupe), N(s.DailyCap), N(s.ChannelBudget), N(s.Inhibited),
-                c.PeakHour is { } p ? $"{p.Date:yyyy-MM-dd} {p.Hour:00}:00 ({p.Posted})" : "-");
-        }
-        console.Write(channels);
-        if (report.Owners.Count > 0)
-        {
-            var owners = new Table().Border(TableBorder.Simple);
-            foreach (var column in new[] { "owner", "cases", "per day", "busiest day", "shortest SLA" })
+            console.WriteLine(Heading(report, directory));
+            var channels = CliTable.Create(terminal,
+                ["channel", "budget", "posted", "per day", "digested", "digests", "over budget", "cooldown", "dedupe", "daily cap", "budget held", "inhibited", "peak hour (UTC)"],
+                "channel", "over budget", "peak hour (UTC)");
+            foreach (var c in report.Channels)
             {
-                owners.AddColumn(new TableColumn(column) { Alignment = column == "owner" ? Justify.Left : Justify.Right });
+                var s = c.Suppressed;
+                channels.AddRow(Markup.Escape(c.Channel.Name), N(c.Channel.DailyBudget), N(c.Posted), c.PostedPerDay.ToString("0.0", CultureInfo.InvariantCulture),
+                    c.Channel.Digest is null ? "-" : N(c.Digested), c.Channel.Digest is null ? "-" : N(c.Digests), c.DaysOverBudget == 0 ? "-" : $"{c.DaysOverBudget} of {report.DayCount} days",
+                    N(s.Cooldown), N(s.Dedupe), N(s.DailyCap), N(s.ChannelBudget), N(s.Inhibited),
+                    c.PeakHour is { } p ? $"{p.Date:yyyy-MM-dd} {p.Hour:00}:00 ({p.Posted})" : "-");
             }
-            foreach (var o in report.Owners)
+            console.Write(channels);
+            if (report.Owners.Count > 0)
             {
-                owners.AddRow(Markup.Escape(o.Owner), N(o.Cases), ((double)o.Cases / Math.Max(1, report.DayCount)).ToString("0.0", CultureInfo.InvariantCulture), N(o.BusiestDay), DurationSyntax.Format(o.ShortestSla));
+                var owners = CliTable.Create(terminal, ["owner", "cases", "per day", "busiest day", "shortest SLA"], "owner");
+                foreach (var o in report.Owners)
+                {
+                    owners.AddRow(Markup.Escape(o.Owner), N(o.Cases), ((double)o.Cases / Math.Max(1, report.DayCount)).ToString("0.0", CultureInfo.InvariantCulture), N(o.BusiestDay), DurationSyntax.Format(o.ShortestSla));
+                }
+                console.Write(owners);
             }
-            console.Write(owners);
-        }
-        foreach (var c in report.Channels.Where(c => c.DaysOverBudget > 0))
-        {
-            console.WriteLine($"{c.Channel.Name}: over its daily budget of {c.Channel.DailyBudget} on {string.Join(", ", c.Days.Where(d => d.OverBudget).Select(d => $"{d.Date:yyyy-MM-dd} ({d.Posted} posted, {d.Suppressed.ChannelBudget} held)"))}");
-        }
-        if (baseline is not null)
-        {
-            console.WriteLine();
-            console.WriteLine($"compared with {compareDirectory}:");
-            foreach (var line in Differences(report, baseline)) console.WriteLine($"  {line}");
-        }
-        foreach (var line in buffer.ToString().Split('\n')[..^1]) stdout.WriteLine(line.TrimEnd());
-    }
+            foreach (var c in report.Channels.Where(c => c.DaysOverBudget > 0))
+            {
+                console.WriteLine($"{c.Channel.Name}: over its daily budget of {c.Channel.DailyBudget} on {string.Join(", ", c.Days.Where(d => d.OverBudget).Select(d => $"{d.Date:yyyy-MM-dd} ({d.Posted} posted, {d.Suppressed.ChannelBudget} held)"))}");
+            }
+            if (baseline is not null)
+            {
+                console.WriteLine();
+                console.WriteLine($"compared with {compareDirectory}:");
+                foreach (var line in Differences(report, baseline)) console.WriteLine($"  {line}");
+            }
+        });
 
     private static string Heading(SimulationReport report, string directory)
     {

@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.Text.Json;
 using Xunit;
 
@@ -12,6 +13,70 @@ public sealed class ValidateCommandTests
 
         Assert.Equal(0, exit);
         Assert.Contains("4 playbook(s): 4 compiled, 0 with errors; 0 error(s), 0 warning(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summary_TablesThePlaybooksAndTheChannels_PlainInALog()
+    {
+        var (exit, output, _) = CliRunner.Run("validate", "--summary", RepoPaths.Playbooks);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"\n  vip-cart-abandonment\s+event ""checkout_abandoned""\s+retention-lead-dm, vip-saves\s+retention-lead\s+2h\s+cooldown 1w, dedupe, cap 8\s+ok\n", output);
+        Assert.Matches(@"\n  winback-exclusions\s+segment ""winback-eligible"" entered\s+retention-ops\s+lifecycle-marketer\s+1d\s+cooldown 30d, cap 40\s+ok\n", output);
+        Assert.Matches(@"\n  cx-escalations\s+C07CXESCAL\s+40\s+after 3 in 1h, every 30m\s+post-purchase-risk\s+15\n", output);
+        Assert.Matches(@"\n  retention-lead-dm\s+dm U07RETLEAD\s+15\s+-\s+subscription-cancel-save, vip-cart-abandonment\s+14\n", output);
+        Assert.DoesNotContain("\u001b[", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" \n", output, StringComparison.Ordinal);
+        Assert.EndsWith("4 playbook(s): 4 compiled, 0 with errors; 0 error(s), 0 warning(s)\n", output.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summary_APlaybookWithErrors_IsARowWithItsCount_AndOneWithAWarningSaysSo()
+    {
+        using var dir = new TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "owner: retention-lead", "owner: nobody");
+        dir.Replace("post-purchase-risk.yaml", "# yaml-language-server: $schema=../schemas/playbook.schema.json\n", "");
+
+        var (exit, output, _) = CliRunner.Run("validate", "--summary", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"\n  vip-cart-abandonment\s+-\s+-\s+-\s+-\s+-\s+1 error\n", output);
+        Assert.Matches(@"\n  post-purchase-risk\s+event ""delivery_delayed""\s+vip-saves, cx-escalations\s+cx-lead\s+1d\s+cooldown 5d, dedupe, cap 15\s+1 warning\n", output);
+        // The channels the broken playbook routes to no longer count it.
+        Assert.Matches(@"\n  vip-saves\s+C07VIPSAVES\s+25\s+-\s+post-purchase-risk\s+15\n", output);
+        Assert.Matches(@"\n  retention-lead-dm\s+dm U07RETLEAD\s+15\s+-\s+subscription-cancel-save\s+6\n", output);
+    }
+
+    [Fact]
+    public void Summary_GitHub_IsAStepSummaryTable_TheAnnotationsStayOnStdout()
+    {
+        using var dir = new TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "sla: 2h", "sla: 2hours");
+
+        var (exit, output, _) = CliRunner.Run("validate", "--summary", "--format", "github", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("::error file=", output, StringComparison.Ordinal);
+        Assert.Contains("### Playbooks", output, StringComparison.Ordinal);
+        Assert.Contains("| playbook | trigger | channels | owner | SLA | guardrails | status |", output, StringComparison.Ordinal);
+        Assert.Contains("| vip-cart-abandonment | - | - | - | - | - | 1 error |", output, StringComparison.Ordinal);
+        Assert.Contains("| cx-escalations | C07CXESCAL | 40 | after 3 in 1h, every 30m | post-purchase-risk | 15 |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CliTable_InATerminal_HasBordersAndBoldHeadings_ElsewhereNoEscapeCodes()
+    {
+        var terminal = new StringWriter();
+        var log = new StringWriter();
+
+        RetentionPlaybooks.Cli.Commands.CliTable.Write(terminal, true, c => c.Write(RetentionPlaybooks.Cli.Commands.CliTable.Create(true, ["name", "n"], "name").AddRow("a", "1")));
+        RetentionPlaybooks.Cli.Commands.CliTable.Write(log, false, c => c.Write(RetentionPlaybooks.Cli.Commands.CliTable.Create(false, ["name", "n"], "name").AddRow("a", "1")));
+
+        Assert.Contains("╭", terminal.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\u001b[1m", terminal.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("╭", log.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"^\s*\n?  name\s+n\n", log.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     [Fact]
