@@ -73,6 +73,19 @@ public sealed class DigestGuardrailTests
     }
 
     [Fact]
+    public async Task Burst_CountsTheBatchsPostsInTheWindow_NotThoseBeforeIt()
+    {
+        _checker.Add(1, Escalation("cus_1", T0.AddMinutes(-11), Digesting));
+        _checker.Add(2, Escalation("cus_2", T0.AddMinutes(-5), Digesting));
+        var one = await Check("cus_x", T0, Digesting);
+        _checker.Add(3, Escalation("cus_3", T0.AddMinutes(-1), Digesting));
+        var two = await Check("cus_x", T0, Digesting);
+
+        Assert.Null(one);
+        Assert.Equal("burst: 2 message(s) to vip-saves in the last 10m (digest after 2 in 10m)", two?.Detail);
+    }
+
+    [Fact]
     public async Task Burst_AppliesOnlyWithADigestsAfter()
     {
         for (var i = 0; i < 4; i++) _history.Record(Escalation($"cus_{i}", T0.AddSeconds(i), Plain));

@@ -57,6 +57,7 @@ public sealed class DigestMessageTests
         Assert.DoesNotContain(" · $184.00 ·", text, StringComparison.Ordinal);
         Assert.Equal("https://x.example/a%7Cb%3Cc%3Ed%20e&amp;f", DigestMessage.LinkTarget("https://x.example/a|b<c>d e&f"));
         Assert.Equal("https://x.example/plain", DigestMessage.LinkTarget("https://x.example/plain"));
+        Assert.Equal("%7Cstarts-with-a-bar", DigestMessage.LinkTarget("|starts-with-a-bar"));
     }
 
     [Fact]
@@ -157,6 +158,23 @@ public sealed class DigestMessageTests
 
         Assert.Equal("C07VIPSAVES", message.Channel);
         Assert.Equal("Digest: 1 escalation for C07VIPSAVES", message.Text);
+        Assert.Equal("Past this channel's daily budget, escalations roll up here (). Each line is a case: mark it from its menu.",
+            Assert.IsType<ContextBlock>(message.Model.Blocks[1]).Elements[0].Text);
+    }
+
+    [Fact]
+    public void Line_OfAMessageWithoutAHeaderOrALink_IsTitledByThePlaybook_AndHasNoLink()
+    {
+        var escalation = Escalation("01JDIGESTLINE0000000000042", 184m, At);
+        var bare = escalation with
+        {
+            Message = new SlackMessage(escalation.Message.Model with { Blocks = [.. escalation.Message.Model.Blocks.Where(b => b is not HeaderBlock and not ActionsBlock)] }),
+        };
+
+        var text = DigestMessage.Line(bare, Vip).Text!.Text;
+
+        Assert.StartsWith("*vip-cart-abandonment* · $184.00 · <@U07RETLEAD> · <!date^", text, StringComparison.Ordinal);
+        Assert.EndsWith("UTC>", text, StringComparison.Ordinal);
     }
 
     [Fact]
