@@ -23,6 +23,8 @@ internal static class PlaybookCompiler
             else diagnostics.ReportNoSuchDirectory(SourceLocation.None(shown));
             return CompilationResult.Failed(diagnostics);
         }
+        // The schemas and the Liquid parser are built on another core while the files are read.
+        SchemaValidator.WarmUp();
         IReadOnlyList<SourceFile> files;
         try
         {
@@ -59,10 +61,25 @@ internal static class PlaybookCompiler
         var playbooks = new List<CompiledPlaybook>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         var inhibitors = new List<InhibitorReference>();
-        foreach (var f in playbookFiles)
+        // Each file compiles on its own (its diagnostics, its inhibitor references), so a large folder compiles on every core;
+        // what is across files (duplicate ids, budgets, inhibitions) is then checked in file order, as before.
+        var compiled = new (CompiledPlaybook? Playbook, DiagnosticBag Diagnostics, List<InhibitorReference> Inhibitors)[playbookFiles.Count];
+        void CompileOne(int i)
         {
-            if (f.Unreadable) continue;
-            var playbook = Guarded(f, "compiling the playbook", diagnostics, () => CompilePlaybook(f, workspace, model, diagnostics, inhibitors));
+            var f = playbookFiles[i];
+            var own = new DiagnosticBag();
+            var references = new List<InhibitorReference>();
+            var playbook = f.Unreadable ? null : Guarded(f, "compiling the playbook", own, () => CompilePlaybook(f, workspace, model, own, references));
+            compiled[i] = (playbook, own, references);
+        }
+        if (playbookFiles.Count >= ParallelFrom) Parallel.For(0, playbookFiles.Count, CompileOne);
+        else for (var i = 0; i < playbookFiles.Count; i++) CompileOne(i);
+        for (var i = 0; i < playbookFiles.Count; i++)
+        {
+            var f = playbookFiles[i];
+            var (playbook, own, references) = compiled[i];
+            diagnostics.AddRange(own);
+            inhibitors.AddRange(references);
             if (playbook is null) continue;
             if (ids.TryGetValue(playbook.Id, out var other))
             {
@@ -79,6 +96,9 @@ internal static class PlaybookCompiler
             SetHash = PlaybookSetHash.Of(files),
         };
     }
+
+    /// <summary>From how many playbook files the per-file stage runs in parallel (below it, starting the workers costs more than it saves).</summary>
+    private const int ParallelFrom = 16;
 
     private static CompiledPlaybook? CompilePlaybook(SourceFile f, WorkspaceSymbols? workspace, DataModelSymbols? model, DiagnosticBag diagnostics, List<InhibitorReference> inhibitors)
     {

@@ -18,15 +18,36 @@ internal static class SchemaValidator
     public const string DataModel = "data-model.schema.json";
     public const string PlaybookTests = "playbook-tests.schema.json";
 
-    private static readonly ConcurrentDictionary<string, JsonSchema> Schemas = new(StringComparer.Ordinal);
+    // Lazy: each schema is built once even when a warm-up thread and the compiler ask for it at the same moment.
+    private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Schemas = new(StringComparer.Ordinal);
 
-    public static JsonSchema Get(string name) => Schemas.GetOrAdd(name, static n =>
+    public static JsonSchema Get(string name) => Schemas.GetOrAdd(name, static n => new Lazy<JsonSchema>(() =>
     {
         using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream("schemas/" + n)
             ?? throw new InvalidOperationException($"schema {n} is not embedded");
         using var reader = new StreamReader(stream);
         return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
-    });
+    })).Value;
+
+    /// <summary>
+    /// Builds the schemas a folder's compile needs, in the order it needs them, on a thread-pool thread: building them (NJsonSchema
+    /// reading their JSON by reflection) is the largest part of a cold <c>playbooks validate</c>, and can run while the files are
+    /// read and parsed. Nothing waits for it; <see cref="Get"/> then finds them built, or waits for the one under way.
+    /// </summary>
+    public static void WarmUp() => ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+    {
+        try
+        {
+            Get(Workspace);
+            Get(DataModel);
+            Get(Playbook);
+            Templates.LiquidEngine.WarmUp();
+        }
+        catch (Exception)
+        {
+            // The compiler asks again and sees the failure itself.
+        }
+    }, null);
 
     public static void Validate(YamlFile file, string schemaName, DiagnosticBag diagnostics)
     {
