@@ -68,14 +68,12 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     private static List<JsonElement> Failed(List<JsonElement> checks) => checks.Where(c => !c.GetProperty("ok").GetBoolean()).ToList();
 
     [Fact]
-    public async Task AHealthySetup_PassesEveryLiveCheck_OnlyTheShippedWinbackPlaybooksGapsFail()
+    public async Task AHealthySetup_PassesEveryCheck_AndExitsZero()
     {
         var (exit, output, checks) = await DoctorAsync();
 
-        var failed = Failed(checks);
-        Assert.All(failed, c => Assert.Equal("winback-exclusions", c.GetProperty("subject").GetString()));
-        Assert.Equal(["no value", "no link to the shop admin"], failed.Select(c => c.GetProperty("detail").GetString()));
-        Assert.Equal(1, exit);
+        Assert.Empty(Failed(checks));
+        Assert.Equal(0, exit);
         Assert.Equal("authorized in Fake Workspace (T0FAKETEAM) as retention-bot", Find(checks, "slack", "auth.test").GetProperty("detail").GetString());
         Assert.True(Find(checks, "slack", "scopes").GetProperty("ok").GetBoolean());
         Assert.True(Find(checks, "slack", "vip-saves").GetProperty("ok").GetBoolean());
@@ -86,19 +84,18 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AllPass_ExitsZero_WhenTheWinbackPlaybookHasAValueAndAShopLink()
+    public async Task APlaybookWithoutAValueOrAShopLink_FailsThoseTwoChecks_WithTheirFixes()
     {
-        _dir.Replace("winback-exclusions.yaml", "owner: lifecycle-marketer", "owner: lifecycle-marketer\nvalue: customer.ltv");
-        var text = File.ReadAllText(_dir.FilePath("winback-exclusions.yaml"));
-        var links = text.IndexOf("  links:", StringComparison.Ordinal);
-        Assert.True(links > 0, "the winback playbook has a links list");
-        File.WriteAllText(_dir.FilePath("winback-exclusions.yaml"), text.Insert(links + "  links:\n".Length,
-            "    - label: Shop customer\n      url: \"{{ links.shop_customer }}\"\n"));
+        _dir.Replace("winback-exclusions.yaml", "value: customer.ltv\n", "");
+        _dir.Replace("winback-exclusions.yaml", "    - label: Shop admin\n      url: \"{{ links.shop_customer }}\"\n", "");
 
         var (exit, _, checks) = await DoctorAsync();
 
-        Assert.Empty(Failed(checks));
-        Assert.Equal(0, exit);
+        var failed = Failed(checks);
+        Assert.All(failed, c => Assert.Equal("winback-exclusions", c.GetProperty("subject").GetString()));
+        Assert.Equal(["no value", "no link to the shop admin"], failed.Select(c => c.GetProperty("detail").GetString()));
+        Assert.StartsWith("winback-exclusions.yaml: add value:", Path.GetFileName(failed[0].GetProperty("fix").GetString()!), StringComparison.Ordinal);
+        Assert.Equal(1, exit);
     }
 
     [Fact]
