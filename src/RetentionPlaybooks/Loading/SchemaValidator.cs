@@ -34,20 +34,31 @@ internal static class SchemaValidator
     /// reading their JSON by reflection) is the largest part of a cold <c>playbooks validate</c>, and can run while the files are
     /// read and parsed. Nothing waits for it; <see cref="Get"/> then finds them built, or waits for the one under way.
     /// </summary>
-    public static void WarmUp() => ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+    public static void WarmUp()
     {
-        try
+        // Two work items: the schemas in the order the compiler needs them, and the Liquid parser beside them (the compiler's
+        // thread mostly waits for the first schema meanwhile, so on two cores both run).
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => Quietly(static () =>
         {
             Get(Workspace);
             Get(DataModel);
             Get(Playbook);
-            Templates.LiquidEngine.WarmUp();
-        }
-        catch (Exception)
+        }), null);
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => Quietly(Templates.LiquidEngine.WarmUp), null);
+    }
+
+    private static void Quietly(Action warm)
+    {
+        try
         {
-            // The compiler asks again and sees the failure itself.
+            warm();
         }
-    }, null);
+#pragma warning disable CA1031 // A warm-up that fails changes nothing: the compiler asks again and sees the failure itself.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     public static void Validate(YamlFile file, string schemaName, DiagnosticBag diagnostics)
     {

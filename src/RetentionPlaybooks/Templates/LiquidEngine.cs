@@ -20,8 +20,9 @@ internal static class LiquidEngine
 
     private static readonly FluidParser Parser = new();
 
-    /// <summary>Builds the Liquid parser (this class's static state) ahead of the first template: see <see cref="Loading.SchemaValidator.WarmUp"/>.</summary>
-    public static void WarmUp() => _ = Parser.ToString();
+    /// <summary>Builds the Liquid parser (this class's static state) and runs it once over a template with the usual parts — output,
+    /// filter, tag — so the code a playbook's first template needs is ready: see <see cref="Loading.SchemaValidator.WarmUp"/>.</summary>
+    public static void WarmUp() => Parser.TryParse("{{ customer.first_name | default: 'x' }}{% if event.value > 1 %}{{ event.value | money }}{% endif %}", out _, out _);
 
     /// <summary>The most parsed templates kept: 4,096. Every edit of a playbook that a host reloads adds new sources, so an unbounded cache only grows.</summary>
     private const int MaxCachedTemplates = 4096;
