@@ -76,7 +76,7 @@ public sealed class DigestTests : IAsyncDisposable
         Assert.Equal("Digest: 3 escalations for vip-saves", digest.Text);
         // Oldest first; these three share their signal's time, so any order of them is right.
         Assert.Equal(decisions.Skip(1).Select(d => d.EscalationId!).Order(StringComparer.Ordinal), LineIds(digest).Order(StringComparer.Ordinal));
-        Assert.Contains(digest.Blocks!, b => b!["text"]?["text"]?.GetValue<string>().Contains(" · $185.00 · <@U07RETLEAD>", StringComparison.Ordinal) == true);
+        Assert.Contains(digest.Blocks!, b => b!["text"]?["text"]?.GetValue<string>().StartsWith("*VIP cart abandoned: $185.00* · <@U07RETLEAD> · <!date^", StringComparison.Ordinal) == true);
         Assert.DoesNotContain("Maria", digest.Body.ToJsonString(), StringComparison.Ordinal);
         // Nothing more: one digest for the interval.
         _host.Time.Advance(TimeSpan.FromHours(1));

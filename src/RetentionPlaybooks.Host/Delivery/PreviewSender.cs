@@ -62,7 +62,9 @@ internal sealed class PreviewSender(TimeProvider time, TextWriter console) : IDe
         lock (console)
         {
             var what = item.Kind switch { DeliveryKind.Update => "update of ", DeliveryKind.ThreadReply => "thread reply to ", DeliveryKind.Forward => "SLA escalation of ", DeliveryKind.Digest => "digest ", _ => "" };
-            console.WriteLine($"[preview] #{item.Channel} ← {item.Playbook} ({what}escalation {item.EscalationId}); no Slack token set, see /preview");
+            console.WriteLine(item.Kind == DeliveryKind.Digest
+                ? $"[preview] {item.Target} ← digest {item.EscalationId}; no Slack token set, see /preview"
+                : $"[preview] #{item.Channel} ← {item.Playbook} ({what}escalation {item.EscalationId}); no Slack token set, see /preview");
             console.WriteLine(TerminalPreview.Render(model));
             console.WriteLine();
         }

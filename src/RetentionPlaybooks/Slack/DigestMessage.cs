@@ -35,7 +35,11 @@ internal static class DigestMessage
     {
         var title = escalation.Message.Model.Blocks.OfType<HeaderBlock>().FirstOrDefault()?.Text.Text is { Length: > 0 } t ? t : playbook.Id;
         var parts = new List<string>(5) { $"*{Mrkdwn.Escape(title)}*" };
-        if (escalation.Value is { } value) parts.Add(Mrkdwn.Escape(MarketerFilters.FormatMoney(value, MarketerFilters.DefaultCurrency)));
+        // The value, unless the title already shows it (the VIP cart's does).
+        if (escalation.Value is { } value && MarketerFilters.FormatMoney(value, MarketerFilters.DefaultCurrency) is var money && !title.Contains(money, StringComparison.Ordinal))
+        {
+            parts.Add(Mrkdwn.Escape(money));
+        }
         parts.Add($"<@{playbook.Owner.SlackUser}>");
         parts.Add(Date(escalation.EvaluatedAt));
         // The message's first link button: its URL was allow-listed when the message was rendered.

@@ -38,7 +38,8 @@ public sealed class DigestMessageTests
 
         Assert.Equal("rp_line_01JDIGESTLINE0000000000001", line.BlockId);
         var text = line.Text!.Text;
-        Assert.StartsWith("*VIP cart abandoned: $184.00* · $184.00 · <@U07RETLEAD> · <!date^1795871100^{time}|13:05 UTC> · <https://", text, StringComparison.Ordinal);
+        // The title shows the value already: it is not repeated.
+        Assert.StartsWith("*VIP cart abandoned: $184.00* · <@U07RETLEAD> · <!date^1795871100^{time}|13:05 UTC> · <https://", text, StringComparison.Ordinal);
         var menu = Assert.IsType<StaticSelectElement>(line.Accessory);
         Assert.Equal(DigestMessage.CaseMenuId, menu.ActionId);
         Assert.Equal(
@@ -51,10 +52,15 @@ public sealed class DigestMessageTests
     public void Line_WithoutAValue_LeavesItOut_AndALinkTargetWithMarkupCharactersIsEncoded()
     {
         var escalation = Escalation("01JDIGESTLINE0000000000002", 184m, At) with { Value = null };
+        var otherValue = Escalation("01JDIGESTLINE0000000000003", 184m, At) with { Value = 99.5m };
 
         var text = DigestMessage.Line(escalation, Vip).Text!.Text;
+        var other = DigestMessage.Line(otherValue, Vip).Text!.Text;
 
         Assert.DoesNotContain(" · $184.00 ·", text, StringComparison.Ordinal);
+        Assert.StartsWith("*VIP cart abandoned: $184.00* · <@", text, StringComparison.Ordinal);
+        // A value the title does not show is on the line.
+        Assert.StartsWith("*VIP cart abandoned: $184.00* · $99.50 · <@U07RETLEAD> · ", other, StringComparison.Ordinal);
         Assert.Equal("https://x.example/a%7Cb%3Cc%3Ed%20e&amp;f", DigestMessage.LinkTarget("https://x.example/a|b<c>d e&f"));
         Assert.Equal("https://x.example/plain", DigestMessage.LinkTarget("https://x.example/plain"));
         Assert.Equal("%7Cstarts-with-a-bar", DigestMessage.LinkTarget("|starts-with-a-bar"));
