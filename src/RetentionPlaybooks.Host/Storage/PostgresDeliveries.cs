@@ -35,7 +35,7 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
         return true;
     }, ct);
 
-    private static string InLane(DeliveryLane lane) => lane == DeliveryLane.CustomerIo ? "d.kind = 'CustomerIo'" : "d.kind <> 'CustomerIo'";
+    private static string InLane(DeliveryLane lane) => DeliveryKinds.Of(lane);
 
     public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null) =>
         db.WriteAsync(async (connection, transaction) =>
@@ -294,7 +294,9 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
         var list = new List<DeliveryItem>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            list.Add(new DeliveryItem(reader.GetString(0), reader.GetString(1), Enum.Parse<DeliveryKind>(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+            // A kind a newer host wrote is not ours to show or send.
+            if (!DeliveryKinds.TryRead(reader.GetString(2), out var kind)) continue;
+            list.Add(new DeliveryItem(reader.GetString(0), reader.GetString(1), kind, reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), (byte[])reader[6], Enum.Parse<DeliveryState>(reader.GetString(7)), reader.GetInt32(8), At(reader.GetInt64(9)), At(reader.GetInt64(10)),
                 TextOf(reader, 11), TextOf(reader, 12), TextOf(reader, 13), reader.GetBoolean(14), TextOf(reader, 15), TextOf(reader, 16), TextOf(reader, 17)));
         }

@@ -28,7 +28,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
     }, ct);
 
     /// <summary>The SQL condition of a lane (kind is CustomerIo, or is not), on the deliveries aliased <c>d</c>.</summary>
-    private static string InLane(DeliveryLane lane) => lane == DeliveryLane.CustomerIo ? "d.kind = 'CustomerIo'" : "d.kind <> 'CustomerIo'";
+    private static string InLane(DeliveryLane lane) => DeliveryKinds.Of(lane);
 
     public Task<DeliveryItem?> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct, DeliveryLane lane = DeliveryLane.Slack, DeliveryRate? rate = null) =>
         db.Write((connection, transaction) =>
@@ -299,7 +299,9 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         var list = new List<DeliveryItem>();
         while (reader.Read())
         {
-            list.Add(new DeliveryItem(reader.GetString(0), reader.GetString(1), Enum.Parse<DeliveryKind>(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+            // A kind a newer host wrote is not ours to show or send.
+            if (!DeliveryKinds.TryRead(reader.GetString(2), out var kind)) continue;
+            list.Add(new DeliveryItem(reader.GetString(0), reader.GetString(1), kind, reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), (byte[])reader[6], Enum.Parse<DeliveryState>(reader.GetString(7)), reader.GetInt32(8), At(reader.GetInt64(9)), At(reader.GetInt64(10)),
                 TextOf(reader, 11), TextOf(reader, 12), TextOf(reader, 13), reader.GetInt64(14) != 0, TextOf(reader, 15), TextOf(reader, 16), TextOf(reader, 17)));
         }

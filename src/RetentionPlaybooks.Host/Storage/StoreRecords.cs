@@ -115,6 +115,21 @@ internal enum DeliveryKind
     Digest,
 }
 
+/// <summary>The SQL conditions of the lanes, over the deliveries aliased <c>d</c>: only the kinds this version knows, so a delivery
+/// of a kind a newer host added (during a rolling upgrade) is left to the hosts that know it instead of failing every claim.</summary>
+internal static class DeliveryKinds
+{
+    public static readonly string SlackLane =
+        "d.kind IN (" + string.Join(", ", Enum.GetNames<DeliveryKind>().Where(k => k != nameof(DeliveryKind.CustomerIo)).Select(k => $"'{k}'")) + ")";
+
+    public const string CustomerIoLane = "d.kind = 'CustomerIo'";
+
+    public static string Of(DeliveryLane lane) => lane == DeliveryLane.CustomerIo ? CustomerIoLane : SlackLane;
+
+    /// <summary>A stored kind this version knows; false for one a newer version wrote (its row is not read).</summary>
+    public static bool TryRead(string stored, out DeliveryKind kind) => Enum.TryParse(stored, ignoreCase: false, out kind) && Enum.IsDefined(kind) && !char.IsDigit(stored[0]);
+}
+
 /// <summary>Which worker claims a delivery: Slack's (posts, updates, replies, forwards, ephemeral replies) or Customer.io's
 /// (write-back). Each has its own loop, so one destination's outage never delays the other's work.</summary>
 internal enum DeliveryLane
