@@ -78,6 +78,11 @@ public sealed class DigestTests : IAsyncDisposable
         Assert.Equal(decisions.Skip(1).Select(d => d.EscalationId!).Order(StringComparer.Ordinal), LineIds(digest).Order(StringComparer.Ordinal));
         Assert.Contains(digest.Blocks!, b => b!["text"]?["text"]?.GetValue<string>().StartsWith("*VIP cart abandoned: $185.00* · <@U07RETLEAD> · <!date^", StringComparison.Ordinal) == true);
         Assert.DoesNotContain("Maria", digest.Body.ToJsonString(), StringComparison.Ordinal);
+        // The report: four cases, two messages (the post and the digest) against the budget.
+        var report = System.Text.Json.JsonDocument.Parse(await _host.Client.GetStringAsync("/report?format=json")).RootElement;
+        Assert.Equal(4, report.GetProperty("totals").GetProperty("escalated").GetInt64());
+        var day = Assert.Single(report.GetProperty("channel_days").EnumerateArray());
+        Assert.Equal(("vip-saves", 1, 2), (day.GetProperty("channel").GetString(), day.GetProperty("budget").GetInt32(), day.GetProperty("messages").GetInt64()));
         // Nothing more: one digest for the interval.
         _host.Time.Advance(TimeSpan.FromHours(1));
         await _host.DrainAsync();

@@ -23,7 +23,7 @@ internal sealed class PostgresReport(PostgresDatabase db) : IReportStore
         SqliteReport.Pass pass;
         await using (var q = Command(connection, null,
             """
-            SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at
+            SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at, digest_id
             FROM escalations WHERE created_at >= @f AND created_at < @t AND dead_at IS NULL
             """))
         {

@@ -98,6 +98,14 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
 
         public Dictionary<(string, DateOnly), long> Days { get; } = [];
 
+        /// <summary>The digests seen so far, each with its channel and the day of its first case: one message each.</summary>
+        public Dictionary<string, (string Channel, DateOnly Day)> Digests { get; } = new(StringComparer.Ordinal);
+
+        public void AddDigest(string id, (string Channel, DateOnly Day) at)
+        {
+            if (!Digests.TryGetValue(id, out var seen) || at.Day < seen.Day) Digests[id] = at;
+        }
+
         public List<(string Playbook, string Channel, long Milliseconds)> Acks { get; } = [];
 
         /// <summary>Cases created in [<paramref name="from"/>, <paramref name="to"/>); outcomes counted by day when marked in the report's [f, t).</summary>
@@ -105,7 +113,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         {
             using var q = Command(connection, null,
                 $"""
-                SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at
+                SELECT playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome, outcome_reason, outcome_at, hold_written_at, digest_id
                 FROM escalations {scan} WHERE created_at >= $f AND created_at < $t AND dead_at IS NULL
                 """);
             Bind(q, ("$f", from), ("$t", to));
@@ -114,7 +122,9 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
         }
 
         /// <summary>Tallies the rows of a cases query (playbook, channel, created_at, sla_due_at, value, acknowledged_at, outcome,
-        /// outcome_reason, outcome_at, hold_written_at), whichever engine ran it; outcomes counted by day when marked in [f, t).</summary>
+        /// outcome_reason, outcome_at, hold_written_at, digest_id), whichever engine ran it; outcomes counted by day when marked in
+        /// [f, t). A channel's messages a day are its cases posted on their own, and one for each digest (on the day of its first
+        /// case): a case rolled into a digest is a case, not a message.</summary>
         public static Pass Read(System.Data.Common.DbDataReader r, long f, long t, long n)
         {
             var pass = new Pass();
@@ -163,7 +173,8 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                 }
                 if (!r.IsDBNull(9)) tally.HoldsWritten++;
                 var day = (channel, DateOnly.FromDayNumber(Epoch + (int)(created / 86_400_000)));
-                days[day] = days.GetValueOrDefault(day) + 1;
+                if (r.IsDBNull(10)) days[day] = days.GetValueOrDefault(day) + 1;
+                else pass.AddDigest(r.GetString(10), day);
             }
             return pass;
         }
@@ -179,7 +190,9 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
                     Money(c.ValueAtStake), Money(c.ValueSaved), c.HoldsWritten));
             }
             data.LostReasons.AddRange(Lost.Select(l => (l.Key.Item1, l.Key.Item2, l.Key.Item3, l.Value)));
-            data.ChannelDays.AddRange(Days.Select(d => (d.Key.Item1, d.Key.Item2, d.Value)));
+            var messages = new Dictionary<(string, DateOnly), long>(Days);
+            foreach (var at in Digests.Values) messages[at] = messages.GetValueOrDefault(at) + 1;
+            data.ChannelDays.AddRange(messages.Select(d => (d.Key.Item1, d.Key.Item2, d.Value)));
             return OutcomeDays;
         }
 
@@ -197,6 +210,7 @@ internal sealed class SqliteReport(SqliteDatabase db) : IReportStore
             }
             foreach (var (key, v) in other.Lost) Lost[key] = Lost.GetValueOrDefault(key) + v;
             foreach (var (key, v) in other.Days) Days[key] = Days.GetValueOrDefault(key) + v;
+            foreach (var (id, at) in other.Digests) AddDigest(id, at);
             Acks.AddRange(other.Acks);
             return this;
         }
