@@ -210,7 +210,7 @@ internal sealed class PostgresDeliveries(PostgresDatabase db) : IDeliveryStore
         await using var open = Command(connection, transaction,
             """
             SELECT d.id, d.due_at, (SELECT COUNT(*) FROM escalations x WHERE x.digest_id = d.id) FROM deliveries d
-            WHERE d.kind = 'Digest' AND d.target = @t AND d.state = 'Pending' AND d.attempts = 0
+            WHERE d.kind = 'Digest' AND d.target = @t AND d.state = 'Pending' AND d.attempts = 0 AND NOT d.in_doubt
             ORDER BY d.due_at DESC, d.id DESC LIMIT 1
             FOR UPDATE OF d
             """);

@@ -106,7 +106,7 @@ internal sealed class SqliteDeliveries(SqliteDatabase db) : IDeliveryStore
         using var open = Command(connection, transaction,
             """
             SELECT d.id, d.due_at, (SELECT COUNT(*) FROM escalations x WHERE x.digest_id = d.id) FROM deliveries d
-            WHERE d.kind = 'Digest' AND d.target = $t AND d.state = 'Pending' AND d.attempts = 0
+            WHERE d.kind = 'Digest' AND d.target = $t AND d.state = 'Pending' AND d.attempts = 0 AND d.in_doubt = 0
             ORDER BY d.due_at DESC, d.id DESC LIMIT 1
             """);
         Bind(open, ("$t", target));

@@ -156,6 +156,28 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Digest_GivenBackAfterARateLimit_TakesLinesAgain_ButNotOnceItMayHaveBeenPosted()
+    {
+        await EscalateAsync(Store, A, inbox => DigestCase("E1", inbox, digested: true));
+        Time.Advance(Every);
+        var digest = (await ClaimDeliveryAsync(Store))!;
+        // Slack answered 429: nothing was posted, the attempt is given back; the digest is open again.
+        await Store.Deliveries.MarkRetryAsync(A, digest.Id, Now + TimeSpan.FromSeconds(30), "ratelimited", countAttempt: false, inDoubt: false, Now + TimeSpan.FromSeconds(30), CancellationToken.None);
+        await EscalateAsync(Store, A, inbox => DigestCase("E2", inbox, digested: true));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var again = (await ClaimDeliveryAsync(Store))!;
+        // A lookup that could not tell whether it was posted: the attempt given back, but in doubt. Lines filed now must not join
+        // it: if the lookup finds the earlier post, they would be marked posted without ever being shown.
+        await Store.Deliveries.MarkRetryAsync(A, again.Id, Now + TimeSpan.FromSeconds(30), "lookup failed", countAttempt: false, inDoubt: true, Now + TimeSpan.FromSeconds(30), CancellationToken.None);
+        await EscalateAsync(Store, A, inbox => DigestCase("E3", inbox, digested: true));
+
+        Assert.Equal(digest.Id, again.Id);
+        Assert.Equal(digest.Id, (await Store.Actions.CaseAsync("E2", CancellationToken.None))!.DigestId);
+        Assert.Equal("Digest: 2 escalations for vip-saves", System.Text.Json.Nodes.JsonNode.Parse(again.Body)!["text"]!.GetValue<string>());
+        Assert.NotEqual(digest.Id, (await Store.Actions.CaseAsync("E3", CancellationToken.None))!.DigestId);
+    }
+
+    [Fact]
     public async Task Digest_TwoHostsFilingAtOnce_FileIntoOneDigest()
     {
         var other = await AnotherAsync();
