@@ -44,8 +44,10 @@ internal static class DigestMessage
         parts.Add(Date(escalation.EvaluatedAt));
         // The message's first link button: its URL was allow-listed when the message was rendered.
         var link = escalation.Message.Model.Blocks.OfType<ActionsBlock>().SelectMany(a => a.Elements).OfType<ButtonElement>().FirstOrDefault(b => b.Url is not null);
-        if (link is not null) parts.Add($"<{LinkTarget(link.Url!)}|{Mrkdwn.Escape(link.Text.Text).Replace('|', '¦')}>");
-        var text = BlockKitLimits.Trim(string.Join(" · ", parts), BlockKitLimits.SectionText);
+        var text = string.Join(" · ", parts);
+        // The link goes whole or not at all: a link cut by the section's limit would leave its markup open.
+        var linked = link is null ? null : $"{text} · <{LinkTarget(link.Url!)}|{Mrkdwn.Escape(link.Text.Text).Replace('|', '¦')}>";
+        text = linked is not null && linked.Length <= BlockKitLimits.SectionText ? linked : BlockKitLimits.Trim(text, BlockKitLimits.SectionText);
         return new SectionBlock(new MrkdwnText(text), []) { BlockId = LineBlockPrefix + escalation.Id, Accessory = CaseMenu(escalation.Id, playbook.LostReasons) };
     }
 

@@ -67,6 +67,30 @@ public sealed class DigestMessageTests
     }
 
     [Fact]
+    public void Line_WithALinkTooLongForTheSection_LeavesTheLinkOut_NeverCutsIt()
+    {
+        var escalation = Escalation("01JDIGESTLINE0000000000004", 184m, At);
+        var longUrl = "https://acme-coffee.myshopify.com/admin/customers/" + new string('9', 2950);
+        var blocks = escalation.Message.Model.Blocks
+            .Select(b => b is ActionsBlock { BlockId: "links" } ? new ActionsBlock([new ButtonElement(new PlainText("Shop"), longUrl, "link_0")]) { BlockId = "links" } : b)
+            .ToList();
+        var longLink = escalation with { Message = new SlackMessage(escalation.Message.Model with { Blocks = blocks }) };
+
+        var text = DigestMessage.Line(longLink, Vip).Text!.Text;
+
+        Assert.DoesNotContain("<https://", text, StringComparison.Ordinal);
+        Assert.EndsWith("UTC>", text, StringComparison.Ordinal);
+        Assert.True(text.Length <= BlockKitLimits.SectionText);
+        // One character shorter in all and the link fits, whole.
+        const string prefix = "https://acme-coffee.myshopify.com/admin/customers/";
+        var fits = prefix + new string('9', BlockKitLimits.SectionText - prefix.Length - text.Length - " · <|Shop>".Length);
+        var withFit = longLink with { Message = new SlackMessage(escalation.Message.Model with { Blocks = [.. blocks.Select(b => b is ActionsBlock { BlockId: "links" } ? new ActionsBlock([new ButtonElement(new PlainText("Shop"), fits, "link_0")]) { BlockId = "links" } : b)] }) };
+        var fitted = DigestMessage.Line(withFit, Vip).Text!.Text;
+        Assert.Equal(BlockKitLimits.SectionText, fitted.Length);
+        Assert.EndsWith("|Shop>", fitted, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Line_EscapesTheTitle_NoCustomerTextCanMentionOrLink()
     {
         // The shipped title shows only the money value; a title that quoted customer text would be escaped by the renderer and again here.
