@@ -86,6 +86,33 @@ public sealed class BlockActionReaderTests
     }
 
     [Fact]
+    public void AButton_ReadsItsValue_EvenBesideAChosenOptionItShouldNotHave()
+    {
+        var saved = new JsonObject
+        {
+            ["action_id"] = BlockActionReader.SavedId, ["action_ts"] = "3.1", ["value"] = "E1",
+            ["selected_option"] = new JsonObject { ["value"] = "E2" },
+        };
+
+        var (ok, _, actions, error) = Read(Form(Payload(saved)));
+
+        Assert.True(ok, error);
+        Assert.Equal("E1", actions[0].EscalationId);
+    }
+
+    [Fact]
+    public void Lost_WithNeitherAChosenOptionNorAValue_IsRefused_NotAnError()
+    {
+        var lost = new JsonObject { ["action_id"] = BlockActionReader.LostId, ["action_ts"] = "3.2" };
+
+        var (ok, _, actions, error) = Read(Form(Payload(lost)));
+
+        Assert.False(ok);
+        Assert.Empty(actions);
+        Assert.Equal("the rp_lost action's value is not an escalation id", error);
+    }
+
+    [Fact]
     public void Lost_FromASelect_ReadsTheChosenOption_OverTheElementsValue()
     {
         var select = new JsonObject

@@ -235,6 +235,21 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recheck_BudgetSpentMeanwhile_WithoutADigestFiling_HoldsTheEscalationBack()
+    {
+        var other = await AnotherAsync();
+        await EscalateAsync(other, B, inbox => DigestCase("E1", inbox, digested: false, budget: 1));
+
+        // The channel declares a digest in the recheck, but the escalation came without its filing (its line): held back, as
+        // on a channel without a digest — never filed into a digest it has no line for.
+        var decision = await EscalateAsync(Store, A, inbox => DigestCase("E2", inbox, digested: false, budget: 1) with { Digest = null });
+
+        Assert.Equal(("suppressed", null), (decision.Outcome, decision.EscalationId));
+        Assert.StartsWith("channel budget: 1 message(s) to vip-saves", decision.Reason, StringComparison.Ordinal);
+        Assert.Null(await Store.Actions.CaseAsync("E2", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Digest_Dead_FreesItsCasesGuardrails_AndCancelsTheirClocks()
     {
         await EscalateAsync(Store, A, inbox => DigestCase("E1", inbox, digested: true));
