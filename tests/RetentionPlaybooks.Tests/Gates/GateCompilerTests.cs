@@ -17,6 +17,27 @@ public sealed class GateCompilerTests
     }
 
     [Fact]
+    public void Compile_ListsTheReadsUnderANot_ACall_AndAList()
+    {
+        var negated = GateTestModel.Compile("not customer.vip");
+        var counted = GateTestModel.Compile("count(event.items) > 2");
+        var listed = GateTestModel.Compile("customer.plan in [\"gold\", customer.id]");
+
+        Assert.Equal(["customer.vip"], negated.Reads.Select(f => f.Path));
+        Assert.Equal(["event.items"], counted.Reads.Select(f => f.Path));
+        Assert.Equal(["customer.plan", "customer.id"], listed.Reads.Select(f => f.Path));
+    }
+
+    [Fact]
+    public void Compile_NullArguments_AreRefused()
+    {
+        var map = new ScalarSourceMap("x.yaml", 1, 1, ScalarKind.Plain, "customer.vip");
+
+        Assert.Throws<ArgumentNullException>(() => GateCompiler.Compile("customer.vip", map, null!, new DiagnosticBag()));
+        Assert.Throws<ArgumentNullException>(() => GateCompiler.Compile("customer.vip", map, GateTestModel.EventScope, null!));
+    }
+
+    [Fact]
     public void Compile_GateInDoubleQuotedYaml_PointsAtTheFileColumn()
     {
         // gate: "customer.ltvv >= 500" on line 12, the scalar's quote at column 11.
