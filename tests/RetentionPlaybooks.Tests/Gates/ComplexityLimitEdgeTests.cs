@@ -146,4 +146,27 @@ public sealed class ComplexityLimitEdgeTests
         Assert.Equal(("RP0408", 12), (d.Code, d.Location.Column));
         Assert.Contains("longer than 1,000 characters", d.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SiblingGroups_MoreThanTheNestingLimit_CompileWhenNoneIsDeep()
+    {
+        // Nesting counts depth, not groups: each group closes before the next opens.
+        var groups = string.Join(" and ", Enumerable.Repeat("(customer.vip)", GateLimits.MaxNesting + 3));
+        var nots = string.Join(" and ", Enumerable.Repeat("not customer.vip", GateLimits.MaxNesting + 3));
+
+        Assert.NotNull(GateTestModel.Compile(groups));
+        Assert.NotNull(GateTestModel.Compile(nots));
+    }
+
+    [Theory]
+    [InlineData("customer.plan == \"open")]
+    [InlineData("customer.plan == \"a\\qb\"")]
+    public void ALexingMistake_IsASyntaxError(string gate)
+    {
+        var lexer = new RetentionPlaybooks.Gates.Syntax.Lexer(gate, new RetentionPlaybooks.Text.ScalarSourceMap("x.yaml", 1, 1, RetentionPlaybooks.Text.ScalarKind.Plain, gate), new RetentionPlaybooks.Diagnostics.DiagnosticBag());
+
+        lexer.LexAll();
+
+        Assert.True(lexer.HasSyntaxErrors);
+    }
 }
