@@ -153,4 +153,13 @@ public sealed class MarketerFilterEdgeTests
 
         Assert.Equal("3 days ago", Render("{{ customer.last_order_at | time_ago }}", customer));
     }
+
+    [Fact]
+    public void MoneyAndTimeAgo_OfTextThatIsNoNumberOrTime_ShowTheTextAsItIs_AndOfNothing_Nothing()
+    {
+        Assert.Equal("abc", Render("{{ 'abc' | money }}"));
+        Assert.Equal("abc", Render("{{ 'abc' | time_ago }}"));
+        Assert.Equal("none", Render("{{ '' | money | default: 'none' }}"));
+        Assert.Equal("none", Render("{{ '' | time_ago | default: 'none' }}"));
+    }
 }
