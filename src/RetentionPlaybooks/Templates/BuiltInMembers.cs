@@ -36,9 +36,6 @@ internal static class BuiltInMembers
         new("links", "shop_order", "the order in the shop admin (needs event.order_id and shop.admin_domain)"),
     ];
 
-    /// <summary>The link names every playbook can use.</summary>
-    public static readonly IReadOnlyList<string> Links = [.. All.Where(m => m.Root == "links").Select(m => m.Name)];
-
     /// <summary>The members each built-in root has for a playbook with this trigger.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> RootsFor(TriggerKind trigger) =>
         All.Where(m => !m.AttributeChangeOnly || trigger == TriggerKind.Attribute)
