@@ -125,4 +125,15 @@ public sealed class LiquidEngineTests
 
         Assert.Equal("A1×2 $10.00;B2×1 $5.50;", Render("{% for item in event.items %}{{ item.sku }}×{{ item.quantity }} {{ item.price | money }};{% endfor %}", evt: evt));
     }
+
+    [Fact]
+    public void TheModel_KeepsNumbersPastADecimalAsText_AtTheEdge_AndTheLastOfADuplicateKey()
+    {
+        Assert.Equal("1E+300", TemplateModel.FromJson(Json("1e300")));
+        Assert.Equal("7.9E+27", TemplateModel.FromValue(RetentionPlaybooks.Evaluation.Value.Number(7.9e27)));
+        Assert.Equal(7.8e27m, TemplateModel.FromValue(RetentionPlaybooks.Evaluation.Value.Number(7.8e27)));
+        Assert.Equal("-1E+300", TemplateModel.FromValue(RetentionPlaybooks.Evaluation.Value.Number(-1e300)));
+        var duplicate = Assert.IsType<Dictionary<string, object?>>(TemplateModel.FromJson(Json("""{"a":1,"a":2}""")));
+        Assert.Equal(2m, duplicate["a"]);
+    }
 }
