@@ -28,6 +28,19 @@ public sealed class GateCompilerTests
         Assert.Equal(["customer.plan", "customer.id"], listed.Reads.Select(f => f.Path));
     }
 
+    [Theory]
+    [InlineData("customer.favourite_colour == \"red\"", "unknown field \"customer.favourite_colour\"")]
+    [InlineData("qqqqqqqq.ltv >= 1", "unknown field \"qqqqqqqq.ltv\"")]
+    [InlineData("custmer.ltv >= 500", "unknown field \"custmer.ltv\"; did you mean \"customer.ltv\"?")]
+    public void Compile_AnUnknownFieldWithNothingClose_SaysSoWithoutASuggestion(string gate, string message)
+    {
+        var diagnostics = new DiagnosticBag();
+
+        Assert.Null(GateCompiler.Compile(gate, new ScalarSourceMap("x.yaml", 1, 1, ScalarKind.Plain, gate), GateTestModel.EventScope, diagnostics));
+
+        Assert.Equal(message, Assert.Single(diagnostics).Message);
+    }
+
     [Fact]
     public void Compile_NullArguments_AreRefused()
     {
