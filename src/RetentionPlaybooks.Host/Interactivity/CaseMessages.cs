@@ -141,14 +141,7 @@ internal static class CaseMessages
     internal static byte[] Reminder(string escalationId, CompiledPlaybook playbook, SlaSchedule schedule)
     {
         var text = $":alarm_clock: <@{playbook.Owner.SlackUser}> nobody has acknowledged this case yet; its SLA ({DurationSyntax.Format(playbook.Sla)}) ends {Date(schedule.DueAt)}.";
-        var message = new JsonObject
-        {
-            ["text"] = text,
-            ["unfurl_links"] = false,
-            ["unfurl_media"] = false,
-            ["metadata"] = new JsonObject { ["event_type"] = ReminderEventType, ["event_payload"] = new JsonObject { ["escalation_id"] = escalationId, ["playbook"] = playbook.Id } },
-        };
-        return Encoding.UTF8.GetBytes(message.ToJsonString());
+        return ThreadMessage(text, ReminderEventType, new JsonObject { ["escalation_id"] = escalationId, ["playbook"] = playbook.Id });
     }
 
     /// <summary>Message metadata of a hold-violation reply, so an in-doubt one is found again.</summary>
@@ -159,14 +152,7 @@ internal static class CaseMessages
     {
         var text = $":warning: *Hold violated:* promotional {Mrkdwn.Escape(promotion.Replace(':', ' '))} was sent to this customer at {Date(sentAt)}, while their "
             + $"retention hold runs until {Date(holdUntil)}. Check that promotion's filter or exit condition (docs/customerio-setup.md).";
-        var message = new JsonObject
-        {
-            ["text"] = text,
-            ["unfurl_links"] = false,
-            ["unfurl_media"] = false,
-            ["metadata"] = new JsonObject { ["event_type"] = HoldViolationEventType, ["event_payload"] = new JsonObject { ["escalation_id"] = escalationId, ["delivery_id"] = deliveryId, ["promotion"] = promotion } },
-        };
-        return Encoding.UTF8.GetBytes(message.ToJsonString());
+        return ThreadMessage(text, HoldViolationEventType, new JsonObject { ["escalation_id"] = escalationId, ["delivery_id"] = deliveryId, ["promotion"] = promotion });
     }
 
     /// <summary>Slack's date token (the reader's time zone) with a UTC fallback.</summary>
