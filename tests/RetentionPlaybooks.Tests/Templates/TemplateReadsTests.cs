@@ -152,3 +152,93 @@ public sealed class TemplateReadsTests
         Assert.Same(CheckClean(source).Template, CheckClean(source).Template);
     }
 }
+
+/// <summary>
+/// Every branch and argument of every Liquid tag is walked: a field printed in an else, in a loop's else or in a
+/// tablerow or cycle is a read the PII check must see (a branch left out would let customer data reach Slack unchecked),
+/// and a loop's limit, offset and columns are read but not printed.
+/// </summary>
+public sealed class TemplateBranchReadsTests
+{
+    private static List<(string Path, bool Printed)> Reads(string source) =>
+        CheckClean(source).Reads.Select(r => (r.Path, r.Printed)).ToList();
+
+    [Theory]
+    [InlineData("{% if customer.id %}{% else %}{{ customer.email }}{% endif %}")]
+    [InlineData("{% if customer.id %}{% elsif customer.phone %}{{ customer.email }}{% endif %}")]
+    [InlineData("{% unless customer.id %}{% else %}{{ customer.email }}{% endunless %}")]
+    [InlineData("{% case customer.id %}{% when true %}{% else %}{{ customer.email }}{% endcase %}")]
+    [InlineData("{% for item in event.items %}{% else %}{{ customer.email }}{% endfor %}")]
+    [InlineData("{% tablerow item in event.items %}{{ customer.email }}{% endtablerow %}")]
+    [InlineData("{% for item in event.items %}{% cycle customer.email, 'b' %}{% endfor %}")]
+    public void APrintedFieldInAnyBranch_IsAPrintedRead(string source)
+    {
+        Assert.Contains(("customer.email", true), Reads(source));
+    }
+
+    [Fact]
+    public void ALoopsLimitAndOffset_AreReadNotPrinted()
+    {
+        Assert.Equal(
+            [("event.items", false), ("customer.ltv", false), ("event.cart_value", false)],
+            Reads("{% for item in event.items limit: customer.ltv offset: event.cart_value %}{% endfor %}"));
+    }
+
+    [Fact]
+    public void ATablerowsLimitOffsetAndColumns_AreReadNotPrinted_AndItsVariableBindsToTheElement()
+    {
+        Assert.Equal(
+            [("event.items", false), ("customer.ltv", false), ("event.cart_value", false), ("customer.last_order_at", false), ("event.items.sku", true)],
+            Reads("{% tablerow item in event.items limit: customer.ltv offset: event.cart_value cols: customer.last_order_at %}{{ item.sku }} {{ tablerowloop.col }}{% endtablerow %}"));
+    }
+
+    [Fact]
+    public void ACyclesGroup_IsReadNotPrinted()
+    {
+        Assert.Contains(("customer.id", false), Reads("{% for item in event.items %}{% cycle customer.id: 'a', 'b' %}{% endfor %}"));
+    }
+
+    [Fact]
+    public void ALoopOverARange_BindsItsVariableToNothingFromTheData()
+    {
+        Assert.Equal([("customer.ltv", false)], Reads("{% for i in (1..customer.ltv) %}{{ i }}{% endfor %}"));
+    }
+
+    [Theory]
+    [InlineData("index")]
+    [InlineData("index0")]
+    [InlineData("rindex")]
+    [InlineData("rindex0")]
+    [InlineData("first")]
+    [InlineData("last")]
+    [InlineData("length")]
+    [InlineData("parentloop")]
+    [InlineData("col")]
+    [InlineData("col0")]
+    [InlineData("col_first")]
+    [InlineData("col_last")]
+    [InlineData("row")]
+    public void EveryLoopMember_IsKnown(string member)
+    {
+        CheckClean($"{{% for item in event.items %}}{{{{ forloop.{member} }}}}{{% endfor %}}");
+        CheckClean($"{{% tablerow item in event.items %}}{{{{ tablerowloop.{member} }}}}{{% endtablerow %}}");
+    }
+
+    [Fact]
+    public void AnUnknownLoopMember_IsAnUnknownVariable()
+    {
+        var (_, diagnostics) = Check("{% for item in event.items %}{{ forloop.idx }}{% endfor %}");
+
+        Assert.Equal("RP0402", Assert.Single(diagnostics).Code);
+    }
+
+    [Theory]
+    [InlineData("{% for item in event.items %}{% if forloop.first %}{% else %}{{ previous }}{% endif %}{% assign previous = item.sku %}{% endfor %}")]
+    [InlineData("{% for item in event.items %}{{ seen }}{% capture seen %}x{% endcapture %}{% endfor %}")]
+    [InlineData("{% for item in event.items %}{{ n }}{% increment n %}{% endfor %}")]
+    [InlineData("{% for item in event.items %}{{ n }}{% decrement n %}{% endfor %}")]
+    public void AVariableAssignedLaterInTheTemplate_IsKnownWhereItIsReadFirst(string source)
+    {
+        CheckClean(source);
+    }
+}
