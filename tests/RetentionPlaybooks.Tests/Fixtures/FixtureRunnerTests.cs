@@ -110,6 +110,35 @@ public sealed class FixtureRunnerTests : IDisposable
         Assert.Equal(["vip.json"], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void ACaseWithoutAClock_OrWithANowThatIsNoTime_IsADiagnostic_AndThePayloadsTimestampIsAClock()
+    {
+        const string noClock = "  - name: no clock\n    base: samples/vip-cart-abandoned.json\n    payload: { timestamp: null }\n    expect: { outcome: escalate, snapshot: false }\n";
+        const string badNow = "  - name: bad now\n    base: samples/vip-cart-abandoned.json\n    now: next tuesday\n    expect: { outcome: escalate, snapshot: false }\n";
+        const string stamped = "  - name: stamped\n    base: samples/vip-cart-abandoned.json\n    expect: { outcome: escalate, snapshot: false }\n";
+
+        var missing = Test(noClock);
+        var bad = Test(badNow);
+        var fromPayload = Test(stamped);
+
+        Assert.Contains("vip-cart-abandonment.tests.yaml(2,11): error RP0604: case \"no clock\" has no clock: give \"now\" or a \"timestamp\" in the payload", missing.Out, StringComparison.Ordinal);
+        Assert.Contains("vip-cart-abandonment.tests.yaml(4,10): error RP0602: case \"bad now\": \"now\" value \"next tuesday\" is not an ISO 8601 time", bad.Out, StringComparison.Ordinal);
+        Assert.Equal((1, 1, 0), (missing.Exit, bad.Exit, fromPayload.Exit));
+        Assert.False(Directory.Exists(_dir.FilePath(FixtureRunner.SnapshotFolder)));   // snapshot: false writes and reads none
+    }
+
+    [Theory]
+    [InlineData("vip", "vip")]
+    [InlineData("VIP cart", "vip  cart!")]
+    public void TwoCasesWithOneName_OrOneSnapshotFile_AreADiagnosticAtTheSecond_AndTheFirstRuns(string first, string second)
+    {
+        var result = Test($"  - name: {first}\n" + Vip + "    expect: { outcome: skip }\n" + $"  - name: \"{second}\"\n" + Vip + "    expect: { outcome: escalate }\n");
+
+        Assert.Contains($"vip-cart-abandonment.tests.yaml(6,11): error RP0605: case name \"{second}\" is used twice in this file", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"expected skip, but it would escalate", result.Out, StringComparison.Ordinal);
+        Assert.Equal(1, result.Exit);
+    }
+
     [Theory]
     [InlineData("Gold VIP, $184 cart", "gold-vip-184-cart")]
     [InlineData("  !! leading punctuation", "leading-punctuation")]
