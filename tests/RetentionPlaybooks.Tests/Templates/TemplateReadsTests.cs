@@ -1,3 +1,4 @@
+using RetentionPlaybooks.DataModel;
 using RetentionPlaybooks.Templates;
 using Xunit;
 using static RetentionPlaybooks.Tests.Templates.TemplateFixtures;
@@ -240,5 +241,96 @@ public sealed class TemplateBranchReadsTests
     public void AVariableAssignedLaterInTheTemplate_IsKnownWhereItIsReadFirst(string source)
     {
         CheckClean(source);
+    }
+
+    private static readonly TemplateScope AddressScope = BuildAddressScope();
+
+    private static TemplateScope BuildAddressScope()
+    {
+        var address = DataType.ObjectOf(new Dictionary<string, FieldSymbol>(StringComparer.Ordinal)
+        {
+            ["city"] = new("customer.address.city", "city", DataType.String, pii: "address"),
+            ["country"] = new("customer.address.country", "country", DataType.String),
+        });
+        return TemplateScope.Standard(new Dictionary<string, IReadOnlyDictionary<string, FieldSymbol>>
+        {
+            ["customer"] = new Dictionary<string, FieldSymbol>(StringComparer.Ordinal)
+            {
+                ["id"] = new("customer.id", "id", DataType.String),
+                ["email"] = new("customer.email", "email", DataType.String, pii: "email"),
+                ["address"] = new("customer.address", "address", address, pii: "address"),
+            },
+            ["event"] = CheckoutAbandoned.Properties,
+        });
+    }
+
+    [Fact]
+    public void AComputedIndexIntoAList_ReadsTheElement_AndTheIndexItselfUnprinted()
+    {
+        Assert.Equal(
+            [("customer.email", false), ("event.items.sku", true)],
+            Reads("{{ event.items[customer.email].sku }}").OrderBy(r => r.Path, StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public void AComputedIndexIntoAnObject_PrintsTheWholeObject()
+    {
+        var reads = CheckClean("{{ customer.address[customer.id] }}", AddressScope).Reads.Select(r => (r.Path, r.Printed)).ToList();
+
+        Assert.Contains(("customer.address", true), reads);
+        Assert.Contains(("customer.address.city", true), reads);
+        Assert.Contains(("customer.id", false), reads);
+    }
+
+    [Fact]
+    public void PrintingAWholeObject_PrintsEachOfItsFields()
+    {
+        Assert.Equal(
+            [("customer.address", true), ("customer.address.city", true), ("customer.address.country", true)],
+            CheckClean("{{ customer.address }}", AddressScope).Reads.Select(r => (r.Path, r.Printed)).ToList());
+    }
+
+    [Fact]
+    public void ReadsInsideTheIndexOfAnUnknownVariable_AreStillRead()
+    {
+        var (template, diagnostics) = Check("{{ nope[customer.email] }} {{ event.items.nope[customer.phone] }}");
+
+        Assert.Equal(2, diagnostics.Count);
+        Assert.Equal([("customer.email", false), ("customer.phone", false)], template!.Reads.Select(r => (r.Path, r.Printed)));
+    }
+
+    [Theory]
+    [InlineData("{{ event.items.frist.sku }}", "event.items.first")]
+    [InlineData("{{ event.items[0].skus }}", "event.items[].sku")]
+    [InlineData("{{ customer.emial }}", "customer.email")]
+    [InlineData("{{ customer.email.sizes }}", "customer.email.size")]
+    [InlineData("{{ custmer.email }}", "customer")]
+    [InlineData("{% for item in event.items %}{{ iten.sku }}{% endfor %}", "item")]
+    [InlineData("{% assign total = 1 %}{{ totl }}", "total")]
+    [InlineData("{% for item in event.items %}{{ forlop.index }}{% endfor %}", "forloop")]
+    public void AnUnknownName_SuggestsTheClosestInScope(string source, string suggestion)
+    {
+        var (_, diagnostics) = Check(source);
+
+        Assert.EndsWith($"did you mean \"{suggestion}\"?", Assert.Single(diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{{ customer.email.size }}")]
+    [InlineData("{{ customer.email.first }}")]
+    [InlineData("{{ customer.email.last }}")]
+    [InlineData("{{ event.items.size }}")]
+    [InlineData("{{ event.items.last.sku }}")]
+    public void SizeFirstAndLast_AreKnownWhereLiquidComputesThem(string source)
+    {
+        CheckClean(source);
+    }
+
+    [Fact]
+    public void TheLoopObject_IsKnownOnlyInsideItsLoop()
+    {
+        var (_, diagnostics) = Check("{% for item in event.items %}{% endfor %}{{ forloop.index }}");
+
+        Assert.Equal("RP0402", Assert.Single(diagnostics).Code);
     }
 }
