@@ -136,4 +136,23 @@ public sealed class LiquidEngineTests
         var duplicate = Assert.IsType<Dictionary<string, object?>>(TemplateModel.FromJson(Json("""{"a":1,"a":2}""")));
         Assert.Equal(2m, duplicate["a"]);
     }
+
+    [Fact]
+    public void ARunawayLoop_IsStoppedByTheStepLimit_NotRunToTheEnd()
+    {
+        Assert.True(LiquidEngine.TryParse("{% for i in (1..300000) %}{{ i }}{% endfor %}", out var template, out _));
+
+        var error = Xunit.Record.Exception(() => LiquidEngine.Render(template, new Dictionary<string, object?>(), Now, TemplateOutput.PlainText));
+
+        Assert.NotNull(error);
+        Assert.StartsWith("The maximum", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ALoopUnderTheStepLimit_RunsToTheEnd()
+    {
+        Assert.True(LiquidEngine.TryParse("{% for i in (1..1000) %}x{% endfor %}", out var template, out _));
+
+        Assert.Equal(new string('x', 1000), LiquidEngine.Render(template, new Dictionary<string, object?>(), Now, TemplateOutput.PlainText));
+    }
 }
