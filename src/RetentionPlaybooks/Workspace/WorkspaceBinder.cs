@@ -127,7 +127,7 @@ internal static class WorkspaceBinder
     }
 
     /// <summary>"HH:MM" (24:00 is the end of the day).</summary>
-    private static bool TryTime(string text, out TimeSpan time)
+    internal static bool TryTime(string text, out TimeSpan time)
     {
         time = default;
         if (text.Length != 5 || text[2] != ':' || !int.TryParse(text.AsSpan(0, 2), out var h) || !int.TryParse(text.AsSpan(3, 2), out var m)) return false;
