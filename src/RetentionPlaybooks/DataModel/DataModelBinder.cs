@@ -32,8 +32,10 @@ internal static class DataModelBinder
     private static Dictionary<string, FieldSymbol> Fields(YamlFile file, YamlMappingNode? map, string prefix)
     {
         var fields = new Dictionary<string, FieldSymbol>(StringComparer.Ordinal);
-        foreach (var (key, value) in file.Entries(map))
+        // Every key, its value valid or not: a field whose type the schema refused is still declared (below).
+        foreach (var (k, value) in map?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
         {
+            if (k is not YamlScalarNode key) continue;
             var path = prefix + "." + key.Value;
             if (Field(file, value, path, key.Value!) is { } field) fields[key.Value!] = field;
         }
@@ -44,8 +46,9 @@ internal static class DataModelBinder
     {
         if (node is YamlScalarNode scalar)
         {
-            var t = DataType.FromScalarName(scalar.Value ?? "");
-            return t is null ? null : new FieldSymbol(path, name, t);
+            // A misspelt type is the schema's error; the field is still declared (of the error type), so the playbooks that
+            // read it get no second "unknown field" error for the same typo.
+            return new FieldSymbol(path, name, DataType.FromScalarName(scalar.Value ?? "") ?? DataType.Error);
         }
         if (node is not YamlMappingNode map) return null;
         var typeName = file.Scalar(map, "type")?.Value;
@@ -60,8 +63,8 @@ internal static class DataModelBinder
                 _ => DataType.ListOf(DataType.String),
             },
             "object" => DataType.ObjectOf(Fields(file, file.Mapping(map, "properties"), path)),
-            _ => DataType.FromScalarName(typeName ?? ""),
+            _ => DataType.FromScalarName(typeName ?? "") ?? DataType.Error,
         };
-        return type is null ? null : new FieldSymbol(path, name, type, pii, description);
+        return new FieldSymbol(path, name, type, pii, description);
     }
 }

@@ -28,7 +28,8 @@ internal static class GateCompiler
         if (parser.HasSyntaxErrors) return null;
 
         var bound = new Binder(source, map, scope, diagnostics).BindGate(syntax);
-        if (diagnostics.ErrorCount > errorsBefore) return null;
+        // An error-typed tree with no new error reads a field whose type the data model got wrong: reported there, once.
+        if (diagnostics.ErrorCount > errorsBefore || bound.Type.Kind == TypeKind.Error) return null;
 
         return new CompiledGate(source, bound, GateEmitter.EmitCondition(bound), CollectReads(bound));
     }

@@ -178,19 +178,22 @@ internal static class SchemaValidator
     /// <summary>For a field spec that is either a type name or a mapping: report the branch the user meant.</summary>
     private static void ReportAnyOf(YamlFile file, ValidationError error, YamlNode node, string key, DiagnosticBag diagnostics)
     {
+        var names = RetentionPlaybooks.DataModel.DataType.ScalarNames;
+        var expected = $"expected a type ({string.Join(", ", names)}) or a mapping with \"type\"";
         if (node is YamlScalarNode scalar)
         {
-            var names = RetentionPlaybooks.DataModel.DataType.ScalarNames;
             diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node),
-                $"expected a type ({string.Join(", ", names)}) or a mapping with \"type\"{DiagnosticBag.DidYouMean(Suggestions.Closest(scalar.Value ?? "", names))}");
+                expected + DiagnosticBag.DidYouMean(Suggestions.Closest(scalar.Value ?? "", names)));
             file.MarkInvalid(node);
             return;
         }
         if (error is ChildSchemaValidationError child)
         {
-            // Pick the branch whose errors are deepest: that is the one that matched the node's shape.
+            // Pick the branch that matched the node's shape: the one with no shape mismatch at the node itself (a mapping is not
+            // one of the type names, nor a list a mapping); its errors are deeper, such as a misspelt "type: mony".
+            var path = error.Path ?? "#";
             var branch = child.Errors.Select(e => e.Value)
-                .Where(list => list.All(e => e.Kind is not (ValidationErrorKind.ObjectExpected or ValidationErrorKind.NotInEnumeration)))
+                .Where(list => !list.Any(e => (e.Path ?? "#") == path && e.Kind is ValidationErrorKind.ObjectExpected or ValidationErrorKind.NotInEnumeration))
                 .FirstOrDefault(list => list.Count > 0);
             if (branch is not null)
             {
@@ -198,7 +201,7 @@ internal static class SchemaValidator
                 return;
             }
         }
-        diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node), Explain(error));
+        diagnostics.ReportInvalidValue(file.Location(node), key, Describe(node), expected);
         file.MarkInvalid(node);
     }
 
