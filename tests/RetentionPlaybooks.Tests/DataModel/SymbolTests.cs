@@ -122,4 +122,19 @@ public sealed class SymbolTests
 
         Assert.Equal(["address", "email", "name", "phone"], result.DataModel!.PiiClasses.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void TheDataModelFile_BindsListsOfScalarsAndOfObjects_WithTheirElementPaths()
+    {
+        using var dir = new RetentionPlaybooks.Tests.Cli.TempPlaybooks();
+        dir.Replace("data-model.yaml", "  order_count: number\n", "  order_count: number\n  scores: { type: list, items: number }\n");
+
+        var result = PlaybookCompiler.CompileDirectory(dir.Path);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        var customer = result.DataModel!.Customer;
+        Assert.Equal("list of number", customer["scores"].Type.ToString());
+        var items = result.DataModel.Events["checkout_abandoned"].Properties["items"];
+        Assert.Equal("event.items[].sku", items.Type.Element!.Properties["sku"].Path);
+    }
 }
