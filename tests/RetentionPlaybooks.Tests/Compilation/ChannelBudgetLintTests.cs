@@ -61,4 +61,14 @@ public sealed class ChannelBudgetLintTests
         // retention-ops (budget 50) is used by winback-exclusions alone.
         Assert.Empty(Budget(dir => dir.Replace("winback-exclusions.yaml", "daily_cap: 40", "daily_cap: 60")));
     }
+
+    [Fact]
+    public void AChannelWithADigest_IsNotWarned_ItsOverflowRollsIn()
+    {
+        Assert.Empty(Budget(dir =>
+        {
+            dir.Replace("post-purchase-risk.yaml", "daily_cap: 15", "daily_cap: 18");
+            dir.Replace("workspace.yaml", "    daily_budget: 25\n", "    daily_budget: 25\n    digest: { every: 30m }\n");
+        }));
+    }
 }

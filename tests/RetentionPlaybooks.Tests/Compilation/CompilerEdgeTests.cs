@@ -281,4 +281,25 @@ public sealed class CompilerEdgeTests
         Assert.False(winback.Trigger.Matches(Input("""{"segment":{"name":"vip-at-risk"}}""")));
         Assert.False(vip.Trigger.Matches(Input("""{"segment":{"name":"winback-eligible"}}""")));
     }
+
+    [Fact]
+    public void AnAttributePlaybookReadingTheEvent_IsToldItsTriggerCarriesNone()
+    {
+        using var dir = new TempPlaybooks();
+        File.WriteAllText(dir.FilePath(SubscriptionPausedPlaybook.FileName),
+            SubscriptionPausedPlaybook.Yaml.Replace("route:", "gates:\n  - event.mrr >= 40\nroute:", StringComparison.Ordinal));
+
+        var d = Assert.Single(PlaybookCompiler.CompileDirectory(dir.Path).Diagnostics, d => d.IsError);
+
+        Assert.Contains("the trigger is an attribute change, which carries no event data", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFileWithASchemaError_AndATitleOverItsLimit_GetsTheSchemaErrorOnly()
+    {
+        var result = CompileVip(Vip.Replace("owner: retention-lead", "owner: retention-lead\nownr: x", StringComparison.Ordinal)
+            .Replace("title: \"VIP cart abandoned: ", "title: \"" + new string('x', 200) + " ", StringComparison.Ordinal));
+
+        Assert.Equal("RP0101", Assert.Single(result.Diagnostics).Code);
+    }
 }
