@@ -43,9 +43,9 @@ internal sealed class ScalarSourceMap
         if (lineInValue < 0) lineInValue = ~lineInValue - 1;
         var lineStart = starts[lineInValue];
         var col = offset - lineStart;
-        // A location spans one line: a token that runs on (an unterminated string) is cut at the line's end.
+        // A location spans one line: a token that runs on (an unterminated string) is cut at the line's end, or the value's.
         var lineEnd = _value.IndexOf('\n', offset);
-        if (lineEnd >= 0) length = Math.Min(length, lineEnd - offset);
+        length = Math.Min(length, (lineEnd >= 0 ? lineEnd : _value.Length) - offset);
         length = Math.Max(1, length);
         switch (_kind)
         {
