@@ -302,4 +302,33 @@ public sealed class CompilerEdgeTests
 
         Assert.Equal("RP0101", Assert.Single(result.Diagnostics).Code);
     }
+
+    [Fact]
+    public void ASegmentPlaybooksValueFromTheEvent_IsRP0330_SayingWhy()
+    {
+        using var dir = new TempPlaybooks();
+        dir.Replace("winback-exclusions.yaml", "value: customer.ltv", "value: event.cart_value");
+
+        var d = Assert.Single(PlaybookCompiler.CompileDirectory(dir.Path).Diagnostics, d => d.IsError);
+
+        Assert.Equal("RP0330", d.Code);
+        Assert.Equal("value event.cart_value cannot be a case's value: the trigger is a segment entry, which carries no event data", d.Message);
+    }
+
+    [Fact]
+    public void AnAttributeTriggersFromOrTo_OfTheWrongType_IsRP0308()
+    {
+        using var dir = new TempPlaybooks();
+        File.WriteAllText(dir.FilePath(SubscriptionPausedPlaybook.FileName), SubscriptionPausedPlaybook.Yaml
+            .Replace("attribute: subscription_status", "attribute: nps_score", StringComparison.Ordinal)
+            .Replace("from: active", "from: high", StringComparison.Ordinal)
+            .Replace("to: paused", "to: 3", StringComparison.Ordinal));
+
+        var result = PlaybookCompiler.CompileDirectory(dir.Path);
+
+        var d = Assert.Single(result.Diagnostics, d => d.IsError);
+        Assert.Equal(("RP0308", 4, 9), (d.Code, d.Location.Line, d.Location.Column));
+        Assert.Equal("\"from\" value \"high\" is not a number, the type of customer.nps_score", d.Message);
+        Assert.DoesNotContain(result.Playbooks, p => p.Id == "subscription-paused");
+    }
 }
