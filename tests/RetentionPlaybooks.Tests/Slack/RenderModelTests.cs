@@ -130,4 +130,17 @@ public sealed class RenderModelTests
 
         Assert.Equal("2", Field(message, "Probe"));   // name and sku; price and quantity absent, "unknown" not declared
     }
+
+    [Fact]
+    public void TriggerMembers_OfASegmentEntry_NameTheSegment()
+    {
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("winback-exclusions.yaml", "  fields:\n", "  fields:\n    Probe: \"{{ trigger.segment }}|{{ trigger.event | default: 'none' }}|{{ trigger.attribute | default: 'none' }}\"\n");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+
+        var (message, _) = RenderHarness.Render("winback-exclusions", RenderHarness.Sample("winback-segment-entered.json"), compilation);
+
+        Assert.Equal("winback-eligible|none|none", Field(message, "Probe"));
+    }
 }
