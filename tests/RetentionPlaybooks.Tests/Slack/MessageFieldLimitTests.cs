@@ -54,4 +54,18 @@ public sealed class MessageFieldLimitTests
         Assert.Contains(message.Model.Blocks, b => b is ContextBlock);
         Assert.Empty(BlockKitValidator.Violations(message.Model));
     }
+
+    [Fact]
+    public void ALinkWhoseLabelRendersEmpty_IsLabelledOpen()
+    {
+        using var dir = new Cli.TempPlaybooks();
+        dir.Replace("vip-cart-abandonment.yaml", "    - label: Customer.io profile\n", "    - label: \"{{ customer.support_case_id }}\"\n");
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+
+        var (message, _) = RenderHarness.Render("vip-cart-abandonment", RenderHarness.Sample("vip-cart-abandoned.json"), compilation);
+
+        var links = message.Model.Blocks.OfType<ActionsBlock>().Single(b => b.BlockId == "links");
+        Assert.Equal("Open", ((ButtonElement)links.Elements[0]).Text.Text);
+    }
 }
