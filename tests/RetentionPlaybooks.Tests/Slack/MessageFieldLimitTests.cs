@@ -14,13 +14,10 @@ public sealed class MessageFieldLimitTests
 {
     private static CompilationResult WithFields(int count)
     {
-        using var dir = new Cli.TempPlaybooks();
         var fields = new StringBuilder();
         for (var i = 0; i < count; i++) fields.Append($"    F{i}: \"v{i}\"\n");
-        dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n", fields.ToString());
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
-        return compilation;
+        return RenderHarness.CompileChanged(dir =>
+            dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"\n", fields.ToString()));
     }
 
     private static List<IReadOnlyList<TextObject>> FieldSections(SlackMessage message) =>
@@ -58,10 +55,8 @@ public sealed class MessageFieldLimitTests
     [Fact]
     public void ALinkWhoseLabelRendersEmpty_IsLabelledOpen()
     {
-        using var dir = new Cli.TempPlaybooks();
-        dir.Replace("vip-cart-abandonment.yaml", "    - label: Customer.io profile\n", "    - label: \"{{ customer.support_case_id }}\"\n");
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var compilation = RenderHarness.CompileChanged(dir =>
+            dir.Replace("vip-cart-abandonment.yaml", "    - label: Customer.io profile\n", "    - label: \"{{ customer.support_case_id }}\"\n"));
 
         var (message, _) = RenderHarness.Render("vip-cart-abandonment", RenderHarness.Sample("vip-cart-abandoned.json"), compilation);
 

@@ -15,6 +15,16 @@ internal static class RenderHarness
 
     public static CompilationResult Compilation => Shipped.Value;
 
+    /// <summary>A copy of the shipped folder with <paramref name="change"/> made to it, compiled; it must compile without errors.</summary>
+    public static CompilationResult CompileChanged(Action<Tests.Cli.TempPlaybooks> change)
+    {
+        using var dir = new Tests.Cli.TempPlaybooks();
+        change(dir);
+        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
+        Xunit.Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        return compilation;
+    }
+
     public static JsonObject Sample(string name) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Playbooks, "samples", name)))!.AsObject();
 

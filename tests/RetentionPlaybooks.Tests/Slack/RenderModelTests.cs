@@ -17,16 +17,12 @@ public sealed class RenderModelTests
     }
 
     /// <summary>vip-cart-abandonment with one more field printing <paramref name="template"/>.</summary>
-    private static CompilationResult WithField(string template, Action<Cli.TempPlaybooks>? change = null)
+    private static CompilationResult WithField(string template, Action<Cli.TempPlaybooks>? change = null) => RenderHarness.CompileChanged(dir =>
     {
-        using var dir = new Cli.TempPlaybooks();
         dir.Replace("vip-cart-abandonment.yaml", "    Customer: \"{{ customer.first_name | default: 'VIP customer' }}\"",
             $"    Customer: \"{{{{ customer.first_name | default: 'VIP customer' }}}}\"\n    Probe: \"{template}\"");
         change?.Invoke(dir);
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
-        return compilation;
-    }
+    });
 
     [Fact]
     public void PlaybookMembers_RenderTheirValues()
@@ -134,10 +130,8 @@ public sealed class RenderModelTests
     [Fact]
     public void TriggerMembers_OfASegmentEntry_NameTheSegment()
     {
-        using var dir = new Cli.TempPlaybooks();
-        dir.Replace("winback-exclusions.yaml", "  fields:\n", "  fields:\n    Probe: \"{{ trigger.segment }}|{{ trigger.event | default: 'none' }}|{{ trigger.attribute | default: 'none' }}\"\n");
-        var compilation = PlaybookCompiler.CompileDirectory(dir.Path);
-        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var compilation = RenderHarness.CompileChanged(dir => dir.Replace("winback-exclusions.yaml", "  fields:\n",
+            "  fields:\n    Probe: \"{{ trigger.segment }}|{{ trigger.event | default: 'none' }}|{{ trigger.attribute | default: 'none' }}\"\n"));
 
         var (message, _) = RenderHarness.Render("winback-exclusions", RenderHarness.Sample("winback-segment-entered.json"), compilation);
 
