@@ -17,5 +17,7 @@ public sealed class PostgresStoreContractTests : StoreContract
 
     private protected override Task<IStore> OpenAnotherAsync(TimeProvider time) => Task.FromResult<IStore>(PostgresStore.Open(_database!.ConnectionString, time));
 
+    private protected override IReportStore ReportOf(IStore store) => new PostgresReport(((PostgresStore)store).Database);
+
     protected override Task DropAsync() => _database?.DropAsync() ?? Task.CompletedTask;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using RetentionPlaybooks.Compilation;
 using RetentionPlaybooks.Host.Storage;
+using RetentionPlaybooks.Host.Report;
 using RetentionPlaybooks.Pipeline;
 
 namespace RetentionPlaybooks.Host.Tests.Storage;
@@ -922,6 +923,78 @@ public abstract class StoreContract : IAsyncLifetime
             Assert.Equal(["escalated", "suppressed"], outcomes);
         }
     }
+
+    // ---- The outcome report's reads ------------------------------------------------------------------------------------
+
+    /// <summary>The engine's report reads on a store <see cref="CreateAsync"/> made.</summary>
+    private protected abstract IReportStore ReportOf(IStore store);
+
+    /// <summary>Completes a new inbox record with <paramref name="result"/> (given the record's id).</summary>
+    private async Task CompleteAsync(Func<long, ProcessingResult> result)
+    {
+        var id = (await Store.Inbox.AcceptAsync([Item($"r-{Guid.NewGuid():N}")], CancellationToken.None)).Ids.Single();
+        Assert.Contains(await ClaimAsync(Store, A), r => r.Id == id);
+        Assert.Equal(1, await Store.Inbox.CompleteAsync(A, [result(id)], Now, CancellationToken.None));
+    }
+
+    private async Task<CaseResult?> ClickAsync(string escalationId, RetentionPlaybooks.Host.Interactivity.CaseAction action, string? reason = null)
+    {
+        var accepted = await Store.Actions.AcceptAsync([new RetentionPlaybooks.Host.Interactivity.BlockAction("T1", "U1", action, escalationId, reason, $"{Now.ToUnixTimeMilliseconds()}.{action}", null)], CancellationToken.None);
+        return (await Store.Actions.ApplyAsync(accepted.Ids.Single(), Now, _ => ["price", "no_reply"], _ => [], CancellationToken.None))?.Result;
+    }
+
+    /// <summary>
+    /// One day of one playbook, read back through the engine's report: a case from the day before saved in the period,
+    /// three cases in it (acknowledged in 10 minutes and saved; lost for price without an acknowledgement; left open past its
+    /// SLA), a suppressed signal, a case of the next day (outside), and a promotion sent during a running hold.
+    /// </summary>
+    [Fact]
+    public async Task Report_ADay_CountsDecisionsCasesOutcomesTimesAndHoldViolations_WithinThePeriodOnly()
+    {
+        var from = new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+        var to = from.AddDays(1);
+        NewEscalation Case(string id, long inbox, string customer, decimal value, DateTimeOffset at, DateTimeOffset? holdUntil = null) =>
+            Escalation(id, inbox, customer, at: at) with { CreatedAt = at, SlaDueAt = at + TimeSpan.FromMinutes(30), Value = value, HoldUntil = holdUntil };
+
+        await CompleteAsync(inbox => Escalated(inbox, Case("E0", inbox, "cus_0", 90m, Now)));
+        var start = from + TimeSpan.FromHours(10);
+        Time.SetUtcNow(start);
+        await CompleteAsync(inbox => Escalated(inbox, Case("E1", inbox, "cus_1", 150m, Now)));
+        await CompleteAsync(inbox => Escalated(inbox, Case("E2", inbox, "cus_2", 200.5m, Now, holdUntil: Now + TimeSpan.FromDays(2))));
+        await CompleteAsync(inbox => Escalated(inbox, Case("E3", inbox, "cus_3", 300m, Now)));
+        await CompleteAsync(inbox => new(inbox, [new DecisionRecord(inbox, "vip-cart-abandonment", "suppressed", "cooldown", "vip-saves", null, "cooldown")], [], []));
+        Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(CaseResult.Applied, await ClickAsync("E1", RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge));
+        Assert.Equal(CaseResult.Applied, await ClickAsync("E0", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved));
+        Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(CaseResult.Applied, await ClickAsync("E1", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved));
+        Time.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(CaseResult.Applied, await ClickAsync("E2", RetentionPlaybooks.Host.Interactivity.CaseAction.Lost, "price"));
+        await CompleteAsync(inbox => new(inbox, [], [], [], Promotions: [new PromotionSent("cus_2", "campaign:12", Now)]));
+        Time.SetUtcNow(to + TimeSpan.FromMinutes(5));
+        await CompleteAsync(inbox => Escalated(inbox, Case("E4", inbox, "cus_4", 1000m, Now)));
+
+        var data = await ReportOf(Store).ReadAsync(from, to, start + TimeSpan.FromHours(1), CancellationToken.None);
+
+        Assert.Equal(
+            ["escalated/ 3", "suppressed/cooldown 1"],
+            data.Decisions.Where(d => d.Playbook == "vip-cart-abandonment").Select(d => $"{d.Outcome}/{d.Kind} {d.Count}").Order(StringComparer.Ordinal));
+        var cases = Assert.Single(data.Cases);
+        Assert.Equal(new CaseCount("vip-cart-abandonment", "vip-saves", Cases: 3, Acknowledged: 1, SlaMet: 1, SlaMissed: 2, Saved: 1, Lost: 1, Open: 1,
+            ValueAtStake: 650.5m, ValueSaved: 150m, HoldsWritten: 0), cases);
+        Assert.Equal([("vip-cart-abandonment", "vip-saves", "price", 1L)], data.LostReasons);
+        Assert.Equal([("vip-cart-abandonment", "vip-saves", 600_000L)], data.AckMilliseconds);
+        Assert.Equal([("vip-saves", DateOnly.FromDateTime(from.UtcDateTime), 3L)], data.ChannelDays);
+        Assert.Equal([new OutcomeDay(DateOnly.FromDateTime(from.UtcDateTime), "vip-cart-abandonment", 2, 1, 240m)], data.OutcomeDays);
+        Assert.Equal([("vip-cart-abandonment", "vip-saves", 1L)], data.HoldViolations);
+
+        // An empty period reads as nothing at all.
+        var none = await ReportOf(Store).ReadAsync(to.AddDays(5), to.AddDays(6), to.AddDays(6), CancellationToken.None);
+        Assert.Empty(none.Decisions);
+        Assert.Empty(none.Cases);
+        Assert.Empty(none.OutcomeDays);
+        Assert.Empty(none.HoldViolations);
+    }
 }
 
 /// <summary>The store contract on the embedded engine: a SQLite file per test; the second instance opens the same file.</summary>
@@ -932,6 +1005,8 @@ public sealed class SqliteStoreContractTests : StoreContract
     private protected override Task<IStore> CreateAsync(TimeProvider time) => Task.FromResult<IStore>(new SqliteStore(_path, time, busyTimeout: TimeSpan.FromSeconds(30)));
 
     private protected override Task<IStore> OpenAnotherAsync(TimeProvider time) => Task.FromResult<IStore>(new SqliteStore(_path, time, busyTimeout: TimeSpan.FromSeconds(30)));
+
+    private protected override IReportStore ReportOf(IStore store) => new SqliteReport(((SqliteStore)store).Database);
 
     protected override Task DropAsync()
     {
