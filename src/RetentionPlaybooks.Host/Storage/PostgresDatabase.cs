@@ -53,6 +53,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>Seconds to wait for a connection (the connection string's Timeout, shortened by Open's connectTimeout).</summary>
+    internal int ConnectTimeoutSeconds => new NpgsqlConnectionStringBuilder(_source.ConnectionString).Timeout;
+
     public StoreWriteHealth WriteHealth => new(Earliest(Volatile.Read(ref _acceptFault), Volatile.Read(ref _writeFault)), Interlocked.Read(ref _writesFailed));
 
     private static StoreWriteFault? Earliest(StoreWriteFault? a, StoreWriteFault? b) => a is null ? b : b is null ? a : a.Since <= b.Since ? a : b;
