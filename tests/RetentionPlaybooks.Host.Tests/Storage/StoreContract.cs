@@ -924,6 +924,77 @@ public abstract class StoreContract : IAsyncLifetime
         }
     }
 
+    // ---- Health figures and stored clicks -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// /health's figures from the store: an unprocessed signal, a quarantined one, a post sent, one parked dead, one being
+    /// sent, a reminder waiting for its time (then due), a failing one; counted the same on every engine.
+    /// </summary>
+    [Fact]
+    public async Task Stats_CountTheInboxAndTheOutboxByState_ClocksScheduledUntilDue_RecentFromTheGivenTime()
+    {
+        var t0 = Now;
+        var ids = await AcceptAsync(Store, 3, "stats");
+        Assert.Equal(3, (await ClaimAsync(Store, A)).Count);
+        var clock = new NewDelivery("clock-S1", "S1", DeliveryKind.ThreadReply, "C-ONE", System.Text.Encoding.UTF8.GetBytes("{\"text\":\"remind\"}"), t0 + TimeSpan.FromHours(1), SlaClocks.Remind);
+        Assert.Equal(2, await Store.Inbox.CompleteAsync(A, [
+            Escalated(ids[0], Escalation("S1", ids[0], target: "C-ONE") with { Clocks = [clock] }),
+            ProcessingResult.Quarantined(ids[1], "bad_payload"),
+        ], Now, CancellationToken.None));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await EscalateAsync(Store, A, id => Escalation("S2", id, "cus_2", target: "C-TWO"));
+        await EscalateAsync(Store, A, id => Escalation("S3", id, "cus_3", target: "C-THREE"));
+        await EscalateAsync(Store, A, id => Escalation("S4", id, "cus_4", target: "C-FOUR"));
+        // One sender each (a sender that claims again is given back what it holds).
+        var posts = new Dictionary<string, (string Owner, DeliveryItem Item)>();
+        foreach (var owner in new[] { "w1", "w2", "w3", "w4" })
+        {
+            var item = (await ClaimDeliveryAsync(Store, owner))!;
+            posts[item.EscalationId] = (owner, item);
+        }
+        Assert.Equal(["S1", "S2", "S3", "S4"], posts.Keys.Order(StringComparer.Ordinal));
+        await Store.Deliveries.MarkSentAsync(posts["S1"].Owner, posts["S1"].Item.Id, "C-ONE", "1.1", Now, Now, CancellationToken.None);
+        await Store.Deliveries.MarkDeadAsync(posts["S2"].Owner, posts["S2"].Item.Id, "channel_not_found", Now, Now, CancellationToken.None);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var s3 = attempt == 0 ? posts["S3"].Item : (await ClaimDeliveryAsync(Store, "w3"))!;
+            Assert.Equal(posts["S3"].Item.Id, s3.Id);
+            await Store.Deliveries.MarkRetryAsync("w3", s3.Id, Now, "timeout", countAttempt: true, inDoubt: false, Now, CancellationToken.None);
+        }
+        // S4's post stays claimed (being sent).
+
+        var stats = await Store.Health.StatsAsync(3, t0, t0 + TimeSpan.FromMinutes(10), CancellationToken.None);
+
+        Assert.Equal(new StoreStats(InboxPending: 1, InboxTotal: 6, Pending: 1, Sending: 1, Sent: 1, Dead: 1, Quarantined: 1, OldestInboxPendingAt: t0,
+            OldestOutboxAt: t0 + TimeSpan.FromMinutes(1), Failing: 1, RecentQuarantined: 1, RecentDead: 1, Scheduled: 1, WriteBackPending: 0, WriteBackSent: 0), stats);
+
+        // An hour on the reminder is due (pending, the oldest undelivered); from a later time nothing is recent; at four
+        // attempts the failing one is not failing yet.
+        var later = await Store.Health.StatsAsync(4, t0 + TimeSpan.FromMinutes(2), t0 + TimeSpan.FromHours(2), CancellationToken.None);
+        Assert.Equal(stats with { Pending = 2, Scheduled = 0, OldestOutboxAt = t0 + TimeSpan.FromMinutes(1), Failing = 0, RecentQuarantined = 0, RecentDead = 0 }, later);
+    }
+
+    [Fact]
+    public async Task Clicks_PendingUntilApplied_AllListsEveryOne_WithItsResult_UpToTheLimit()
+    {
+        await EscalateAsync(Store, A, id => Escalation("C1", id));
+        var accepted = await Store.Actions.AcceptAsync([
+            new RetentionPlaybooks.Host.Interactivity.BlockAction("T1", "U1", RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge, "C1", null, "1.1", null),
+            new RetentionPlaybooks.Host.Interactivity.BlockAction("T1", "U2", RetentionPlaybooks.Host.Interactivity.CaseAction.Lost, "C1", "price", "1.2", "https://hooks.slack.com/actions/T1/1/x"),
+        ], CancellationToken.None);
+        Assert.Equal(CaseResult.Applied, (await Store.Actions.ApplyAsync(accepted.Ids[0], Now, _ => ["price"], _ => [], CancellationToken.None))!.Result);
+
+        var pending = Assert.Single(await Store.Actions.PendingAsync(10, CancellationToken.None));
+        Assert.Equal((accepted.Ids[1], "U2", "price", "https://hooks.slack.com/actions/T1/1/x", (DateTimeOffset?)null, (string?)null),
+            (pending.Id, pending.Action.UserId, pending.Action.Reason, pending.Action.ResponseUrl, pending.ProcessedAt, pending.Result));
+        var all = await Store.Actions.AllAsync(10, CancellationToken.None);
+        Assert.Equal([accepted.Ids[0], accepted.Ids[1]], all.Select(a => a.Id).Order());
+        var applied = all.Single(a => a.Id == accepted.Ids[0]);
+        Assert.Equal((RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge, (DateTimeOffset?)Now, "Applied"), (applied.Action.Action, applied.ProcessedAt, applied.Result));
+        Assert.Single(await Store.Actions.AllAsync(1, CancellationToken.None));
+        Assert.Empty(await Store.Actions.PendingAsync(0, CancellationToken.None));
+    }
+
     // ---- The outcome report's reads ------------------------------------------------------------------------------------
 
     /// <summary>The engine's report reads on a store <see cref="CreateAsync"/> made.</summary>
