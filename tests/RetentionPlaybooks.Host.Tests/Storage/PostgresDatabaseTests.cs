@@ -198,3 +198,107 @@ public sealed class PostgresFaultDescriptionTests
     [Fact]
     public void IsRecordWriteFault_NotAPostgresError_False() => Assert.False(PostgresDatabase.IsRecordWriteFault(new NpgsqlException("x")));
 }
+
+/// <summary>
+/// The PostgreSQL webhook inserts' group commit: requests queued while a commit runs go in the next transaction together,
+/// up to the batch's rows (a request bigger than the batch alone); each gets its own result; a record's fault in a group
+/// is retried request by request so only the bad one fails; a caller that gives up is not held by the commit.
+/// </summary>
+[Trait("Category", "Postgres")] // needs RP_TEST_POSTGRES (tests/run starts a cluster); fails loudly without it
+public sealed class PostgresAcceptQueueTests : IAsyncLifetime
+{
+    private PostgresTestDatabase _database = null!;
+    private PostgresDatabase _db = null!;
+    private readonly List<int[]> _groups = [];
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        _db = PostgresDatabase.Open(_database.ConnectionString, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _release.TrySetResult();
+        await _db.DisposeAsync();
+        await _database.DropAsync();
+    }
+
+    /// <summary>Requests are their sizes (negative: a record the database refuses); the first commit waits for the test.</summary>
+    private PostgresAcceptQueue<int, string> Queue() => new(_db, async (connection, transaction, requests) =>
+    {
+        lock (_groups) _groups.Add([.. requests]);
+        _entered.TrySetResult();
+        await _release.Task;
+        await using var command = new NpgsqlCommand("SELECT 1", connection, transaction);
+        await command.ExecuteScalarAsync();
+        if (requests.Any(r => r < 0)) throw new PostgresException("duplicate key", "ERROR", "ERROR", "23505");
+        return requests.Select(r => $"done {r}").ToList();
+    }, size: r => Math.Abs(r), maxBatch: 5, committers: 1);
+
+    [Fact]
+    public async Task QueuedWhileACommitRuns_GroupedUpToTheBatch_EachItsOwnResult()
+    {
+        await using var queue = Queue();
+        var first = queue.WriteAsync(1, CancellationToken.None);
+        await _entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        int[] sizes = [2, 2, 2, 3, 1, 5, 7, 4];
+        var rest = sizes.Select(s => queue.WriteAsync(s, CancellationToken.None)).ToList();
+        _release.SetResult();
+
+        Assert.Equal("done 1", await first);
+        Assert.Equal(sizes.Select(s => $"done {s}"), await Task.WhenAll(rest));
+        // [2,2] then 2 waits (6 > 5); [2,3] fills 5; [1] then 5 waits; [5]; 7 is bigger than a batch: alone; [4].
+        Assert.Equal([[1], [2, 2], [2, 3], [1], [5], [7], [4]], _groups);
+        Assert.Equal(new StoreWriteHealth(null, 0), _db.WriteHealth);
+    }
+
+    [Fact]
+    public async Task ARecordsFaultInAGroup_RetriedOneByOne_OnlyTheBadOneFails_CountedOnce()
+    {
+        await using var queue = Queue();
+        var first = queue.WriteAsync(1, CancellationToken.None);
+        await _entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var good = queue.WriteAsync(1, CancellationToken.None);
+        var bad = queue.WriteAsync(-1, CancellationToken.None);
+        var alsoGood = queue.WriteAsync(2, CancellationToken.None);
+        _release.SetResult();
+
+        await first;
+        Assert.Equal("done 1", await good);
+        Assert.Equal("23505", (await Assert.ThrowsAsync<PostgresException>(() => bad)).SqlState);
+        Assert.Equal("done 2", await alsoGood);
+        Assert.Equal([[1], [1, -1, 2], [1], [-1], [2]], _groups);
+        Assert.Equal(1, _db.WriteHealth.FailedSinceStart);
+    }
+
+    [Fact]
+    public async Task ASingleRecordsFault_NotRetried()
+    {
+        await using var queue = Queue();
+        _release.SetResult();
+
+        await Assert.ThrowsAsync<PostgresException>(() => queue.WriteAsync(-3, CancellationToken.None));
+
+        Assert.Equal([[-3]], _groups);
+        Assert.Equal(1, _db.WriteHealth.FailedSinceStart);
+    }
+
+    [Fact]
+    public async Task ACallerThatGivesUp_IsNotHeldByTheCommit_TheWriteStillCommits()
+    {
+        await using var queue = Queue();
+        using var cancel = new CancellationTokenSource();
+        var write = queue.WriteAsync(1, cancel.Token);
+        await _entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(TimeSpan.FromSeconds(30)));
+        _release.SetResult();
+        Assert.Equal("done 2", await queue.WriteAsync(2, CancellationToken.None));
+        Assert.Equal([[1], [2]], _groups);
+    }
+}
