@@ -995,6 +995,55 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Empty(await Store.Actions.PendingAsync(0, CancellationToken.None));
     }
 
+    /// <summary>
+    /// What a sent delivery marks on its case: the hold's write-back to Customer.io when the hold was written (the first
+    /// time only), the SLA's breach clock that the SLA was missed (at the SLA's end, not when the clock fired); a reminder
+    /// neither.
+    /// </summary>
+    [Fact]
+    public async Task Sent_HoldWriteBackAndBreachClock_MarkTheCase_OtherDeliveriesDoNot()
+    {
+        var t0 = Now;
+        var due = t0 + TimeSpan.FromMinutes(30);
+        static byte[] Body(string text) => System.Text.Encoding.UTF8.GetBytes($"{{\"text\":\"{text}\"}}");
+        await EscalateAsync(Store, A, id => Escalation("H1", id, "cus_h", target: "C-HOLD") with
+        {
+            SlaDueAt = due,
+            HoldUntil = t0 + TimeSpan.FromDays(3),
+            Clocks =
+            [
+                new NewDelivery("hold-H1", "H1", DeliveryKind.CustomerIo, "cus_h", Body("hold"), t0, Purpose: DeliveryPurposes.Hold),
+                new NewDelivery("remind-H1", "H1", DeliveryKind.ThreadReply, "C-HOLD", Body("remind"), t0 + TimeSpan.FromMinutes(20), SlaClocks.Remind),
+                new NewDelivery("breach-H1", "H1", DeliveryKind.ThreadReply, "C-HOLD", Body("breach"), due + TimeSpan.FromMinutes(1), SlaClocks.Breach),
+            ],
+        });
+
+        var post = await ClaimDeliveryAsync(Store, "slack");
+        Assert.Equal(DeliveryKind.Post, post?.Kind);
+        Time.Advance(TimeSpan.FromSeconds(5));
+        await Store.Deliveries.MarkSentAsync("slack", post!.Id, "C-HOLD", "1.5", Now, Now, CancellationToken.None);
+        var hold = await Store.Deliveries.ClaimAsync("cio", Now, Now + Lease, CancellationToken.None, DeliveryLane.CustomerIo);
+        Assert.Equal("hold-H1", hold?.Id);
+        Time.Advance(TimeSpan.FromSeconds(5));
+        await Store.Deliveries.MarkSentAsync("cio", hold!.Id, "-", "-", Now, Now, CancellationToken.None);
+
+        Time.SetUtcNow(t0 + TimeSpan.FromMinutes(20));
+        var remind = await ClaimDeliveryAsync(Store, "slack");
+        Assert.Equal("remind-H1", remind?.Id);
+        await Store.Deliveries.MarkSentAsync("slack", remind!.Id, "C-HOLD", "1.6", Now, Now, CancellationToken.None);
+        Assert.Null((await Store.Actions.CaseAsync("H1", CancellationToken.None))!.SlaMissedAt);
+
+        Time.SetUtcNow(due + TimeSpan.FromMinutes(2));
+        var breach = await ClaimDeliveryAsync(Store, "slack");
+        Assert.Equal("breach-H1", breach?.Id);
+        await Store.Deliveries.MarkSentAsync("slack", breach!.Id, "C-HOLD", "1.7", Now, Now, CancellationToken.None);
+
+        Assert.Equal(due, (await Store.Actions.CaseAsync("H1", CancellationToken.None))!.SlaMissedAt);
+        var day = new DateTimeOffset(t0.UtcDateTime.Date, TimeSpan.Zero);
+        var cases = Assert.Single((await ReportOf(Store).ReadAsync(day, day.AddDays(1), Now, CancellationToken.None)).Cases);
+        Assert.Equal(1, cases.HoldsWritten);
+    }
+
     // ---- The outcome report's reads ------------------------------------------------------------------------------------
 
     /// <summary>The engine's report reads on a store <see cref="CreateAsync"/> made.</summary>
