@@ -1083,6 +1083,9 @@ public abstract class StoreContract : IAsyncLifetime
         await CompleteAsync(inbox => Escalated(inbox, Case("E2", inbox, "cus_2", 200.5m, Now, holdUntil: Now + TimeSpan.FromDays(2))));
         await CompleteAsync(inbox => Escalated(inbox, Case("E3", inbox, "cus_3", 300m, Now)));
         await CompleteAsync(inbox => new(inbox, [new DecisionRecord(inbox, "vip-cart-abandonment", "suppressed", "cooldown", "vip-saves", null, "cooldown")], [], []));
+        // A signal no route took (no channel), and one set aside (its decision is no playbook's: not counted).
+        await CompleteAsync(inbox => new(inbox, [new DecisionRecord(inbox, "vip-cart-abandonment", "skipped", "gate", null, null, "gate")], [], []));
+        await CompleteAsync(inbox => ProcessingResult.Quarantined(inbox, "bad_payload"));
         Time.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(CaseResult.Applied, await ClickAsync("E1", RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge));
         Assert.Equal(CaseResult.Applied, await ClickAsync("E0", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved));
@@ -1097,8 +1100,8 @@ public abstract class StoreContract : IAsyncLifetime
         var data = await ReportOf(Store).ReadAsync(from, to, start + TimeSpan.FromHours(1), CancellationToken.None);
 
         Assert.Equal(
-            ["escalated/ 3", "suppressed/cooldown 1"],
-            data.Decisions.Where(d => d.Playbook == "vip-cart-abandonment").Select(d => $"{d.Outcome}/{d.Kind} {d.Count}").Order(StringComparer.Ordinal));
+            ["vip-cart-abandonment /skipped/gate 1", "vip-cart-abandonment vip-saves/escalated/ 3", "vip-cart-abandonment vip-saves/suppressed/cooldown 1"],
+            data.Decisions.Select(d => $"{d.Playbook} {d.Channel}/{d.Outcome}/{d.Kind} {d.Count}").Order(StringComparer.Ordinal));
         var cases = Assert.Single(data.Cases);
         Assert.Equal(new CaseCount("vip-cart-abandonment", "vip-saves", Cases: 3, Acknowledged: 1, SlaMet: 1, SlaMissed: 2, Saved: 1, Lost: 1, Open: 1,
             ValueAtStake: 650.5m, ValueSaved: 150m, HoldsWritten: 0), cases);
