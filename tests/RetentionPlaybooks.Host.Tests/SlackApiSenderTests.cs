@@ -307,6 +307,23 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
         Assert.Equal([true, true, true, false], new[] { DeliveryKind.Post, DeliveryKind.Update, DeliveryKind.ThreadReply, DeliveryKind.CustomerIo }.Select(sender.Delivers));
     }
 
+    /// <summary>Any HTTP error status, from 400 on, is an answer without a post: never in doubt, whatever the outcome.</summary>
+    [Theory]
+    [InlineData(400)]
+    [InlineData(404)]
+    [InlineData(502)]
+    public async Task Send_HttpErrorStatusFrom400_NotInDoubt(int status)
+    {
+        var sender = await SenderAsync();
+        _slack!.FailNext(1, status);
+
+        var result = await sender.SendAsync(Item("E1"), CancellationToken.None);
+
+        Assert.NotEqual(SendOutcome.Sent, result.Outcome);
+        Assert.False(result.InDoubt);
+        Assert.Empty(_slack.MessagesIn("C07VIPSAVES"));
+    }
+
     [Fact]
     public async Task Send_200WithoutJson_IsTransient_InDoubt_408IsTransient_NotInDoubt()
     {
