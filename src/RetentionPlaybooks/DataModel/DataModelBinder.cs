@@ -33,9 +33,8 @@ internal static class DataModelBinder
     {
         var fields = new Dictionary<string, FieldSymbol>(StringComparer.Ordinal);
         // Every key, its value valid or not: a field whose type the schema refused is still declared (below).
-        foreach (var (k, value) in map?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        foreach (var (key, value) in YamlAccess.AllEntries(map))
         {
-            if (k is not YamlScalarNode key) continue;
             var path = prefix + "." + key.Value;
             if (Field(file, value, path, key.Value!) is { } field) fields[key.Value!] = field;
         }

@@ -37,12 +37,17 @@ internal static class YamlAccess
     public static bool IsNull(YamlScalarNode s) =>
         s.Style == YamlDotNet.Core.ScalarStyle.Plain && s.Value is null or "" or "~" or "null";
 
-    public static IEnumerable<(YamlScalarNode Key, YamlNode Value)> Entries(this YamlFile file, YamlMappingNode? map)
+    /// <summary>The entries with a scalar key whose value the schema did not refuse.</summary>
+    public static IEnumerable<(YamlScalarNode Key, YamlNode Value)> Entries(this YamlFile file, YamlMappingNode? map) =>
+        AllEntries(map).Where(e => !file.IsInvalid(e.Value));
+
+    /// <summary>Every entry with a scalar key, its value valid or not (for a binder that still declares what the schema refused).</summary>
+    public static IEnumerable<(YamlScalarNode Key, YamlNode Value)> AllEntries(YamlMappingNode? map)
     {
         if (map is null) yield break;
         foreach (var (k, v) in map.Children)
         {
-            if (k is YamlScalarNode ks && !file.IsInvalid(v)) yield return (ks, v);
+            if (k is YamlScalarNode ks) yield return (ks, v);
         }
     }
 }
