@@ -34,7 +34,7 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
 
     private static PostgresException Error(string sqlState) => new("injected", "ERROR", "ERROR", sqlState);
 
-    /// <summary>A write that throws the given errors on its first attempts, then answers 7 (after writing a row).</summary>
+    /// <summary>A write that throws the given errors on its first attempts, then answers 7 (read in its transaction).</summary>
     private static Func<NpgsqlConnection, NpgsqlTransaction, Task<int>> Failing(List<int> attempts, params Exception[] errors) => async (connection, transaction) =>
     {
         attempts.Add(attempts.Count + 1);
