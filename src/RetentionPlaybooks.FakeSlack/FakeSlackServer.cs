@@ -117,7 +117,7 @@ internal sealed class FakeSlackServer : IAsyncDisposable
 
     public void RateLimitMethodNext(string method, int count, TimeSpan retryAfter) => Workspace.RateLimitMethodNext(method, count, retryAfter);
 
-    public void PostByOthers(string channel, int count) => Workspace.PostByOthers(channel, count);
+    public void PostByOthers(string channel, int count, string? threadTs = null) => Workspace.PostByOthers(channel, count, threadTs);
 
     public void ClearFailures() => Workspace.ClearFailures();
 

@@ -146,9 +146,10 @@ internal sealed class FakeSlackWorkspace
 
     /// <summary>
     /// People (not the bot) post <paramref name="count"/> messages in a channel now, without metadata: a busy channel
-    /// whose history pushes the bot's own posts to later pages.
+    /// whose history pushes the bot's own posts to later pages. With <paramref name="threadTs"/>, replies in that message's
+    /// thread instead (a long thread whose replies push the bot's own to later pages).
     /// </summary>
-    public void PostByOthers(string channel, int count)
+    public void PostByOthers(string channel, int count, string? threadTs = null)
     {
         lock (_gate)
         {
@@ -156,6 +157,7 @@ internal sealed class FakeSlackWorkspace
             for (var i = 0; i < count; i++)
             {
                 var body = new JsonObject { ["channel"] = channel, ["text"] = $"chatter {i}", ["user"] = "U0SOMEONE" };
+                if (threadTs is not null) body["thread_ts"] = threadTs;
                 _messages.Add(new FakeSlackMessage(channel, NextTs(now), body, null, now, null));
             }
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using RetentionPlaybooks.Host.Configuration;
@@ -56,8 +58,8 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         }
     }
 
-    private OutboxWorker Worker(DeliveryLane lane = DeliveryLane.Slack) => new(_store.Deliveries, new DeliverySenders(_sender), new OutboxSignal(), _options, new StoreOptions { Owner = StoreSeeding.Owner },
-        _time, NullLogger<OutboxWorker>.Instance, lane, lane == DeliveryLane.CustomerIo ? new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)) : null);
+    private OutboxWorker Worker(DeliveryLane lane = DeliveryLane.Slack, Health.HostMetrics? metrics = null, OutboxSignal? signal = null) => new(_store.Deliveries, new DeliverySenders(_sender), signal ?? new OutboxSignal(), _options, new StoreOptions { Owner = StoreSeeding.Owner },
+        _time, NullLogger<OutboxWorker>.Instance, lane, lane == DeliveryLane.CustomerIo ? new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)) : null, metrics);
 
     private Task EnqueueAsync(string id, string target = "C07VIPSAVES") => _store.QueueAsync(_time, id, target);
 
@@ -293,5 +295,115 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         Assert.Equal((DeliveryState.Pending, 0, HostApp.Start + TimeSpan.FromSeconds(60)), (row.State, row.Attempts, row.DueAt));
         Assert.Equal("no sender for CustomerIo deliveries is configured", row.LastError);
         Assert.Equal(["a"], _sender.Sent);
+    }
+
+    [Fact]
+    public async Task InDoubt_CannotLookYet_AfterThreeAttempts_WaitsAsLongAsTheThirdFailureDid()
+    {
+        await EnqueueAsync("a");
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.Transient, Error: "http 503"));
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.Transient, Error: "http 503"));
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.Transient, Error: "timeout", InDoubt: true));
+        var worker = Worker();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+            _time.SetUtcNow((await Row("a")).DueAt);
+        }
+        Assert.Equal((3, true), ((await Row("a")).Attempts, (await Row("a")).InDoubt));
+        _sender.Finds.Enqueue(new FindResult(null, Error: "http 503", CanRetry: true));
+        var at = _time.GetUtcNow();
+
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+
+        // Three attempts failed (waits of 2, 4 and 8 s); the lookup that cannot be made waits as the last failure did —
+        // not the first's 2 s nor a fourth's 16 s — and counts no attempt.
+        var row = await Row("a");
+        Assert.Equal((at + TimeSpan.FromSeconds(8), 3, true), (row.DueAt, row.Attempts, row.InDoubt));
+    }
+
+    [Fact]
+    public async Task EveryOutcome_IsCountedUnderItsName()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var counted = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "rp.deliveries") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var outcome = tags.ToArray().Single(t => t.Key == "outcome").Value;
+            for (var i = 0; i < value; i++) lock (counted) counted.Add((string)outcome!);
+        });
+        listener.Start();
+        var worker = Worker(metrics: new Health.HostMetrics(meters));
+
+        // One delivery per channel, so that pacing never holds the next.
+        async Task DeliverAsync(string id, FindResult? find, SendResult? send)
+        {
+            await EnqueueAsync(id, target: "C-" + id);
+            if (find is not null)
+            {
+                await LeaveInDoubtAsync(id);
+                _sender.Finds.Enqueue(find);
+            }
+            if (send is not null) _sender.Sends.Enqueue(send);
+            Assert.True(await worker.DeliverOneAsync(CancellationToken.None));
+        }
+
+        await DeliverAsync("sent", null, SendResult.Posted("C-sent", "1"));
+        await DeliverAsync("found", new FindResult(true, "C-found", "2"), null);
+        await DeliverAsync("unsure", new FindResult(null, Error: "http 503", CanRetry: true), null);
+        await DeliverAsync("unknowable", new FindResult(null, Error: "missing_scope", CanRetry: false), null);
+        await DeliverAsync("limited", null, new SendResult(SendOutcome.RateLimited, RetryAfter: TimeSpan.FromSeconds(5)));
+        await DeliverAsync("failed", null, new SendResult(SendOutcome.Transient, Error: "http 503"));
+        await DeliverAsync("refused", null, new SendResult(SendOutcome.Permanent, Error: "channel_not_found"));
+
+        Assert.Equal(["sent", "already_sent", "in_doubt", "dead", "rate_limited", "retry", "dead"], counted);
+    }
+
+    [Fact]
+    public async Task Waiting_WithADeliveryDueLater_ReturnsWhenItIsDue_NotBefore()
+    {
+        await EnqueueAsync("a");
+        _sender.Sends.Enqueue(new SendResult(SendOutcome.Transient, Error: "http 503"));
+        var worker = Worker();
+        Assert.True(await worker.DeliverOneAsync(CancellationToken.None));   // due again in 2 s
+
+        var wait = worker.WaitAsync(CancellationToken.None);
+        await Task.Delay(20);
+        Assert.False(wait.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        await Task.Delay(20);
+        Assert.False(wait.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Waiting_WithADeliveryAlreadyDue_ReturnsAtOnce()
+    {
+        await EnqueueAsync("a");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        await Worker().WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Waiting_WithNothingPending_ReturnsOnTheLanesSignal_NotAnother()
+    {
+        var signal = new OutboxSignal();
+        var worker = Worker(signal: signal);
+
+        var wait = worker.WaitAsync(CancellationToken.None);
+        signal.For(DeliveryLane.CustomerIo).Notify();
+        _time.Advance(TimeSpan.FromDays(1));
+        await Task.Delay(20);
+        Assert.False(wait.IsCompleted);
+        signal.For(DeliveryLane.Slack).Notify();
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

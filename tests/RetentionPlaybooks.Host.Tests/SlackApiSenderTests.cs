@@ -382,6 +382,27 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
         Assert.Equal(SlackApiSender.MaxPages, _slack.RequestCount("conversations.history"));
     }
 
+    /// <summary>A thread read to its page limit: the reply on the last page is found, one more page is never read.</summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public async Task Find_AReplyInAThreadOfMoreThan20000_IsCannotTell_AtTheLastPageStillFound(int more, bool found)
+    {
+        var sender = await SenderAsync();
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+        // The thread's page holds its parent first: the parent and the others fill the pages but for the reminder's place.
+        _slack!.PostByOthers("C07VIPSAVES", SlackApiSender.PageSize * SlackApiSender.MaxPages - 2 + more, posted.Ts);
+        var reminder = Reply(post, "R1", Reminder("E1"), posted.Channel, posted.Ts);
+        var sent = await sender.SendAsync(reminder, CancellationToken.None);
+
+        var result = await sender.FindAsync(reminder, CancellationToken.None);
+
+        Assert.Equal(found ? (true, sent.Ts, null) : (null, null, "more than 20000 replies in the thread; not looked further"), (result.Posted, result.Ts, result.Error));
+        if (!found) Assert.False(result.CanRetry);   // never "not posted", never retried: a resend would risk a duplicate
+        Assert.Equal(SlackApiSender.MaxPages, _slack.RequestCount("conversations.replies"));
+    }
+
     [Fact]
     public async Task Find_HistorySaysHasMoreWithoutACursor_CannotTellYet_MayRetry_AndNeverReadsTheFirstPageAgainAndAgain()
     {

@@ -33,6 +33,7 @@ public sealed class SlackHealthTests
         for (var i = 0; i < 5; i++) await app.HealthAsync();
 
         Assert.Equal("ok", first.GetProperty("status").GetString());
+        Assert.Equal("slack", first.GetProperty("delivery").GetString());
         Assert.Equal("ok", first.GetProperty("slack_auth").GetString());
         Assert.Equal("auth.test", first.GetProperty("slack_last_call").GetString());
         Assert.Equal(calls, Requests(slack));
@@ -70,6 +71,7 @@ public sealed class SlackHealthTests
         var health = await app.HealthAsync();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal("preview", health.GetProperty("delivery").GetString());
         Assert.Equal("preview", health.GetProperty("slack_auth").GetString());
     }
 }

@@ -129,6 +129,9 @@ internal sealed class OutboxWorker(
         return true;
     }
 
+    /// <summary>The wait between steps, for tests that drive the worker step by step on the fake clock.</summary>
+    internal Task WaitAsync(CancellationToken ct) => WaitForWorkAsync(ct);
+
     /// <summary>Sleeps until the next delivery or destination is due, or new work arrives.</summary>
     protected override async Task WaitForWorkAsync(CancellationToken ct)
     {

@@ -78,7 +78,7 @@ internal sealed class SlackApiSender(SlackApiClient client) : IDeliverySender
 
     private static SendResult Failed(SlackCallOutcome outcome, string? error, TimeSpan? retryAfter, bool inDoubt) => outcome switch
     {
-        SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: error ?? "ratelimited", RetryAfter: retryAfter),
+        SlackCallOutcome.RateLimited => new SendResult(SendOutcome.RateLimited, Error: error, RetryAfter: retryAfter),
         SlackCallOutcome.Transient => new SendResult(SendOutcome.Transient, Error: error, InDoubt: inDoubt),
         _ => new SendResult(SendOutcome.Permanent, Error: error),
     };
