@@ -97,4 +97,18 @@ public sealed class HoldViolationTests : IAsyncLifetime
         Assert.Empty(Violations(ts));
         Assert.Equal(0, JsonDocument.Parse(await _host.Client.GetStringAsync("/report")).RootElement.GetProperty("totals").GetProperty("hold_violations").GetInt64());
     }
+
+    /// <summary>The hold ends on the outcomes hold_ends_on names (here: lost), and only those: after a save it still runs.</summary>
+    [Fact]
+    public async Task APromotionAfterASave_WhenOnlyALossEndsTheHold_IsStillAViolation()
+    {
+        var (escalation, ts) = await EscalateAsync();
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
+        await _host.ClickAsync("C07VIPSAVES", ts, BlockActionReader.SavedId, escalation, "U07LEAD");
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
+
+        await ReportingAsync("01HVIOLATION0000000000020", "sent", new JsonObject { ["campaign_id"] = "spring-sale" });
+
+        Assert.Single(Violations(ts));
+    }
 }

@@ -245,6 +245,23 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Null((await Store.Actions.CaseAsync("E1", CancellationToken.None))!.DigestId);
     }
 
+    /// <summary>One signal escalated by two playbooks, both rolled into the digest by the recheck: each decision says so.</summary>
+    [Fact]
+    public async Task Recheck_TwoEscalationsOfOneSignalBothRolledIntoTheDigest_BothDecisionsSaySo()
+    {
+        var other = await AnotherAsync();
+        await EscalateAsync(other, B, inbox => DigestCase("E0", inbox, digested: false, budget: 1));
+
+        var id = await CompleteAsync(Store, A, inbox =>
+        {
+            NewEscalation[] both = [DigestCase("E1", inbox, digested: false, budget: 1), DigestCase("E2", inbox, digested: false, budget: 1) with { Playbook = "vip-cart-second-look" }];
+            return new ProcessingResult(inbox, [.. both.Select(e => new DecisionRecord(inbox, e.Playbook, "escalated", "escalated", e.Channel, e.Id))], both, []);
+        });
+
+        var decisions = await Store.Decisions.DecisionsAsync(id, CancellationToken.None);
+        Assert.Equal([("digested", "E1"), ("digested", "E2")], decisions.Select(d => (d.Outcome, d.EscalationId)).Order());
+    }
+
     [Fact]
     public async Task Recheck_BudgetSpentMeanwhile_WithoutADigestFiling_HoldsTheEscalationBack()
     {
@@ -270,7 +287,30 @@ public abstract class StoreContract : IAsyncLifetime
         await Store.Deliveries.MarkDeadAsync(A, digest.Id, "channel_not_found", Now, Now, CancellationToken.None);
 
         Assert.Null(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_E1", CancellationToken.None));
-        Assert.Equal(DeliveryState.Cancelled, (await Store.Deliveries.GetAsync("clock-E1", CancellationToken.None))!.State);
+        var clock = (await Store.Deliveries.GetAsync("clock-E1", CancellationToken.None))!;
+        Assert.Equal((DeliveryState.Cancelled, "the digest holding the escalation was never posted"), (clock.State, clock.LastError));
+    }
+
+    [Fact]
+    public async Task Post_Dead_FreesItsGuardrails_CancelsItsClocks_NotAnotherCases_AndGivesTheChannelBack()
+    {
+        NewDelivery Clock(string escalation) =>
+            new("clock-" + escalation, escalation, DeliveryKind.ThreadReply, "C07VIPSAVES", Body("remind"), Now + TimeSpan.FromHours(1), SlaClocks.Remind);
+        await EscalateAsync(Store, A, inbox => Escalation("E1", inbox, customer: "cus_E1") with { Clocks = [Clock("E1")] });
+        await EscalateAsync(Store, A, inbox => Escalation("E2", inbox, customer: "cus_E2") with { Clocks = [Clock("E2")] });
+        var post = (await ClaimDeliveryAsync(Store))!;
+        Assert.Equal("E1", post.EscalationId);
+
+        await Store.Deliveries.MarkDeadAsync(A, post.Id, "channel_not_found", Now, Now + TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Null(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_E1", CancellationToken.None));
+        var clock = (await Store.Deliveries.GetAsync("clock-E1", CancellationToken.None))!;
+        Assert.Equal((DeliveryState.Cancelled, "the escalation's message was never posted"), (clock.State, clock.LastError));
+        Assert.Equal(DeliveryState.Pending, (await Store.Deliveries.GetAsync("clock-E2", CancellationToken.None))!.State);
+        Assert.NotNull(await Store.Escalations.LastEscalationAsync("vip-cart-abandonment", "cus_E2", CancellationToken.None));
+        // The channel is given back, free one interval on, to any host: not held until the dead attempt's lease runs out.
+        Assert.Null(await Store.Deliveries.ClaimAsync(B, Now + TimeSpan.FromMilliseconds(999), Now + Lease, CancellationToken.None));
+        Assert.Equal("E2", (await Store.Deliveries.ClaimAsync(B, Now + TimeSpan.FromSeconds(1), Now + Lease, CancellationToken.None))?.EscalationId);
     }
 
     [Fact]
@@ -457,6 +497,16 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Empty(await Store.Deliveries.OfEscalationAsync("01SECOND", CancellationToken.None));
         Assert.Equal("escalated", other.Outcome);
         Assert.True(await Store.Escalations.DedupeKeyUsedAsync("vip-cart-abandonment", "cart-1", CancellationToken.None));
+    }
+
+    /// <summary>An empty dedupe key (its template rendered nothing) is no key: it never suppresses another escalation.</summary>
+    [Fact]
+    public async Task Insert_AnEmptyDedupeKey_IsNoKey()
+    {
+        var first = await EscalateAsync(Store, A, id => Escalation("01FIRST", id, customer: "c1", dedupe: ""));
+        var second = await EscalateAsync(Store, A, id => Escalation("01SECOND", id, customer: "c2", dedupe: ""));
+
+        Assert.Equal([("escalated", "01FIRST"), ("escalated", "01SECOND")], new[] { (first.Outcome, first.EscalationId), (second.Outcome, second.EscalationId) });
     }
 
     [Fact]
@@ -792,6 +842,29 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Null(rightBehind);
         // The Slack lane does not see the Track API's calls.
         Assert.Null(await Store.Deliveries.ClaimAsync(A, t + TimeSpan.FromHours(1), t + TimeSpan.FromHours(1) + Lease, CancellationToken.None));
+    }
+
+    /// <summary>A rate with a burst: calls may run that far ahead of the pace — at one instant, one more than the burst holds
+    /// intervals — and then wait until the pace is within the burst again.</summary>
+    [Fact]
+    public async Task ClaimDelivery_PacedAsARateWithABurst_RunsABurstAhead_ThenWaitsForThePace()
+    {
+        var rate = new DeliveryRate(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(30));
+        var calls = Enumerable.Range(0, 6).Select(i => new NewDelivery($"01CIO{i}", "01A", DeliveryKind.CustomerIo, "customerio", "{}"u8.ToArray(), Now)).ToList();
+        await Store.Deliveries.AddAsync(calls, Now, CancellationToken.None);
+        var claimed = new List<string?>();
+        for (var i = 0; i < 5; i++)
+        {
+            var item = await Store.Deliveries.ClaimAsync(A, Now, Now + Lease, CancellationToken.None, DeliveryLane.CustomerIo, rate);
+            if (item is not null) await Store.Deliveries.MarkSentAsync(A, item.Id, "customerio", "200", Now, Now, CancellationToken.None);
+            claimed.Add(item?.Id);
+        }
+
+        // The pace's next slot is 40 ms ahead after four calls: within the burst again 10 ms from now.
+        Assert.Equal(["01CIO0", "01CIO1", "01CIO2", "01CIO3", null], claimed);
+        Assert.Equal(Now + TimeSpan.FromMilliseconds(10), await Store.Deliveries.NextClaimAsync(CancellationToken.None, DeliveryLane.CustomerIo, rate));
+        Assert.Null(await Store.Deliveries.ClaimAsync(A, Now + TimeSpan.FromMilliseconds(9), Now + Lease, CancellationToken.None, DeliveryLane.CustomerIo, rate));
+        Assert.Equal("01CIO4", (await Store.Deliveries.ClaimAsync(A, Now + TimeSpan.FromMilliseconds(10), Now + Lease, CancellationToken.None, DeliveryLane.CustomerIo, rate))?.Id);
     }
 
     // ---- Two store instances on one database (two hosts) -------------------------------------------------------------------
