@@ -207,14 +207,31 @@ public sealed class SlackApiSenderTests : IAsyncDisposable
     [Theory]
     [InlineData(nameof(DeliveryKind.Update))]
     [InlineData(nameof(DeliveryKind.ThreadReply))]
-    public async Task UpdateOrReply_BeforeThePostLanded_WaitsWithoutCallingSlack(string kind)
+    [InlineData(nameof(DeliveryKind.Forward))]
+    public async Task UpdateReplyOrForward_BeforeThePostLanded_WaitsWithoutCallingSlack(string kind)
     {
         var sender = await SenderAsync();
 
         var result = await sender.SendAsync(Follow(Item("E1"), Enum.Parse<DeliveryKind>(kind), "x", null, null), CancellationToken.None);
 
         Assert.Equal((SendOutcome.Transient, false, "waiting for the escalation's message to be posted first"), (result.Outcome, result.InDoubt, result.Error));
-        Assert.Equal(0, _slack!.RequestCount("chat.update") + _slack.RequestCount("chat.postMessage"));
+        Assert.Equal(0, _slack!.RequestCount("chat.update") + _slack.RequestCount("chat.postMessage") + _slack.RequestCount("chat.getPermalink"));
+    }
+
+    /// <summary>A forward whose permalink cannot be had posts nothing: it is retried, never in doubt.</summary>
+    [Fact]
+    public async Task Forward_PermalinkUnreachable_IsTransient_NotInDoubt_AndPostsNothing()
+    {
+        var sender = await SenderAsync();
+        var post = Item("E1");
+        var posted = await sender.SendAsync(post, CancellationToken.None);
+        _slack!.Outage(true);
+
+        var result = await sender.SendAsync(Follow(post, DeliveryKind.Forward, "x", posted.Channel, posted.Ts), CancellationToken.None);
+
+        Assert.Equal((SendOutcome.Transient, false), (result.Outcome, result.InDoubt));
+        Assert.Equal(1, _slack.RequestCount("chat.getPermalink"));
+        Assert.Equal(1, _slack.RequestCount("chat.postMessage"));
     }
 
     [Fact]
