@@ -1128,6 +1128,22 @@ public abstract class StoreContract : IAsyncLifetime
 
     // ---- The outcome report's reads ------------------------------------------------------------------------------------
 
+    /// <summary>A digest is one message in its channel, on the day of its first case, however many cases it holds; a case
+    /// posted on its own is one more.</summary>
+    [Fact]
+    public async Task Report_ChannelDays_CountADigestOnce_BesideThePostsOfTheDay()
+    {
+        await EscalateAsync(Store, A, inbox => DigestCase("E1", inbox, digested: true));
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await EscalateAsync(Store, A, inbox => DigestCase("E2", inbox, digested: true));
+        await EscalateAsync(Store, A, inbox => Escalation("E3", inbox, customer: "cus_E3"));
+        var day = new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero);
+
+        var data = await ReportOf(Store).ReadAsync(day, day.AddDays(1), Now, CancellationToken.None);
+
+        Assert.Equal([("vip-saves", DateOnly.FromDateTime(day.UtcDateTime), 2L)], data.ChannelDays);
+    }
+
     /// <summary>The engine's report reads on a store <see cref="CreateAsync"/> made.</summary>
     private protected abstract IReportStore ReportOf(IStore store);
 
