@@ -1144,6 +1144,38 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal([("vip-saves", DateOnly.FromDateTime(day.UtcDateTime), 2L)], data.ChannelDays);
     }
 
+    /// <summary>The SLA's edges in the report: a first action exactly at the SLA's end meets it, an SLA ending exactly now
+    /// is missed, an outcome is the first action when nobody acknowledged, and an outcome exactly at the period's end is the
+    /// next period's.</summary>
+    [Fact]
+    public async Task Report_SlaMetAtItsEndMissedAtNow_AndAnOutcomeAtThePeriodsEndIsTheNextPeriods()
+    {
+        var from = new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+        var to = from.AddDays(1);
+        var start = from + TimeSpan.FromHours(10);
+        var end = start + TimeSpan.FromMinutes(30);
+        Time.SetUtcNow(start);
+        foreach (var id in new[] { "S1", "S2", "S3", "S4" })
+        {
+            await CompleteAsync(Store, A, inbox => Escalated(inbox, Escalation(id, inbox, "cus_" + id) with { SlaDueAt = end }));
+        }
+        Time.SetUtcNow(start + TimeSpan.FromMinutes(10));
+        await MarkAsync("S4", RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge);   // on time; its outcome comes late
+        Time.SetUtcNow(end);
+        await MarkAsync("S1", RetentionPlaybooks.Host.Interactivity.CaseAction.Acknowledge);   // exactly at the SLA's end
+        Time.SetUtcNow(end + TimeSpan.FromMinutes(10));
+        await MarkAsync("S3", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved);         // no acknowledgement: late
+        await MarkAsync("S4", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved);
+        Time.SetUtcNow(to);
+        await MarkAsync("S1", RetentionPlaybooks.Host.Interactivity.CaseAction.Saved);         // exactly at the period's end
+
+        var data = await ReportOf(Store).ReadAsync(from, to, end, CancellationToken.None);   // S2's SLA ends exactly now
+
+        var cases = Assert.Single(data.Cases);
+        Assert.Equal((4L, 2L, 2L, 2L), (cases.Cases, cases.Acknowledged, cases.SlaMet, cases.SlaMissed));
+        Assert.Equal([new OutcomeDay(DateOnly.FromDateTime(from.UtcDateTime), "vip-cart-abandonment", 2, 0, 0m)], data.OutcomeDays);
+    }
+
     /// <summary>The engine's report reads on a store <see cref="CreateAsync"/> made.</summary>
     private protected abstract IReportStore ReportOf(IStore store);
 
