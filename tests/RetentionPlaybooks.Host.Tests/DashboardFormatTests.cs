@@ -51,6 +51,9 @@ public sealed class DashboardFormatTests
 
     [Theory]
     [InlineData(999.0, "999")]
+    [InlineData(1.2345, "1.2")]                // one decimal at most, in every unit
+    [InlineData(1_234_567.0, "1.2M")]
+    [InlineData(1.2345e9, "1.2B")]
     [InlineData(1000.0, "1k")]
     [InlineData(999_949.0, "999.9k")]
     [InlineData(1e6, "1M")]
