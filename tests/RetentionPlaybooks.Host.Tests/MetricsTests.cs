@@ -25,6 +25,19 @@ public sealed class MetricsTests
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Scrapes until <paramref name="ready"/> holds (at most 10 s) and returns the last scrape: the worker counts a
+    /// delivery just after the store marks it, so a drained outbox can be seen a moment before its last count.</summary>
+    private static async Task<string> ScrapeUntilAsync(HostApp app, Func<string, bool> ready)
+    {
+        var text = await ScrapeAsync(app);
+        for (var i = 0; i < 200 && !ready(text); i++)
+        {
+            await Task.Delay(50);
+            text = await ScrapeAsync(app);
+        }
+        return text;
+    }
+
     /// <summary>The sum of the samples of <paramref name="name"/> whose labels include every one of <paramref name="labels"/>.</summary>
     internal static double Value(string text, string name, params (string Key, string Value)[] labels)
     {
@@ -146,7 +159,7 @@ public sealed class MetricsTests
         using var client = app.CreateClient();
         using (var r = await client.SendAsync(Webhooks.Journey(Webhooks.Sample("vip-cart-abandoned.json", j => j["delivery_id"] = "m-429")))) Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         await app.DrainAsync(TimeSpan.FromMilliseconds(500));
-        var text = await ScrapeAsync(app);
+        var text = await ScrapeUntilAsync(app, t => Value(t, "rp_deliveries_total", ("kind", "post"), ("outcome", "sent")) > 0);
 
         Assert.Equal(2, slack.RateLimitedCount);
         Assert.Equal(2, Value(text, "rp_slack_rate_limited_total", ("method", "chat.postMessage")));
