@@ -109,8 +109,12 @@ public abstract class StoreContract : IAsyncLifetime
             Recheck = recheck ? new GuardrailRecheck(VipCart.Value, DigestingVipSaves(budget)) : null,
             Digest = new DigestFiling(digested, System.Text.Encoding.UTF8.GetBytes("{\"type\":\"section\",\"block_id\":\"rp_line_" + id + "\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"line " + id + "\"}}"),
                 RetentionPlaybooks.Slack.DigestMessage.Head(DigestingVipSaves(budget)), Every,
-                [new NewDelivery("clock-" + id, id, DeliveryKind.ThreadReply, "C07VIPSAVES", Body("remind"), Now + TimeSpan.FromHours(1), SlaClocks.Remind)]),
+                [RemindClock(id)]),
         };
+
+    /// <summary>An escalation's reminder clock ("clock-" and its id) in vip-saves, due in an hour.</summary>
+    private NewDelivery RemindClock(string escalation) =>
+        new("clock-" + escalation, escalation, DeliveryKind.ThreadReply, "C07VIPSAVES", Body("remind"), Now + TimeSpan.FromHours(1), SlaClocks.Remind);
 
     private async Task<DeliveryItem?> ClaimDeliveryAsync(IStore store, string owner = A) =>
         await store.Deliveries.ClaimAsync(owner, Now, Now + Lease, CancellationToken.None);
@@ -294,10 +298,8 @@ public abstract class StoreContract : IAsyncLifetime
     [Fact]
     public async Task Post_Dead_FreesItsGuardrails_CancelsItsClocks_NotAnotherCases_AndGivesTheChannelBack()
     {
-        NewDelivery Clock(string escalation) =>
-            new("clock-" + escalation, escalation, DeliveryKind.ThreadReply, "C07VIPSAVES", Body("remind"), Now + TimeSpan.FromHours(1), SlaClocks.Remind);
-        await EscalateAsync(Store, A, inbox => Escalation("E1", inbox, customer: "cus_E1") with { Clocks = [Clock("E1")] });
-        await EscalateAsync(Store, A, inbox => Escalation("E2", inbox, customer: "cus_E2") with { Clocks = [Clock("E2")] });
+        await EscalateAsync(Store, A, inbox => Escalation("E1", inbox, customer: "cus_E1") with { Clocks = [RemindClock("E1")] });
+        await EscalateAsync(Store, A, inbox => Escalation("E2", inbox, customer: "cus_E2") with { Clocks = [RemindClock("E2")] });
         var post = (await ClaimDeliveryAsync(Store))!;
         Assert.Equal("E1", post.EscalationId);
 
