@@ -82,6 +82,31 @@ public sealed class HoldViolationTests : IAsyncLifetime
         Assert.Equal(2, totals.GetProperty("hold_violations").GetInt64());
     }
 
+    [Theory]
+    [InlineData("\"1764583200\"")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    public async Task APromotionSentWhoseTimestampIsNoNumber_CountsAtItsArrival_AndTheInboxGoesOn(string timestamp)
+    {
+        // Signed and well-formed but for the body's timestamp: it once threw outside the record's quarantine, so the inbox
+        // retried that batch for ever and nothing behind it was processed.
+        var (_, ts) = await EscalateAsync();
+        _host.Time.Advance(TimeSpan.FromHours(1));
+        var body = $$$"""{"event_id":"01HVIOLATION0000000000020","object_type":"email","metric":"sent","timestamp":{{{timestamp}}},"data":{"identifiers":{"id":"cus_1001"},"campaign_id":77}}""";
+        using (var response = await _host.Client.SendAsync(Webhooks.Reporting(body, _host.Time.GetUtcNow()))) Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await _host.App.DrainAsync(TimeSpan.FromMilliseconds(250));
+
+        Assert.Single(Violations(ts));
+        var next = Webhooks.Sample("vip-cart-abandoned.json", j => { j["delivery_id"] = "after-the-odd-timestamp"; j["customer"]!["id"] = "cus_after"; });
+        using (var response = await _host.Client.SendAsync(Webhooks.Journey(next))) Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await _host.App.DrainAsync(TimeSpan.FromMilliseconds(250));
+        var decisions = await _host.Client.GetStringAsync("/decisions?delivery_id=after-the-odd-timestamp");
+        Assert.Contains("\"outcome\":", decisions, StringComparison.Ordinal);
+        var health = JsonDocument.Parse(await _host.Client.GetStringAsync("/health")).RootElement;
+        Assert.Equal(0, health.GetProperty("inbox_pending").GetInt64());
+        Assert.Equal(0, health.GetProperty("quarantined").GetInt64());
+    }
+
     [Fact]
     public async Task APromotionAfterTheHoldEnded_IsNoViolation()
     {

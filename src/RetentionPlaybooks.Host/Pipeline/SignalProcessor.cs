@@ -22,10 +22,13 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
         foreach (var inbox in records)
         {
             IReadOnlyList<PlaybookOutcome> outcomes = []; // assigned in the try; initialised so mutation testing can change the try alone
+            IReadOnlyList<PromotionSent>? promotions = null;
             var now = time.GetUtcNow();
             try
             {
                 outcomes = await pipeline.ProcessAsync(inbox.Id, inbox.Source, inbox.Payload, inbox.DeliveryKey, inbox.ReceivedAt, now, ct).ConfigureAwait(false);
+                // Read here too, so that a body it cannot read sets this record aside instead of failing the whole batch.
+                promotions = inbox.Source == SignalSource.Reporting ? PromotionSentIn(inbox.Payload, playbooks.Workspace?.Promotions, inbox.ReceivedAt) : null;
             }
             catch (Exception ex) when (IsContentFault(ex))
             {
@@ -66,8 +69,7 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
                         digest));
                 }
             }
-            results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates(),
-                Promotions: inbox.Source == SignalSource.Reporting ? PromotionSentIn(inbox.Payload, playbooks.Workspace?.Promotions, inbox.ReceivedAt) : null));
+            results.Add(new ProcessingResult(inbox.Id, decisions, escalations, pipeline.Attributes.TakeUpdates(), Promotions: promotions));
             if (escalations.Count > 0) logger.LogInformation("Inbox {InboxId}: {Count} escalation(s) queued", inbox.Id, escalations.Count);
         }
         return results;
@@ -89,7 +91,8 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
             var customer = data.TryGetProperty("identifiers", out var ids) && ids.ValueKind == System.Text.Json.JsonValueKind.Object ? Text(ids, "id") : null;
             if (string.IsNullOrEmpty(customer)) return null;
             // When it was sent: the webhook's own time when it is sane, else when it arrived.
-            var at = root.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var seconds) && seconds > 0 && seconds < 253402300799
+            var at = root.TryGetProperty("timestamp", out var ts) && ts.ValueKind == System.Text.Json.JsonValueKind.Number && ts.TryGetInt64(out var seconds)
+                && seconds > 0 && seconds < 253402300799
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : receivedAt;
             foreach (var (field, kind) in new[] { ("campaign_id", "campaign"), ("broadcast_id", "broadcast"), ("journey_id", "journey") })
             {
