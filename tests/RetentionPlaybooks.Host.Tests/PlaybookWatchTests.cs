@@ -83,6 +83,65 @@ public sealed class PlaybookWatchTests
     }
 
     [Fact]
+    public async Task Watch_APlaybookMovedInFromElsewhere_IsTaken()
+    {
+        // Moved in whole (a checkout, a deploy tool): the folder sees the file appear with no write — only "created".
+        using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
+        catalog.Watch();
+        var staged = Path.Combine(Path.GetTempPath(), "rp-staged-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(staged, PlaybookCopy.SubscriptionPaused);
+
+        File.Move(staged, Path.Combine(playbooks.Path, "subscription-paused.yaml"));
+        await WaitForAsync(() => catalog.ReloadPending);
+        await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && !catalog.ReloadPending && Has(catalog, "subscription-paused"));
+
+        Assert.Null(catalog.Rejection);
+    }
+
+    [Fact]
+    public async Task Watch_APlaybookWrittenAsATempFile_ThenRenamedToYml_IsTaken()
+    {
+        // Editors that save safely write a temporary file and rename it over the playbook: the temporary file is no
+        // playbook (not watched), the rename is. Both extensions are playbooks.
+        using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
+        catalog.Watch();
+        var temporary = Path.Combine(playbooks.Path, ".subscription-paused.yml.swp");
+        File.WriteAllText(temporary, PlaybookCopy.SubscriptionPaused);
+
+        File.Move(temporary, Path.Combine(playbooks.Path, "subscription-paused.yml"));
+        await WaitForAsync(() => catalog.ReloadPending);
+        await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && !catalog.ReloadPending && Has(catalog, "subscription-paused"));
+
+        Assert.Null(catalog.Rejection);
+    }
+
+    [Fact]
+    public async Task Watch_ASecondSaveWithinTheDebounce_RestartsIt_TheReloadWaitsForTheFolderToBeQuiet()
+    {
+        using var playbooks = new PlaybookCopy();
+        var time = new FakeTimeProvider(HostApp.Start);
+        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
+        catalog.Watch();
+
+        playbooks.Replace("vip-cart-abandonment.yaml", "sla: 2h", "sla: 3h");
+        await WaitForAsync(() => catalog.ReloadPending);
+        time.Advance(PlaybookCatalog.Debounce - TimeSpan.FromMilliseconds(100));
+        var changes = catalog.ChangesSeen;
+        playbooks.Replace("vip-cart-abandonment.yaml", "sla: 3h", "sla: 4h");
+        // The clock stands still until the watcher has reported the second save: its wait starts here.
+        await WaitForAsync(() => catalog.ChangesSeen > changes);
+        var secondSave = time.GetUtcNow();
+        await WaitForAsync(() => Step(time, TimeSpan.FromMilliseconds(50)) && !catalog.ReloadPending && Sla(catalog) == TimeSpan.FromHours(4));
+
+        // Not reloaded at the first save's end of wait (which would have been 100 ms after the second save).
+        Assert.True(catalog.LoadedAt >= secondSave + PlaybookCatalog.Debounce, $"reloaded at {catalog.LoadedAt:O}, second save at {secondSave:O}");
+    }
+
+    [Fact]
     public void Reload_AFileThatCannotBeRead_IsRejected_NotThrown()
     {
         using var playbooks = new PlaybookCopy();
@@ -101,6 +160,8 @@ public sealed class PlaybookWatchTests
 
     /// <summary>The VIP cart playbook's SLA; null when the loaded set lacks the playbook.</summary>
     private static TimeSpan? Sla(PlaybookCatalog catalog) => catalog.Current.Playbooks.SingleOrDefault(p => p.Id == "vip-cart-abandonment")?.Sla;
+
+    private static bool Has(PlaybookCatalog catalog, string id) => catalog.Current.Playbooks.Any(p => p.Id == id);
 
     private static bool Step(FakeTimeProvider time, TimeSpan by)
     {
