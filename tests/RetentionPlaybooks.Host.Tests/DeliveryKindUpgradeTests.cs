@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
+using RetentionPlaybooks.Host.Delivery;
 using RetentionPlaybooks.Host.Storage;
 
 namespace RetentionPlaybooks.Host.Tests;
@@ -60,5 +61,18 @@ public sealed class DeliveryKindUpgradeTests : IAsyncLifetime
         Assert.True(DeliveryKinds.TryRead("Digest", out var digest) && digest == DeliveryKind.Digest);
         Assert.False(DeliveryKinds.TryRead("3", out _));
         Assert.False(DeliveryKinds.TryRead("", out _));
+        // Stored as written, so another spelling is another (unknown) kind.
+        Assert.False(DeliveryKinds.TryRead("digest", out _));
+        Assert.False(DeliveryKinds.TryRead("POST", out _));
+    }
+
+    [Fact]
+    public void EachLane_WakesOnItsOwnSignal()
+    {
+        var signal = new OutboxSignal();
+
+        Assert.Same(signal.Signal, signal.For(DeliveryLane.Slack));
+        Assert.Same(signal.CustomerIo, signal.For(DeliveryLane.CustomerIo));
+        Assert.NotSame(signal.Signal, signal.CustomerIo);
     }
 }
