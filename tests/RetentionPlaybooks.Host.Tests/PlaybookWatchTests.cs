@@ -82,37 +82,24 @@ public sealed class PlaybookWatchTests
         Assert.Null(catalog.Rejection);
     }
 
-    [Fact]
-    public async Task Watch_APlaybookMovedInFromElsewhere_IsTaken()
+    [Theory]
+    // Moved in whole (a checkout, a deploy tool): the folder sees the file appear with no write — only "created".
+    [InlineData("moved in from elsewhere", "subscription-paused.yaml")]
+    // Editors that save safely write a temporary file and rename it over the playbook: the temporary file is no playbook
+    // (not watched), the rename is. Both extensions are playbooks.
+    [InlineData("renamed from a temporary file", "subscription-paused.yml")]
+    public async Task Watch_ANewPlaybookThatArrivesWithoutAWrite_IsTaken(string how, string name)
     {
-        // Moved in whole (a checkout, a deploy tool): the folder sees the file appear with no write — only "created".
         using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
         var time = new FakeTimeProvider(HostApp.Start);
         using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
         catalog.Watch();
-        var staged = Path.Combine(Path.GetTempPath(), "rp-staged-" + Guid.NewGuid().ToString("N") + ".yaml");
+        var staged = how.StartsWith("moved", StringComparison.Ordinal)
+            ? Path.Combine(Path.GetTempPath(), "rp-staged-" + Guid.NewGuid().ToString("N") + ".yaml")
+            : Path.Combine(playbooks.Path, $".{name}.swp");
         File.WriteAllText(staged, PlaybookCopy.SubscriptionPaused);
 
-        File.Move(staged, Path.Combine(playbooks.Path, "subscription-paused.yaml"));
-        await WaitForAsync(() => catalog.ReloadPending);
-        await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && !catalog.ReloadPending && Has(catalog, "subscription-paused"));
-
-        Assert.Null(catalog.Rejection);
-    }
-
-    [Fact]
-    public async Task Watch_APlaybookWrittenAsATempFile_ThenRenamedToYml_IsTaken()
-    {
-        // Editors that save safely write a temporary file and rename it over the playbook: the temporary file is no
-        // playbook (not watched), the rename is. Both extensions are playbooks.
-        using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
-        var time = new FakeTimeProvider(HostApp.Start);
-        using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
-        catalog.Watch();
-        var temporary = Path.Combine(playbooks.Path, ".subscription-paused.yml.swp");
-        File.WriteAllText(temporary, PlaybookCopy.SubscriptionPaused);
-
-        File.Move(temporary, Path.Combine(playbooks.Path, "subscription-paused.yml"));
+        File.Move(staged, Path.Combine(playbooks.Path, name));
         await WaitForAsync(() => catalog.ReloadPending);
         await WaitForAsync(() => Step(time, PlaybookCatalog.Debounce) && !catalog.ReloadPending && Has(catalog, "subscription-paused"));
 
