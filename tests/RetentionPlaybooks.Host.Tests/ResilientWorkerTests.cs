@@ -23,8 +23,9 @@ public sealed class ResilientWorkerTests
         }
     }
 
-    private sealed class Worker(WatchedClock time, int prepareFailures, int stepFailures) : ResilientWorker
+    private sealed class Worker(WatchedClock time, int prepareFailures, int stepFailures, int busySteps = 0) : ResilientWorker
     {
+        private int _busySteps = busySteps;
         private int _prepareFailures = prepareFailures;
         private int _stepFailures = stepFailures;
         private int _steps;
@@ -53,7 +54,7 @@ public sealed class ResilientWorkerTests
         {
             Interlocked.Increment(ref _steps);
             if (_stepFailures-- > 0) throw new InvalidOperationException("step");
-            return Task.FromResult(false);
+            return Task.FromResult(_busySteps-- > 0);
         }
 
         protected override Task WaitForWorkAsync(CancellationToken ct) => Work.WaitAsync(ct);
@@ -88,6 +89,7 @@ public sealed class ResilientWorkerTests
         Assert.Equal(1, beforeTheDelay);
         Assert.Equal(1, justBefore);
         Assert.Equal(2, worker.Failures);
+        Assert.Equal(1, worker.Prepared);   // once, not before every step
         Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully);
     }
 
@@ -105,6 +107,22 @@ public sealed class ResilientWorkerTests
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Equal(0, stepsBefore);
+    }
+
+    [Fact]
+    public async Task AStepThatDidWork_IsFollowedAtOnce_OnlyAnIdleStepWaitsForWork()
+    {
+        var time = new WatchedClock();
+        using var worker = new Worker(time, prepareFailures: 0, stepFailures: 0, busySteps: 3);
+        await worker.StartAsync(CancellationToken.None);
+
+        // Three steps with work, then the fourth finds none: four steps without a signal, then a wait.
+        await Until(() => worker.Steps == 4);
+        worker.Work.Release();
+        await Until(() => worker.Steps == 5);
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal(5, worker.Steps);
     }
 
     [Fact]
