@@ -81,10 +81,26 @@ public sealed class SettingsRangeTests
         return data;
     }
 
+    /// <summary>Values of the right length but the wrong shape, and the empty value that means "not set".</summary>
+    public static TheoryData<string, string, bool> ShapeEdges() => new()
+    {
+        { "Slack:TeamId", "T0ABC12", true },
+        { "Slack:TeamId", "T0ABC-12", false },        // every character a letter or digit, not just one
+        { "Slack:TeamId", "U0ABC12", false },
+        { "CustomerIo:ReportingSigningKey", "", true }, // empty: not set, not "too short"
+        { "CustomerIo:TrackApiBaseUrl", "https://track-eu.customer.io/api/v1/", true },
+        { "CustomerIo:TrackApiBaseUrl", "http://127.0.0.1:8080/api/v1/", true },
+        { "CustomerIo:TrackApiBaseUrl", "ftp://track.customer.io/", false },
+        { "CustomerIo:TrackApiBaseUrl", "track.customer.io", false },
+        { "CustomerIo:AllowedNetworks", "203.0.113.0/24, 2001:db8::/32", true },
+        { "CustomerIo:AllowedNetworks", "203.0.113.0/24, customer.io", false },
+    };
+
     [Theory]
     [MemberData(nameof(DurationEdges))]
     [MemberData(nameof(CountEdges))]
     [MemberData(nameof(LengthEdges))]
+    [MemberData(nameof(ShapeEdges))]
     public void LoadSettings_AtAndPastEachBound_TakesTheBoundAndRefusesPastIt(string key, string value, bool taken)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
