@@ -1,6 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using RetentionPlaybooks.Host.Health;
 using RetentionPlaybooks.Host.Storage;
 
 namespace RetentionPlaybooks.Host.Tests;
@@ -13,39 +10,9 @@ namespace RetentionPlaybooks.Host.Tests;
 public sealed class HostMetricsInstrumentsTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly HostMetrics _metrics;
-    private readonly MeterListener _listener = new();
-    private readonly List<Instrument> _instruments = [];
-    private readonly List<(string Name, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+    private readonly MetricsRecorder _recorder = new();
 
-    public HostMetricsInstrumentsTests()
-    {
-        var factory = _services.GetRequiredService<IMeterFactory>();
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name != HostMetrics.MeterName || instrument.Meter.Scope != factory) return;
-            lock (_instruments) _instruments.Add(instrument);
-            listener.EnableMeasurementEvents(instrument);
-        };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
-        _listener.Start();
-        _metrics = new HostMetrics(factory);
-    }
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var copy = new Dictionary<string, object?>();
-        foreach (var tag in tags) copy[tag.Key] = tag.Value;
-        lock (_measurements) _measurements.Add((instrument.Name, value, copy));
-    }
-
-    public void Dispose()
-    {
-        _listener.Dispose();
-        _services.Dispose();
-    }
+    public void Dispose() => _recorder.Dispose();
 
     private static DeliveryItem Item(DeliveryKind kind, string? clock = null) =>
         new("D1", "E1", kind, "vip-cart-abandonment", "vip-saves", "C1", [], DeliveryState.Sending, 0, Now, Now, null, null, null, Clock: clock);
@@ -70,42 +37,42 @@ public sealed class HostMetricsInstrumentsTests : IDisposable
                 ("rp.sla.clocks_scheduled", "{clock}", "SLA clocks waiting for their time"),
                 ("rp.dead_letters", "{delivery}", "Deliveries parked as dead letters"),
             ],
-            _instruments.Select(i => (i.Name, i.Unit, i.Description)));
+            _recorder.Instruments.Select(i => (i.Name, i.Unit, i.Description)));
     }
 
     [Fact]
     public void TheGauges_ReadTheLastScrapesFigures_AndNothingWithoutThem()
     {
-        _listener.RecordObservableInstruments();
-        Assert.Empty(_measurements);
+        _recorder.Observe();
+        Assert.Empty(_recorder.Measurements);
 
         var stats = new StoreStats(InboxPending: 2, InboxTotal: 11, Pending: 3, Sending: 4, Sent: 5, Dead: 6, Quarantined: 7,
             OldestInboxPendingAt: Now.AddSeconds(-30), OldestOutboxAt: Now.AddSeconds(-90), Failing: 0, RecentQuarantined: 0, RecentDead: 0,
             Scheduled: 8, WriteBackPending: 9, WriteBackSent: 10);
-        _metrics.Observe(stats, Now);
-        _listener.RecordObservableInstruments();
+        _recorder.Metrics.Observe(stats, Now);
+        _recorder.Observe();
 
         Assert.Equal(
             [("rp.inbox.lag", 30.0), ("rp.inbox.pending", 2), ("rp.outbox.pending", 7), ("rp.outbox.oldest", 90), ("rp.write_back.pending", 9),
              ("rp.sla.clocks_scheduled", 8), ("rp.dead_letters", 6)],
-            _measurements.Select(m => (m.Name, m.Value)));
+            _recorder.Measurements.Select(m => (m.Name, m.Value)));
 
-        _measurements.Clear();
-        _metrics.Observe(null, Now);
-        _listener.RecordObservableInstruments();
-        Assert.Empty(_measurements);
+        _recorder.Clear();
+        _recorder.Metrics.Observe(null, Now);
+        _recorder.Observe();
+        Assert.Empty(_recorder.Measurements);
     }
 
     [Fact]
     public void Webhooks_AreCountedOnlyWhenThereAreAny()
     {
-        _metrics.WebhooksAccepted("journey", 0, 0);
-        _metrics.WebhooksAccepted("reporting", 3, 0);
-        _metrics.WebhooksAccepted("pipelines", 0, 2);
+        _recorder.Metrics.WebhooksAccepted("journey", 0, 0);
+        _recorder.Metrics.WebhooksAccepted("reporting", 3, 0);
+        _recorder.Metrics.WebhooksAccepted("pipelines", 0, 2);
 
         Assert.Equal(
             [("rp.webhooks.accepted", 3.0, "reporting"), ("rp.webhooks.duplicate", 2, "pipelines")],
-            _measurements.Select(m => (m.Name, m.Value, (string?)m.Tags["source"])));
+            _recorder.Measurements.Select(m => (m.Name, m.Value, (string?)m.Tags["source"])));
     }
 
     [Theory]
@@ -116,11 +83,11 @@ public sealed class HostMetricsInstrumentsTests : IDisposable
     [InlineData("rate_limited", false)]
     public void AWriteBackFailure_IsARetryADeadLetterOrInDoubt_OfACustomerIoCallOnly(string outcome, bool failure)
     {
-        _metrics.Delivered(Item(DeliveryKind.CustomerIo), DeliveryLane.CustomerIo, outcome);
-        _metrics.Delivered(Item(DeliveryKind.Post), DeliveryLane.Slack, outcome);
+        _recorder.Metrics.Delivered(Item(DeliveryKind.CustomerIo), DeliveryLane.CustomerIo, outcome);
+        _recorder.Metrics.Delivered(Item(DeliveryKind.Post), DeliveryLane.Slack, outcome);
 
-        Assert.Equal(failure ? 1 : 0, _measurements.Count(m => m.Name == "rp.write_back.failures"));
+        Assert.Equal(failure ? 1 : 0, _recorder.Measurements.Count(m => m.Name == "rp.write_back.failures"));
         Assert.Equal([("customer_io", outcome), ("post", outcome)],
-            _measurements.Where(m => m.Name == "rp.deliveries").Select(m => ((string?)m.Tags["kind"], (string?)m.Tags["outcome"])));
+            _recorder.Measurements.Where(m => m.Name == "rp.deliveries").Select(m => ((string?)m.Tags["kind"], (string?)m.Tags["outcome"])));
     }
 }

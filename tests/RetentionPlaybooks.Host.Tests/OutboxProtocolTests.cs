@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using RetentionPlaybooks.Host.Configuration;
@@ -325,21 +323,8 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
     [Fact]
     public async Task EveryOutcome_IsCountedUnderItsName()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        var counted = new List<string>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == meters && instrument.Name == "rp.deliveries") l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var outcome = tags.ToArray().Single(t => t.Key == "outcome").Value;
-            for (var i = 0; i < value; i++) lock (counted) counted.Add((string)outcome!);
-        });
-        listener.Start();
-        var worker = Worker(metrics: new Health.HostMetrics(meters));
+        using var recorder = new MetricsRecorder();
+        var worker = Worker(metrics: recorder.Metrics);
 
         // One delivery per channel, so that pacing never holds the next.
         async Task DeliverAsync(string id, FindResult? find, SendResult? send)
@@ -362,7 +347,8 @@ public sealed class OutboxProtocolTests : IAsyncDisposable
         await DeliverAsync("failed", null, new SendResult(SendOutcome.Transient, Error: "http 503"));
         await DeliverAsync("refused", null, new SendResult(SendOutcome.Permanent, Error: "channel_not_found"));
 
-        Assert.Equal(["sent", "already_sent", "in_doubt", "dead", "rate_limited", "retry", "dead"], counted);
+        Assert.Equal(["sent", "already_sent", "in_doubt", "dead", "rate_limited", "retry", "dead"],
+            recorder.Measurements.Where(m => m.Name == "rp.deliveries").SelectMany(m => Enumerable.Repeat((string?)m.Tags["outcome"], (int)m.Value)));
     }
 
     [Fact]

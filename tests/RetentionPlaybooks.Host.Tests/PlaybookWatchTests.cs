@@ -84,17 +84,17 @@ public sealed class PlaybookWatchTests
 
     [Theory]
     // Moved in whole (a checkout, a deploy tool): the folder sees the file appear with no write — only "created".
-    [InlineData("moved in from elsewhere", "subscription-paused.yaml")]
+    [InlineData(true, "subscription-paused.yaml")]
     // Editors that save safely write a temporary file and rename it over the playbook: the temporary file is no playbook
     // (not watched), the rename is. Both extensions are playbooks.
-    [InlineData("renamed from a temporary file", "subscription-paused.yml")]
-    public async Task Watch_ANewPlaybookThatArrivesWithoutAWrite_IsTaken(string how, string name)
+    [InlineData(false, "subscription-paused.yml")]
+    public async Task Watch_ANewPlaybookThatArrivesWithoutAWrite_IsTaken(bool movedInFromElsewhere, string name)
     {
         using var playbooks = new PlaybookCopy().Replace("workspace.yaml", "daily_budget: 30", "daily_budget: 40");
         var time = new FakeTimeProvider(HostApp.Start);
         using var catalog = new PlaybookCatalog(playbooks.Path, NullLogger<PlaybookCatalog>.Instance, time);
         catalog.Watch();
-        var staged = how.StartsWith("moved", StringComparison.Ordinal)
+        var staged = movedInFromElsewhere
             ? Path.Combine(Path.GetTempPath(), "rp-staged-" + Guid.NewGuid().ToString("N") + ".yaml")
             : Path.Combine(playbooks.Path, $".{name}.swp");
         File.WriteAllText(staged, PlaybookCopy.SubscriptionPaused);

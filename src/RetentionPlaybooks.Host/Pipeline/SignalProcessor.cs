@@ -27,7 +27,7 @@ internal sealed class SignalProcessor(PlaybookCatalog catalog, IStore store, Tim
             try
             {
                 outcomes = await pipeline.ProcessAsync(inbox.Id, inbox.Source, inbox.Payload, inbox.DeliveryKey, inbox.ReceivedAt, now, ct).ConfigureAwait(false);
-                // Read here too, so that a body it cannot read sets this record aside instead of failing the whole batch.
+                // Read inside the try, so that a body it cannot read sets this record aside instead of failing the whole batch.
                 promotions = inbox.Source == SignalSource.Reporting ? PromotionSentIn(inbox.Payload, playbooks.Workspace?.Promotions, inbox.ReceivedAt) : null;
             }
             catch (Exception ex) when (IsContentFault(ex))
